@@ -1,0 +1,92 @@
+import type {
+	IAuthenticateGeneric,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+	Icon,
+} from 'n8n-workflow';
+
+/**
+ * Bearer key for LlamaCloud plus where it lives (region or custom base URL) and, optionally,
+ * which project/organization every request is scoped to.
+ *
+ * The type name is deliberately not `llamaCloudApi` / `llamaParseApi` (the official package's),
+ * so both packages can be installed side by side.
+ */
+export class LlamaCloudIngestApi implements ICredentialType {
+	name = 'llamaCloudIngestApi';
+
+	displayName = 'LlamaCloud API';
+
+	icon: Icon = { light: 'file:../icons/llamacloud.svg', dark: 'file:../icons/llamacloud.dark.svg' };
+
+	documentationUrl = 'https://docs.cloud.llamaindex.ai/';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description: 'A LlamaCloud API key (llx-...). Keys belong to one region and one project.',
+		},
+		{
+			displayName: 'Region',
+			name: 'region',
+			type: 'options',
+			options: [
+				{ name: 'US', value: 'us', description: 'https://api.cloud.llamaindex.ai' },
+				{ name: 'EU', value: 'eu', description: 'https://api.cloud.eu.llamaindex.ai' },
+				{ name: 'Custom Base URL', value: 'custom' },
+			],
+			default: 'us',
+			description: 'Where the key was created. A key used in the wrong region is rejected with 401.',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://api.cloud.llamaindex.ai',
+			required: true,
+			displayOptions: { show: { region: ['custom'] } },
+			description:
+				'Origin of the API, without /api/v1 and without a trailing slash. Plain http is allowed only for localhost (for example the bundled emulator).',
+		},
+		{
+			displayName: 'Project ID',
+			name: 'projectId',
+			type: 'string',
+			default: '',
+			description: 'Optional. Sent as project_id on every request; leave empty to use the key\'s default project.',
+		},
+		{
+			displayName: 'Organization ID',
+			name: 'organizationId',
+			type: 'string',
+			default: '',
+			description: 'Optional. Sent as organization_id on every request.',
+		},
+	];
+
+	// The scope expressions resolve to undefined when empty, so no empty project_id= is sent.
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization: '=Bearer {{$credentials.apiKey}}',
+			},
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL:
+				'={{$credentials.region === "custom" ? String($credentials.baseUrl).replace(/\\/+$/, "") : ($credentials.region === "eu" ? "https://api.cloud.eu.llamaindex.ai" : "https://api.cloud.llamaindex.ai")}}',
+			url: '/api/v1/projects',
+			method: 'GET',
+		},
+	};
+}

@@ -1,0 +1,60 @@
+import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { directoryFields, directoryOperations } from './directories';
+import { fileCustomOperations, fileFields, fileOperations } from './files';
+import { indexCustomOperations, indexFields, indexOperations } from './indexes';
+import { searchDirectories, searchFiles, searchIndexes } from './shared/listSearch';
+import { BASE_URL_EXPRESSION, CREDENTIAL_TYPE } from './shared/transport';
+
+export class LlamaCloud implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'LlamaCloud',
+		name: 'llamaCloudIngest',
+		icon: { light: 'file:../../icons/llamacloud.svg', dark: 'file:../../icons/llamacloud.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description: 'Manage LlamaCloud directories, files and indexes for document ingestion',
+		defaults: { name: 'LlamaCloud' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
+		requestDefaults: {
+			baseURL: BASE_URL_EXPRESSION,
+			headers: { Accept: 'application/json' },
+			ignoreHttpStatusErrors: true,
+		},
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Directory', value: 'directory' },
+					{ name: 'File', value: 'file', description: 'A file in a directory' },
+					{ name: 'Index', value: 'index', description: 'A searchable index over a directory' },
+				],
+				default: 'directory',
+			},
+			directoryOperations,
+			...directoryFields,
+			fileOperations,
+			...fileFields,
+			indexOperations,
+			...indexFields,
+		],
+	};
+
+	methods = {
+		listSearch: { searchDirectories, searchFiles, searchIndexes },
+	};
+
+	// Operations the engine's routing cannot express (streamed, concurrent uploads; call chains).
+	customOperations = {
+		file: fileCustomOperations,
+		index: indexCustomOperations,
+	};
+}

@@ -1,0 +1,179 @@
+/** Directory: Create, Get, Get Many, Update, Delete (routed). */
+import type { INodeProperties } from 'n8n-workflow';
+
+import { deletedOutput, directoryLocator, pathParam, returnAllAndLimit, routedOperation } from '../shared/descriptions';
+import { requireSomeField, requireText } from '../shared/validation';
+
+const show = (operation: string[]) => ({ show: { resource: ['directory'], operation } });
+const DIRECTORY_URL = `=/api/v1/beta/directories/${pathParam('directoryId')}`;
+
+export const directoryOperations: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: { show: { resource: ['directory'] } },
+	default: 'create',
+	options: [
+		routedOperation({
+			name: 'Create',
+			value: 'create',
+			action: 'Create a directory',
+			description: 'Create a directory to upload files into',
+			method: 'POST',
+			url: '/api/v1/beta/directories',
+			preSend: [requireText('name', 'Name'), requireText('additionalFields.dataSourceId', 'Data Source ID', { optional: true })],
+		}),
+		routedOperation({
+			name: 'Delete',
+			value: 'delete',
+			action: 'Delete a directory',
+			description: 'Permanently delete a directory and its files',
+			method: 'DELETE',
+			url: DIRECTORY_URL,
+			postReceive: [deletedOutput('$parameter["directoryId"]')],
+		}),
+		routedOperation({
+			name: 'Get',
+			value: 'get',
+			action: 'Get a directory',
+			description: 'Retrieve a directory by ID',
+			method: 'GET',
+			url: DIRECTORY_URL,
+		}),
+		routedOperation({
+			name: 'Get Many',
+			value: 'getAll',
+			action: 'Get many directories',
+			description: 'List directories of the project',
+			method: 'GET',
+			url: '/api/v1/beta/directories',
+			list: true,
+		}),
+		routedOperation({
+			name: 'Update',
+			value: 'update',
+			action: 'Update a directory',
+			description: "Change a directory's name or description",
+			method: 'PATCH',
+			url: DIRECTORY_URL,
+			preSend: [requireSomeField('updateFields', 'Update Fields'), requireText('updateFields.name', 'Name', { optional: true })],
+		}),
+	],
+};
+
+export const directoryFields: INodeProperties[] = [
+	directoryLocator(show(['get', 'update', 'delete'])),
+
+	// Create
+	{
+		displayName: 'Name',
+		name: 'name',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. Contracts 2026',
+		description: 'Human-readable name for the directory',
+		displayOptions: show(['create']),
+		routing: { send: { type: 'body', property: 'name' } },
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: show(['create']),
+		options: [
+			{
+				displayName: 'Description',
+				name: 'description',
+				type: 'string',
+				default: '',
+				description: 'Description shown to users',
+				routing: { send: { type: 'body', property: 'description' } },
+			},
+			{
+				displayName: 'Data Source ID',
+				name: 'dataSourceId',
+				type: 'string',
+				default: '',
+				description: 'ID of a data source the directory syncs from; it must belong to the same project',
+				routing: { send: { type: 'body', property: 'data_source_id' } },
+			},
+		],
+	},
+
+	// Update
+	{
+		displayName: 'Update Fields',
+		name: 'updateFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: show(['update']),
+		options: [
+			{
+				displayName: 'Name',
+				name: 'name',
+				type: 'string',
+				default: '',
+				routing: { send: { type: 'body', property: 'name' } },
+			},
+			{
+				displayName: 'Description',
+				name: 'description',
+				type: 'string',
+				default: '',
+				routing: { send: { type: 'body', property: 'description' } },
+			},
+		],
+	},
+
+	// Get Many
+	...returnAllAndLimit(show(['getAll'])),
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		displayOptions: show(['getAll']),
+		options: [
+			{
+				displayName: 'Name',
+				name: 'name',
+				type: 'string',
+				default: '',
+				description: 'Only directories with exactly this name',
+				routing: { send: { type: 'query', property: 'name' } },
+			},
+			{
+				displayName: 'Data Source ID',
+				name: 'dataSourceId',
+				type: 'string',
+				default: '',
+				routing: { send: { type: 'query', property: 'data_source_id' } },
+			},
+			{
+				displayName: 'Type',
+				name: 'type',
+				type: 'options',
+				options: [
+					{ name: 'User', value: 'user', description: 'Directories people upload files into' },
+					{ name: 'Index', value: 'index', description: 'Output directories that indexes write chunks into' },
+				],
+				default: 'user',
+				routing: { send: { type: 'query', property: 'type' } },
+			},
+			{
+				displayName: 'Include Deleted',
+				name: 'includeDeleted',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to include deleted directories',
+				routing: { send: { type: 'query', property: 'include_deleted' } },
+			},
+		],
+	},
+];

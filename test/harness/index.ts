@@ -1,0 +1,18 @@
+// Runs this package's nodes inside n8n-core's real engine (see DEVELOPERS.md, "Testing").
+export { runWorkflow, runNode } from './run';
+export type { RunWorkflowOptions, WorkflowRun, RunNodeOptions, NodeRunResult } from './run';
+export { pollOnce } from './poll';
+export type { PollOnceOptions, PollResult } from './poll';
+export { testCredential } from './credential-test';
+export {
+	useBinaryDataMode,
+	removeBinaryData,
+	makeBinaryItem,
+	makeStoredBinaryItem,
+	generateBytes,
+} from './binary';
+export type { BinaryDataMode, BinaryItemOptions } from './binary';
+export { HarnessCredentialsHelper, credentialRef } from './credentials';
+export type { CredentialsByType, CredentialTypeInput } from './credentials';
+export { HarnessStart, START_NODE_TYPE, PACKAGE_NAME, makeNodeTypes, prepareNodeType, typeNameOf } from './node-types';
+export type { AnyNodeType } from './node-types';

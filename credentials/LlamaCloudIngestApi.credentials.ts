@@ -71,7 +71,8 @@ export class LlamaCloudIngestApi implements ICredentialType {
 		},
 	];
 
-	// The scope expressions resolve to undefined when empty, so no empty project_id= is sent.
+	// Only the key is applied here: a generic credential sends every qs entry, even an empty
+	// one (project_id=), so the node adds the scope itself when it is set (shared/transport.ts).
 	authenticate: IAuthenticateGeneric = {
 		type: 'generic',
 		properties: {
@@ -87,6 +88,28 @@ export class LlamaCloudIngestApi implements ICredentialType {
 				'={{$credentials.region === "custom" ? String($credentials.baseUrl).replace(/\\/+$/, "") : ($credentials.region === "eu" ? "https://api.cloud.eu.llamaindex.ai" : "https://api.cloud.llamaindex.ai")}}',
 			url: '/api/v1/projects',
 			method: 'GET',
+			// Resolved like requestDefaults: an undefined value is left out of the query string.
+			qs: {
+				project_id: '={{$credentials.projectId ? $credentials.projectId.trim() : undefined}}',
+				organization_id: '={{$credentials.organizationId ? $credentials.organizationId.trim() : undefined}}',
+			},
 		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message:
+						'The API key was rejected. Check the key, and that the region (US/EU) is the one where it was created.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 404,
+					message: 'The project or organization ID was not found for this key.',
+				},
+			},
+		],
 	};
 }

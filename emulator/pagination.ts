@@ -34,7 +34,6 @@ export function decodePageToken(kind: ListKind, token: string): SortKey {
 export interface PageOptions<T> {
 	kind: ListKind;
 	list: SortedList<T>;
-	keyOf: (item: T) => SortKey;
 	pageSize: number;
 	pageToken?: string;
 	/** Keeps only matching items; omit when every item in the range matches. */
@@ -83,7 +82,7 @@ export function paginate<T>(options: PageOptions<T>): Page<T> {
 	const last = items[items.length - 1];
 	return {
 		items,
-		next_page_token: hasMore && last !== undefined ? encodePageToken(options.kind, options.keyOf(last)) : null,
+		next_page_token: hasMore && last !== undefined ? encodePageToken(options.kind, list.keyOf(last)) : null,
 		total_size: total,
 	};
 }

@@ -317,6 +317,3 @@ export function listQuerySchemas(maxPageSize: number) {
 	};
 }
 export type ListQuerySchemas = ReturnType<typeof listQuerySchemas>;
-
-/** Path ids are opaque; anything non-empty is looked up (and 404s when unknown). */
-export const PathId = z.string().min(1).max(1024);

@@ -11,15 +11,14 @@ export interface SortKey {
 	id: string;
 }
 
-export function compareKeys(a: SortKey, b: SortKey): number {
-	if (a.ms !== b.ms) return a.ms < b.ms ? -1 : 1;
-	return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
-
 export class SortedList<T> {
 	private items: T[] = [];
 
-	constructor(private readonly keyOf: (item: T) => SortKey) {}
+	/** `msOf` / `idOf` read an item's key without allocating (binary searches run on every page). */
+	constructor(
+		private readonly msOf: (item: T) => number,
+		private readonly idOf: (item: T) => string,
+	) {}
 
 	get length(): number {
 		return this.items.length;
@@ -34,13 +33,24 @@ export class SortedList<T> {
 		return this.items.slice();
 	}
 
+	keyOf(item: T): SortKey {
+		return { ms: this.msOf(item), id: this.idOf(item) };
+	}
+
+	private compareTo(item: T, key: SortKey): number {
+		const ms = this.msOf(item);
+		if (ms !== key.ms) return ms < key.ms ? -1 : 1;
+		const id = this.idOf(item);
+		return id < key.id ? -1 : id > key.id ? 1 : 0;
+	}
+
 	/** Index of the first item whose key is >= key. */
 	lowerBound(key: SortKey): number {
 		let lo = 0;
 		let hi = this.items.length;
 		while (lo < hi) {
 			const mid = (lo + hi) >>> 1;
-			if (compareKeys(this.keyOf(this.items[mid]), key) < 0) lo = mid + 1;
+			if (this.compareTo(this.items[mid], key) < 0) lo = mid + 1;
 			else hi = mid;
 		}
 		return lo;
@@ -52,7 +62,7 @@ export class SortedList<T> {
 		let hi = this.items.length;
 		while (lo < hi) {
 			const mid = (lo + hi) >>> 1;
-			if (compareKeys(this.keyOf(this.items[mid]), key) <= 0) lo = mid + 1;
+			if (this.compareTo(this.items[mid], key) <= 0) lo = mid + 1;
 			else hi = mid;
 		}
 		return lo;
@@ -72,7 +82,7 @@ export class SortedList<T> {
 		const key = this.keyOf(item);
 		const last = this.items[this.items.length - 1];
 		// New and updated items usually carry the newest timestamp: append without searching.
-		if (last === undefined || compareKeys(this.keyOf(last), key) < 0) {
+		if (last === undefined || this.compareTo(last, key) < 0) {
 			this.items.push(item);
 			return;
 		}
@@ -82,7 +92,15 @@ export class SortedList<T> {
 	/** Adds many items at once (seeding 100,000 files must not cost 100,000 splices). */
 	insertMany(items: T[]): void {
 		for (const item of items) this.items.push(item);
-		this.items.sort((a, b) => compareKeys(this.keyOf(a), this.keyOf(b)));
+		const { msOf, idOf } = this;
+		this.items.sort((a, b) => {
+			const am = msOf(a);
+			const bm = msOf(b);
+			if (am !== bm) return am - bm;
+			const ai = idOf(a);
+			const bi = idOf(b);
+			return ai < bi ? -1 : ai > bi ? 1 : 0;
+		});
 	}
 
 	/** Removes an item; call it BEFORE changing the fields its key is made of. */
@@ -91,9 +109,5 @@ export class SortedList<T> {
 		if (this.items[index] !== item) return false;
 		this.items.splice(index, 1);
 		return true;
-	}
-
-	clear(): void {
-		this.items = [];
 	}
 }

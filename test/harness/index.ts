@@ -14,5 +14,12 @@ export {
 export type { BinaryDataMode, BinaryItemOptions } from './binary';
 export { HarnessCredentialsHelper, credentialRef } from './credentials';
 export type { CredentialsByType, CredentialTypeInput } from './credentials';
-export { HarnessStart, START_NODE_TYPE, PACKAGE_NAME, makeNodeTypes, prepareNodeType, typeNameOf } from './node-types';
+export {
+	HarnessStart,
+	START_NODE_TYPE,
+	PACKAGE_NAME,
+	makeNodeTypes,
+	prepareNodeType,
+	typeNameOf,
+} from './node-types';
 export type { AnyNodeType } from './node-types';

@@ -11,7 +11,12 @@ import { Workflow } from 'n8n-workflow';
 
 import { makeAdditionalData } from './additional-data';
 import { type BinaryDataMode, useBinaryDataMode } from './binary';
-import { type CredentialTypeInput, type CredentialsByType, HarnessCredentialsHelper, credentialRef } from './credentials';
+import {
+	type CredentialTypeInput,
+	type CredentialsByType,
+	HarnessCredentialsHelper,
+	credentialRef,
+} from './credentials';
 import { type AnyNodeType, latestVersionOf, makeNodeTypes, typeNameOf } from './node-types';
 
 export interface PollOnceOptions {
@@ -55,6 +60,7 @@ export async function pollOnce(options: PollOnceOptions): Promise<PollResult> {
 	const typeName = typeNameOf(nodeType);
 	const nodeTypes = makeNodeTypes({ [typeName]: nodeType });
 	const typeVersion = options.typeVersion ?? latestVersionOf(nodeType);
+	const versionType = nodeTypes.getByNameAndVersion(typeName, typeVersion);
 
 	const node: INode = {
 		id: 'poll-node',
@@ -64,8 +70,10 @@ export async function pollOnce(options: PollOnceOptions): Promise<PollResult> {
 		position: [0, 0],
 		parameters: structuredClone(options.parameters ?? {}),
 	};
-	for (const { name } of nodeTypes.getByNameAndVersion(typeName, typeVersion).description.credentials ?? []) {
-		if (options.credentials?.[name]) node.credentials = { ...node.credentials, [name]: credentialRef(name) };
+	for (const { name } of versionType.description.credentials ?? []) {
+		if (options.credentials?.[name]) {
+			node.credentials = { ...node.credentials, [name]: credentialRef(name) };
+		}
 	}
 
 	// n8n keeps a node's static data under `node:<name>` in the workflow's static data.
@@ -82,33 +90,29 @@ export async function pollOnce(options: PollOnceOptions): Promise<PollResult> {
 	const additionalData = makeAdditionalData(credentialsHelper);
 	const wfNode = workflow.getNode(node.name)!;
 
-	let response: INodeExecutionData[][] | null;
+	const outcome: { response: INodeExecutionData[][] | null } = { response: null };
 	if (mode === 'manual') {
 		const context = new PollContext(workflow, wfNode, additionalData, 'manual', 'manual');
-		response = await nodeType_(workflow, wfNode).poll!.call(context);
+		outcome.response = await versionType.poll!.call(context);
 	} else {
-		let emitted: INodeExecutionData[][] | null = null;
 		const context = new PollContext(
 			workflow,
 			wfNode,
 			additionalData,
 			'trigger',
 			options.activation ?? 'activate',
-			(data) => {
-				emitted = data;
-			},
+			(data) => (outcome.response = data), // __emit: n8n would start an execution with it
 			(error) => {
 				throw error;
 			},
 		);
-		response = null;
 		await runPollInStagingScope(context, async () => {
-			response = await Container.get(TriggersAndPollers).runPollFunction(workflow, wfNode, context);
-			if (response !== null) context.__emit(response);
+			const result = await Container.get(TriggersAndPollers).runPollFunction(workflow, wfNode, context);
+			if (result !== null) context.__emit(result);
 			else await commitStagedCursor(context);
 		});
-		response = emitted ?? response;
 	}
+	const { response } = outcome;
 
 	const nodeStaticData = workflow.getStaticData('node', wfNode);
 	return {
@@ -118,6 +122,3 @@ export async function pollOnce(options: PollOnceOptions): Promise<PollResult> {
 		staticDataChanged: Boolean(workflow.staticData.__dataChanged),
 	};
 }
-
-const nodeType_ = (workflow: Workflow, node: INode) =>
-	workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);

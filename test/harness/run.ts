@@ -16,7 +16,12 @@ import { Workflow, createRunExecutionData } from 'n8n-workflow';
 
 import { makeAdditionalData, nextExecutionId } from './additional-data';
 import { type BinaryDataMode, useBinaryDataMode } from './binary';
-import { type CredentialTypeInput, type CredentialsByType, HarnessCredentialsHelper, credentialRef } from './credentials';
+import {
+	type CredentialTypeInput,
+	type CredentialsByType,
+	HarnessCredentialsHelper,
+	credentialRef,
+} from './credentials';
 import {
 	type AnyNodeType,
 	START_NODE_TYPE,
@@ -67,7 +72,10 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
 
 	// Deep copy: the Workflow fills in parameter defaults on the nodes it is given.
 	const nodes = structuredClone(options.nodes);
-	for (const node of nodes) attachCredentials(node, nodeTypes.getByNameAndVersion(node.type, node.typeVersion).description.credentials, options.credentials);
+	for (const node of nodes) {
+		const { credentials } = nodeTypes.getByNameAndVersion(node.type, node.typeVersion).description;
+		attachCredentials(node, credentials, options.credentials);
+	}
 
 	const workflow = new Workflow({
 		id: 'harness-workflow',

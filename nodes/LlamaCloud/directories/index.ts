@@ -2,10 +2,19 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { deletedOutput, directoryLocator, pathParam, returnAllAndLimit, routedOperation } from '../shared/descriptions';
+import { reuseExisting, reuseOption } from '../shared/reuse';
+import { apiPath } from '../shared/transport';
 import { requireSomeField, requireText } from '../shared/validation';
 
 const show = (operation: string[]) => ({ show: { resource: ['directory'], operation } });
 const DIRECTORY_URL = `=/api/v1/beta/directories/${pathParam('directoryId')}`;
+
+/** Create with "Reuse Existing": a directory of the same exact name. */
+const reuseDirectory = reuseExisting((ctx) => ({
+	path: '/api/v1/beta/directories',
+	qs: { name: String(ctx.getNodeParameter('name', '')).trim() },
+	url: (existing) => apiPath`/api/v1/beta/directories/${existing.id}`,
+}));
 
 export const directoryOperations: INodeProperties = {
 	displayName: 'Operation',
@@ -22,7 +31,11 @@ export const directoryOperations: INodeProperties = {
 			description: 'Create a directory to upload files into',
 			method: 'POST',
 			url: '/api/v1/beta/directories',
-			preSend: [requireText('name', 'Name'), requireText('additionalFields.dataSourceId', 'Data Source ID', { optional: true })],
+			preSend: [
+				requireText('name', 'Name'),
+				requireText('additionalFields.dataSourceId', 'Data Source ID', { optional: true }),
+				reuseDirectory,
+			],
 		}),
 		routedOperation({
 			name: 'Delete',
@@ -101,6 +114,20 @@ export const directoryFields: INodeProperties[] = [
 				description: 'ID of a data source the directory syncs from; it must belong to the same project',
 				routing: { send: { type: 'body', property: 'data_source_id' } },
 			},
+		],
+	},
+
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: show(['create']),
+		options: [
+			reuseOption(
+				'Whether to output the existing directory with this exact name instead of creating another one (useful for scheduled pipelines)',
+			),
 		],
 	},
 

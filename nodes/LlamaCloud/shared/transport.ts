@@ -291,6 +291,18 @@ function httpFailure(
 	return error;
 }
 
+/**
+ * A 404 for lookups the API answers with an empty list (a file by unique ID): shaped like the
+ * API's own 404 and tagged, so it is not retried and routed operations pass it through as is.
+ */
+export function notFoundError(
+	ctx: RequestContext,
+	detail: string,
+	request: { method: string; path: string; itemIndex?: number },
+): NodeApiError {
+	return httpFailure(ctx, 404, { detail }, undefined, request, undefined);
+}
+
 /** Finds the network error code (ECONNRESET, ...) on an error or its causes. */
 function networkCode(error: unknown): string | undefined {
 	let current = error as { code?: unknown; cause?: unknown; message?: unknown } | undefined;
@@ -432,6 +444,7 @@ export async function apiRequest<T = IDataObject>(this: RequestContext, request:
 
 	const attempt = async (): Promise<T> => {
 		const body = typeof request.body === 'function' ? await request.body() : request.body;
+		const streamed = !!body && typeof body === 'object' && typeof (body as { pipe?: unknown }).pipe === 'function';
 		const options: IHttpRequestOptions = {
 			method: request.method,
 			baseURL: baseUrl,
@@ -439,7 +452,10 @@ export async function apiRequest<T = IDataObject>(this: RequestContext, request:
 			qs: { ...scopeQuery(credentials), ...dropEmpty(request.qs) },
 			headers: { Accept: 'application/json', ...request.headers },
 			body,
-			json: !(body && typeof body === 'object' && typeof (body as { pipe?: unknown }).pipe === 'function'),
+			json: !streamed,
+			// axios follows redirects through follow-redirects, which keeps every byte written so
+			// it can replay the body: a streamed upload would end up in memory whole.
+			disableFollowRedirect: streamed || undefined,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			timeout: policy.timeoutMs,
@@ -593,7 +609,13 @@ export async function sendWithRetries(
 	requestData: DeclarativeRestApiSettings.ResultOptions,
 ): Promise<INodeExecutionData[]> {
 	const method = String(requestData.options.method ?? 'GET').toUpperCase();
-	return await routedAttempt(this, requestData, method !== 'POST');
+	return pairWith(this, await routedAttempt(this, requestData, method !== 'POST'));
+}
+
+/** RoutingNode sets no pairedItem; without it, one input item giving many outputs loses its link. */
+function pairWith(ctx: IExecuteSingleFunctions, items: INodeExecutionData[]): INodeExecutionData[] {
+	const pairedItem = { item: ctx.getItemIndex() };
+	return items.map((item) => ({ ...item, pairedItem }));
 }
 
 /**
@@ -619,5 +641,5 @@ export async function sendListWithRetries(
 		}
 		pageToken = body.next_page_token || undefined;
 	} while (pageToken && results.length < limit);
-	return results;
+	return pairWith(this, results);
 }

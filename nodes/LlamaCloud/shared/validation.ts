@@ -25,8 +25,9 @@ export function requiredText(value: unknown, ctx: Ctx, itemIndex: number, field:
 /** preSend: the parameter (dot path allowed) must hold non-blank text when present. */
 export function requireText(parameter: string, field: string, { optional = false } = {}): PreSendAction {
 	return async function (this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions) {
-		const value = this.getNodeParameter(parameter, undefined) as unknown;
-		if (optional && value === undefined) return requestOptions;
+		// null, not undefined: with an undefined fallback n8n throws for a field left out of a collection.
+		const value = this.getNodeParameter(parameter, null) as unknown;
+		if (optional && (value === undefined || value === null)) return requestOptions;
 		requiredText(value, this, this.getItemIndex(), field);
 		return requestOptions;
 	};

@@ -1,0 +1,55 @@
+/**
+ * The emulator in a process of its own for the benchmarks. Prints `{ url, apiKey }` as its
+ * first line, then answers JSON commands, one per line on stdin; exits when stdin closes.
+ */
+import { createInterface } from 'node:readline';
+
+import { startEmulator } from '../emulator';
+
+async function main() {
+	const options = JSON.parse(process.argv[2] ?? '{}');
+	const emulator = await startEmulator({ quiet: true, validateResponses: false, ...options });
+	process.stdout.write(`${JSON.stringify({ url: emulator.url, apiKey: emulator.apiKey })}\n`);
+
+	const handlers: Record<string, (args: any) => unknown | Promise<unknown>> = {
+		directory: ({ name }) => ({ id: emulator.store.createDirectory(String(name)).id }),
+		faults: ({ options: faultOptions }) => {
+			emulator.faults.configure(faultOptions ?? {});
+			return {};
+		},
+		noFaults: () => {
+			emulator.faults.disable();
+			return {};
+		},
+		files: ({ directoryId }) => {
+			const files = emulator.store.files(String(directoryId), { includeDeleted: false });
+			return {
+				count: files.length,
+				bytes: files.reduce((sum, f) => sum + (emulator.store.blob(String(f.file_id))?.size ?? 0), 0),
+				sha256: files.map((f) => emulator.store.blob(String(f.file_id))?.sha256),
+			};
+		},
+		reset: () => {
+			emulator.reset();
+			return {};
+		},
+	};
+
+	const lines = createInterface({ input: process.stdin });
+	for await (const line of lines) {
+		if (!line.trim()) continue;
+		let reply: unknown;
+		try {
+			const { cmd, ...args } = JSON.parse(line);
+			const handler = handlers[cmd];
+			reply = handler ? await handler(args) : { error: `unknown command ${cmd}` };
+		} catch (error) {
+			reply = { error: String(error) };
+		}
+		process.stdout.write(`${JSON.stringify(reply ?? {})}\n`);
+	}
+	await emulator.close();
+	process.exit(0);
+}
+
+void main();

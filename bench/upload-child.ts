@@ -1,0 +1,266 @@
+/**
+ * One upload measurement, run by bench/upload.ts in a fresh process (argv[2]: JSON input).
+ * Scenarios: the node streaming a large filesystem-mode binary (memory + time), the
+ * buffer-everything comparison node, a raw undici streaming upload, and bulk uploads of many
+ * small files by the node or by a raw undici loop.
+ */
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { FileLocation } from 'n8n-core';
+import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import { request } from 'undici';
+
+// '.js': tsx would otherwise resolve 'LlamaCloud.node' to the codex file LlamaCloud.node.json.
+import { LlamaCloud } from '../nodes/LlamaCloud/LlamaCloud.node.js';
+import { multipartLayout } from '../nodes/LlamaCloud/files/upload/multipart';
+import { makeStoredBinaryItem, runNode, useBinaryDataMode } from '../test/harness';
+import { BufferUpload } from './buffer-upload.node';
+import { reportToParent } from './lib';
+
+export interface ChildInput {
+	scenario: 'node-stream' | 'node-buffer' | 'undici-stream' | 'bulk-node' | 'bulk-undici';
+	url: string;
+	apiKey: string;
+	directoryId: string;
+	warmDirectoryId: string;
+	/** Large-file scenarios: the file to upload and how many timed runs. */
+	filePath?: string;
+	repeats?: number;
+	/** Bulk scenarios. */
+	count?: number;
+	size?: number;
+	concurrency?: number;
+}
+
+export interface MemoryFigures {
+	/** RSS after warm-up and GC, right before the measured upload. */
+	baseline: number;
+	/** Highest RSS seen by a 2 ms sampler during the upload (a lower bound of the peak). */
+	sampledPeak: number;
+	/** process.resourceUsage().maxRSS before and after (the process's all-time peak). */
+	maxRssBefore: number;
+	maxRssAfter: number;
+	/** The upload's peak RSS increase: exact when it set a new all-time peak, else sampled. */
+	peakIncrease: number;
+	/** maxRssAfter - baseline: can only overstate the increase. */
+	peakIncreaseUpperBound: number;
+}
+
+export interface ChildOutput {
+	scenario: string;
+	timesMs: number[];
+	bytes?: number;
+	files?: number;
+	memory?: MemoryFigures;
+}
+
+const input = JSON.parse(process.argv[2]) as ChildInput;
+const credentials = { llamaCloudIngestApi: { apiKey: input.apiKey, region: 'custom', baseUrl: input.url } };
+const uploadUrl = (directoryId: string) => `${input.url}/api/v1/beta/directories/${directoryId}/files/upload`;
+
+function nodeUpload(directoryId: string, items: INodeExecutionData[], parameters: INodeParameters = {}) {
+	return runNode({
+		type: LlamaCloud,
+		credentials,
+		parameters: {
+			resource: 'file',
+			operation: 'upload',
+			directoryId: { __rl: true, mode: 'id', value: directoryId },
+			...parameters,
+		},
+		inputItems: items,
+	});
+}
+
+function expectUploaded(run: Awaited<ReturnType<typeof runNode>>, count: number) {
+	if (run.error) throw new Error(`upload failed: ${run.error.message} ${run.error.description ?? ''}`);
+	const ok = run.items.filter((i) => typeof i.json.id === 'string' && !i.json.skipped).length;
+	if (ok !== count) throw new Error(`expected ${count} uploaded files, got ${ok}`);
+}
+
+async function measureMemory<T>(fn: () => Promise<T>): Promise<{ result: T; ms: number; memory: MemoryFigures }> {
+	for (let i = 0; i < 3; i++) {
+		global.gc?.();
+		await sleep(20);
+	}
+	const baseline = process.memoryUsage.rss();
+	const maxRssBefore = process.resourceUsage().maxRSS * 1024;
+	let sampledPeak = baseline;
+	const sampler = setInterval(() => {
+		sampledPeak = Math.max(sampledPeak, process.memoryUsage.rss());
+	}, 2);
+	const started = performance.now();
+	const result = await fn();
+	const ms = performance.now() - started;
+	clearInterval(sampler);
+	sampledPeak = Math.max(sampledPeak, process.memoryUsage.rss());
+	const maxRssAfter = process.resourceUsage().maxRSS * 1024;
+	const peak = maxRssAfter > maxRssBefore ? Math.max(maxRssAfter, sampledPeak) : sampledPeak;
+	return {
+		result,
+		ms,
+		memory: {
+			baseline,
+			sampledPeak,
+			maxRssBefore,
+			maxRssAfter,
+			peakIncrease: peak - baseline,
+			peakIncreaseUpperBound: Math.max(maxRssAfter, sampledPeak) - baseline,
+		},
+	};
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<number> {
+	const started = performance.now();
+	await fn();
+	return performance.now() - started;
+}
+
+/** The large file, put into n8n's filesystem binary data service by copying (no buffering). */
+async function storedLargeItem(): Promise<INodeExecutionData> {
+	const service = await useBinaryDataMode('filesystem');
+	const binary = await service.copyBinaryFile(
+		FileLocation.ofCustom({ pathSegments: ['bench'] }),
+		{ data: '', mimeType: 'application/octet-stream', fileName: 'big.bin' },
+		String(input.filePath),
+	);
+	return { json: {}, binary: { data: binary } };
+}
+
+async function warmUpNode(): Promise<void> {
+	const item = await makeStoredBinaryItem(randomBytes(256 * 1024), { fileName: 'warm.bin' });
+	expectUploaded(await nodeUpload(input.warmDirectoryId, [item], { uniqueId: `warm-${process.pid}` }), 1);
+}
+
+async function nodeStream(): Promise<ChildOutput> {
+	const item = await storedLargeItem();
+	await warmUpNode();
+	const size = Number(item.binary!.data.bytes);
+	const first = await measureMemory(() => nodeUpload(input.directoryId, [item], { uniqueId: 'node-0', options: { maxFileSizeMb: 4096 } }));
+	expectUploaded(first.result, 1);
+	const timesMs = [first.ms];
+	for (let i = 1; i < (input.repeats ?? 1); i++) {
+		timesMs.push(
+			await timed(async () =>
+				expectUploaded(await nodeUpload(input.directoryId, [item], { uniqueId: `node-${i}`, options: { maxFileSizeMb: 4096 } }), 1),
+			),
+		);
+	}
+	return { scenario: input.scenario, timesMs, bytes: size, memory: first.memory };
+}
+
+async function nodeBuffer(): Promise<ChildOutput> {
+	const item = await storedLargeItem();
+	const size = Number(item.binary!.data.bytes);
+	const run = (directoryId: string, items: INodeExecutionData[]) =>
+		runNode({ type: BufferUpload, parameters: { url: uploadUrl(directoryId), apiKey: input.apiKey }, inputItems: items });
+	const warm = await run(input.warmDirectoryId, [await makeStoredBinaryItem(randomBytes(256 * 1024), { fileName: `warm-${process.pid}.bin` })]);
+	if (warm.error) throw new Error(warm.error.message);
+	const measured = await measureMemory(() => run(input.directoryId, [item]));
+	if (measured.result.error) throw new Error(measured.result.error.message);
+	return { scenario: input.scenario, timesMs: [measured.ms], bytes: size, memory: measured.memory };
+}
+
+async function undiciUpload(directoryId: string, uniqueId: string, body: () => Readable | Buffer, size: number, fileName: string) {
+	const layout = multipartLayout({ display_name: fileName, unique_id: uniqueId }, { fileName, mimeType: 'application/octet-stream', size }, 'upload_file');
+	const content = body();
+	const payload = Buffer.isBuffer(content)
+		? Buffer.concat([layout.head, content, layout.tail])
+		: Readable.from(
+				(async function* () {
+					yield layout.head;
+					for await (const chunk of content) yield chunk as Buffer;
+					yield layout.tail;
+				})(),
+				{ objectMode: false },
+			);
+	const response = await request(uploadUrl(directoryId), {
+		method: 'POST',
+		headers: { authorization: `Bearer ${input.apiKey}`, accept: 'application/json', ...layout.headers },
+		body: payload,
+	});
+	const text = await response.body.text();
+	if (response.statusCode !== 200) throw new Error(`undici upload: HTTP ${response.statusCode} ${text}`);
+}
+
+async function undiciStream(): Promise<ChildOutput> {
+	const path = String(input.filePath);
+	const { size } = await import('node:fs/promises').then((fs) => fs.stat(path));
+	const warm = randomBytes(256 * 1024);
+	await undiciUpload(input.warmDirectoryId, `warm-undici-${process.pid}`, () => warm, warm.length, 'warm.bin');
+	const timesMs: number[] = [];
+	for (let i = 0; i < (input.repeats ?? 1); i++) {
+		timesMs.push(
+			await timed(() =>
+				undiciUpload(input.directoryId, `undici-${i}`, () => createReadStream(path, { highWaterMark: 256 * 1024 }), size, 'big.bin'),
+			),
+		);
+	}
+	return { scenario: input.scenario, timesMs, bytes: size };
+}
+
+/** Distinct small files, the same in both bulk scenarios (seeded by index). */
+function smallFile(i: number, size: number): Buffer {
+	const content = Buffer.alloc(size, i % 251);
+	content.write(`file ${i} `, 0);
+	return content;
+}
+
+async function bulkNode(): Promise<ChildOutput> {
+	const count = Number(input.count);
+	const size = Number(input.size);
+	const items: INodeExecutionData[] = [];
+	for (let i = 0; i < count; i++) items.push(await makeStoredBinaryItem(smallFile(i, size), { fileName: `f${i}.bin` }));
+	const warm: INodeExecutionData[] = [];
+	for (let i = 0; i < 20; i++) warm.push(await makeStoredBinaryItem(smallFile(i, size), { fileName: `warm-${process.pid}-${i}.bin` }));
+	expectUploaded(await nodeUpload(input.warmDirectoryId, warm, { options: { concurrency: input.concurrency } }), warm.length);
+	global.gc?.();
+	const ms = await timed(async () =>
+		expectUploaded(await nodeUpload(input.directoryId, items, { options: { concurrency: input.concurrency } }), count),
+	);
+	return { scenario: input.scenario, timesMs: [ms], files: count, bytes: count * size };
+}
+
+async function bulkUndici(): Promise<ChildOutput> {
+	const count = Number(input.count);
+	const size = Number(input.size);
+	const concurrency = Number(input.concurrency);
+	const contents = Array.from({ length: count }, (_, i) => smallFile(i, size));
+	const pool = async (directoryId: string, files: Buffer[], prefix: string) => {
+		let next = 0;
+		const worker = async () => {
+			while (next < files.length) {
+				const i = next++;
+				await undiciUpload(directoryId, `${prefix}f${i}.bin`, () => files[i], size, `${prefix}f${i}.bin`);
+			}
+		};
+		await Promise.all(Array.from({ length: concurrency }, worker));
+	};
+	await pool(input.warmDirectoryId, contents.slice(0, 20), `warm-${process.pid}-`);
+	global.gc?.();
+	const ms = await timed(() => pool(input.directoryId, contents, ''));
+	return { scenario: input.scenario, timesMs: [ms], files: count, bytes: count * size };
+}
+
+const scenarios: Record<ChildInput['scenario'], () => Promise<ChildOutput>> = {
+	'node-stream': nodeStream,
+	'node-buffer': nodeBuffer,
+	'undici-stream': undiciStream,
+	'bulk-node': bulkNode,
+	'bulk-undici': bulkUndici,
+};
+
+scenarios[input.scenario]()
+	.then((output) => {
+		reportToParent(output);
+		process.exit(0);
+	})
+	.catch((error) => {
+		process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+		process.exit(1);
+	});
+

@@ -1,0 +1,102 @@
+/**
+ * Options of the standalone emulator from environment variables (see README.md).
+ * Bad values fail loudly, naming the variable: a typo must not silently disable a fault.
+ */
+import type { FaultOptions } from './faults';
+import { DEFAULTS, type EmulatorOptions } from './options';
+
+export const ENV = {
+	port: 'LLAMACLOUD_EMULATOR_PORT',
+	host: 'LLAMACLOUD_EMULATOR_HOST',
+	apiKey: 'LLAMACLOUD_EMULATOR_API_KEY',
+	buildStepMs: 'LLAMACLOUD_EMULATOR_BUILD_STEP_MS',
+	maxUploadBytes: 'LLAMACLOUD_EMULATOR_MAX_UPLOAD_BYTES',
+	defaultPageSize: 'LLAMACLOUD_EMULATOR_DEFAULT_PAGE_SIZE',
+	maxPageSize: 'LLAMACLOUD_EMULATOR_MAX_PAGE_SIZE',
+	quiet: 'LLAMACLOUD_EMULATOR_QUIET',
+	faults: 'LLAMACLOUD_EMULATOR_FAULTS',
+	faultSeed: 'LLAMACLOUD_EMULATOR_FAULT_SEED',
+	fault429: 'LLAMACLOUD_EMULATOR_FAULT_429',
+	fault500: 'LLAMACLOUD_EMULATOR_FAULT_500',
+	fault502: 'LLAMACLOUD_EMULATOR_FAULT_502',
+	fault503: 'LLAMACLOUD_EMULATOR_FAULT_503',
+	faultResetBefore: 'LLAMACLOUD_EMULATOR_FAULT_RESET_BEFORE',
+	faultResetAfter: 'LLAMACLOUD_EMULATOR_FAULT_RESET_AFTER',
+	faultLatencyMs: 'LLAMACLOUD_EMULATOR_FAULT_LATENCY_MS',
+	faultRetryAfter: 'LLAMACLOUD_EMULATOR_FAULT_RETRY_AFTER',
+} as const;
+
+type Env = Record<string, string | undefined>;
+
+function read(env: Env, name: string): string | undefined {
+	const value = env[name]?.trim();
+	return value ? value : undefined;
+}
+
+function integer(env: Env, name: string, min = 0): number | undefined {
+	const text = read(env, name);
+	if (text === undefined) return undefined;
+	const value = Number(text);
+	if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer >= ${min}, got '${text}'`);
+	return value;
+}
+
+function probability(env: Env, name: string): number | undefined {
+	const text = read(env, name);
+	if (text === undefined) return undefined;
+	const value = Number(text);
+	if (!(value >= 0 && value <= 1)) throw new Error(`${name} must be a probability between 0 and 1, got '${text}'`);
+	return value;
+}
+
+/** "50" → 50, "20-200" → [20, 200]. */
+function latency(env: Env, name: string): number | [number, number] | undefined {
+	const text = read(env, name);
+	if (text === undefined) return undefined;
+	const m = /^(\d+)(?:\s*-\s*(\d+))?$/.exec(text);
+	if (!m || (m[2] !== undefined && Number(m[2]) < Number(m[1]))) throw new Error(`${name} must be "<ms>" or "<min>-<max>", got '${text}'`);
+	return m[2] === undefined ? Number(m[1]) : [Number(m[1]), Number(m[2])];
+}
+
+/** Fault options: the JSON variable first, then the discrete variables on top. */
+export function faultsFromEnv(env: Env): FaultOptions | undefined {
+	let faults: FaultOptions = {};
+	const json = read(env, ENV.faults);
+	if (json !== undefined) {
+		try {
+			faults = JSON.parse(json) as FaultOptions;
+		} catch (error) {
+			throw new Error(`${ENV.faults} must be a JSON object of fault options: ${(error as Error).message}`);
+		}
+		if (!faults || typeof faults !== 'object' || Array.isArray(faults)) throw new Error(`${ENV.faults} must be a JSON object`);
+	}
+	const discrete: FaultOptions = {
+		seed: integer(env, ENV.faultSeed),
+		status429: probability(env, ENV.fault429),
+		status500: probability(env, ENV.fault500),
+		status502: probability(env, ENV.fault502),
+		status503: probability(env, ENV.fault503),
+		resetBefore: probability(env, ENV.faultResetBefore),
+		resetAfter: probability(env, ENV.faultResetAfter),
+		latencyMs: latency(env, ENV.faultLatencyMs),
+		retryAfterSeconds: integer(env, ENV.faultRetryAfter),
+	};
+	for (const [key, value] of Object.entries(discrete)) if (value !== undefined) (faults as Record<string, unknown>)[key] = value;
+	return Object.keys(faults).length > 0 ? faults : undefined;
+}
+
+/** Options for the CLI: `port` defaults to 8787 (LLAMACLOUD_EMULATOR_PORT, else PORT). */
+export function optionsFromEnv(env: Env = process.env): EmulatorOptions & { port: number } {
+	const quiet = read(env, ENV.quiet);
+	return {
+		port: integer(env, ENV.port) ?? integer(env, 'PORT') ?? DEFAULTS.cliPort,
+		host: read(env, ENV.host),
+		apiKey: read(env, ENV.apiKey) ?? read(env, 'LLAMACLOUD_API_KEY'),
+		buildStepMs: integer(env, ENV.buildStepMs),
+		maxUploadBytes: integer(env, ENV.maxUploadBytes, 1),
+		defaultPageSize: integer(env, ENV.defaultPageSize, 1),
+		maxPageSize: integer(env, ENV.maxPageSize, 1),
+		quiet: quiet === undefined ? false : !['0', 'false', 'no'].includes(quiet.toLowerCase()),
+		faults: faultsFromEnv(env),
+	};
+}

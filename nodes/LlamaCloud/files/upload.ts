@@ -1,0 +1,240 @@
+/**
+ * File → Upload: a custom operation (routing cannot stream a binary into a multipart body nor
+ * run items concurrently). Every item is checked before anything is sent; then the items
+ * upload through a bounded pool, each streamed from n8n's binary data service, retried on its
+ * own (429/5xx, Retry-After) and reconciled by unique ID when a connection drops mid-request.
+ * Output order and pairedItem follow the input.
+ */
+import type {
+	IDataObject,
+	IDisplayOptions,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	INodePropertyOptions,
+} from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { directoryLocator } from '../shared/descriptions';
+import { metadataFields } from '../shared/metadata';
+import { runPool } from './upload/pool';
+import {
+	concurrencyOf,
+	DEFAULT_CONCURRENCY,
+	DEFAULT_MAX_FILE_SIZE_MB,
+	MAX_CONCURRENCY,
+	prepareUpload,
+	type UploadJob,
+} from './upload/prepare';
+import { uploadOne } from './upload/send';
+
+const show: IDisplayOptions = { show: { resource: ['file'], operation: ['upload'] } };
+
+export const uploadOperationOption: INodePropertyOptions = {
+	name: 'Upload',
+	value: 'upload',
+	action: 'Upload a file',
+	description: 'Upload a file from a binary property into a directory (streamed; many items in parallel)',
+};
+
+export const uploadFields: INodeProperties[] = [
+	directoryLocator(show, { description: 'The directory to upload the file into' }),
+	{
+		displayName: 'Input Binary Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		required: true,
+		default: 'data',
+		hint: 'The name of the input binary field containing the file to upload',
+		displayOptions: show,
+	},
+	{
+		displayName: 'Unique ID',
+		name: 'uniqueId',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. contracts/2026/acme.pdf',
+		description:
+			'Identifies the file within the directory, e.g. its path in the source system. Defaults to the External File ID, else the file name.',
+		displayOptions: show,
+	},
+	{
+		displayName: 'If a File with This Unique ID Exists',
+		name: 'onConflict',
+		type: 'options',
+		options: [
+			{
+				name: 'Keep Both',
+				value: 'keepBoth',
+				description: 'Upload the new file under a numbered unique ID, e.g. "report (2).pdf"',
+			},
+			{
+				name: 'Replace',
+				value: 'replace',
+				description: 'Upload the new file, then remove the old one; the old one stays if the upload fails',
+			},
+			{
+				name: 'Skip',
+				value: 'skip',
+				description: 'Keep the existing file and output it with "skipped": true',
+			},
+		],
+		default: 'skip',
+		description: 'What to do when the directory already has a file with this unique ID',
+		displayOptions: show,
+	},
+	...metadataFields(show),
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: show,
+		options: [
+			{
+				displayName: 'Display Name',
+				name: 'displayName',
+				type: 'string',
+				default: '',
+				description: 'Name shown for the file; defaults to the file name',
+			},
+			{
+				displayName: 'External File ID',
+				name: 'externalFileId',
+				type: 'string',
+				default: '',
+				description: "The file's ID in the system it comes from; also the default unique ID",
+			},
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: show,
+		options: [
+			{
+				displayName: 'Concurrency',
+				name: 'concurrency',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
+				default: DEFAULT_CONCURRENCY,
+				description:
+					'How many items upload at the same time. LlamaCloud rate-limits uploads per project; rate-limited items are retried.',
+			},
+			{
+				displayName: 'File Name',
+				name: 'fileName',
+				type: 'string',
+				default: '',
+				description: "File name to send instead of the binary data's own",
+			},
+			{
+				displayName: 'Max File Size (MB)',
+				name: 'maxFileSizeMb',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: DEFAULT_MAX_FILE_SIZE_MB,
+				description: 'Larger files are refused before anything is sent. LlamaCloud accepts up to 512 MB.',
+			},
+			{
+				displayName: 'MIME Type',
+				name: 'mimeType',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. application/pdf',
+				description: "MIME type to send instead of the binary data's own",
+			},
+		],
+	},
+];
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+async function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+	try {
+		return { ok: true, value: await promise };
+	} catch (error) {
+		return { ok: false, error };
+	}
+}
+
+/** An n8n error that names the item, whatever was thrown. */
+function itemError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(ctx.getNode(), error instanceof Error ? error : String(error), { itemIndex });
+}
+
+/**
+ * Runs tasks with the same key one after another. Items uploading the same unique ID to the
+ * same directory must not race (two Replaces would each delete the other's file).
+ */
+class KeyedQueue {
+	private tails = new Map<string, Promise<unknown>>();
+
+	async run<T>(key: string, task: () => Promise<T>): Promise<T> {
+		const previous = this.tails.get(key) ?? Promise.resolve();
+		const current = previous.then(task, task);
+		const tail = current.then(
+			() => undefined,
+			() => undefined,
+		);
+		this.tails.set(key, tail);
+		try {
+			return await current;
+		} finally {
+			if (this.tails.get(key) === tail) this.tails.delete(key);
+		}
+	}
+}
+
+export async function uploadFiles(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const continueOnFail = this.continueOnFail();
+	const output: Array<INodeExecutionData | undefined> = new Array(items.length);
+	const fail = (itemIndex: number, error: unknown) => {
+		const failure = itemError(this, error, itemIndex);
+		if (!continueOnFail) return failure;
+		output[itemIndex] = { json: { error: failure.message }, pairedItem: { item: itemIndex } };
+		return undefined;
+	};
+
+	// 1. Check every item before sending anything: bad input never leaves a half-done batch.
+	const concurrency = concurrencyOf(this);
+	const jobs: UploadJob[] = [];
+	for (let i = 0; i < items.length; i++) {
+		const prepared = await settle(prepareUpload(this, i));
+		if (prepared.ok) {
+			jobs.push(prepared.value);
+			continue;
+		}
+		const failure = fail(i, prepared.error);
+		if (failure) throw failure;
+	}
+
+	// 2. Upload. Without continue-on-fail the first failure stops new uploads; those already
+	// running finish (a Replace is never cut between its steps) before the node fails.
+	const queue = new KeyedQueue();
+	const cancelled = () => this.getExecutionCancelSignal()?.aborted === true;
+	await runPool(
+		jobs.length,
+		concurrency,
+		async (n) => {
+			const job = jobs[n];
+			const key = `${job.directoryId}\u0000${job.uniqueId}`;
+			const result = await settle(queue.run(key, async () => await uploadOne(this, job)));
+			if (result.ok) {
+				output[job.itemIndex] = { json: result.value as IDataObject, pairedItem: { item: job.itemIndex } };
+				return;
+			}
+			const failure = fail(job.itemIndex, result.error);
+			if (failure) throw failure;
+		},
+		cancelled,
+	);
+
+	return [output.filter((item): item is INodeExecutionData => item !== undefined)];
+}

@@ -1,0 +1,211 @@
+/**
+ * Index → Sync, a custom operation rather than a routed one: routing sends one request per
+ * item and outputs its response, while "Wait Until Built" is a chain (sync, then GET the index
+ * with pauses until the build ends) whose output is the last GET. A postReceive hook could host
+ * the loop, but the parameter checks would then run per item after earlier items' requests
+ * (routing fires all items' requests together); here every item is checked before any request.
+ */
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+
+import { apiPath, apiRequest } from '../shared/transport';
+import { fieldError, requiredText } from '../shared/validation';
+import { type BuildState, type FailedFile, describeBuildState, readBuildState } from './buildState';
+
+/** Seconds. Polling faster than every half second only loads the API. */
+export const POLL_INTERVAL_RANGE = { min: 0.5, max: 3600 };
+/** Seconds; a day at most. */
+export const TIMEOUT_RANGE = { min: 1, max: 86_400 };
+
+interface SyncPlan {
+	indexId: string;
+	wait: boolean;
+	pollIntervalMs: number;
+	timeoutMs: number;
+}
+
+function readPlan(ctx: IExecuteFunctions, itemIndex: number): SyncPlan {
+	const indexId = requiredText(ctx.getNodeParameter('indexId', itemIndex, '', { extractValue: true }), ctx, itemIndex, 'Index');
+	const wait = ctx.getNodeParameter('waitUntilBuilt', itemIndex, false) as boolean;
+	if (!wait) return { indexId, wait, pollIntervalMs: 0, timeoutMs: 0 };
+	const seconds = (name: string, field: string, range: { min: number; max: number }, fallback: number) => {
+		// An expression can bypass the UI's min/max.
+		const raw = ctx.getNodeParameter(name, itemIndex, fallback) as unknown;
+		const value = typeof raw === 'string' && raw.trim() === '' ? NaN : Number(raw);
+		if (!Number.isFinite(value) || value < range.min || value > range.max) {
+			throw fieldError(ctx, itemIndex, `"${field}"`, `must be between ${range.min} and ${range.max} seconds (got ${String(raw)})`);
+		}
+		return Math.round(value * 1000);
+	};
+	return {
+		indexId,
+		wait,
+		pollIntervalMs: seconds('pollInterval', 'Poll Interval (Seconds)', POLL_INTERVAL_RANGE, 5),
+		timeoutMs: seconds('timeout', 'Timeout (Seconds)', TIMEOUT_RANGE, 600),
+	};
+}
+
+const isConflict = (error: unknown) => error instanceof NodeApiError && String(error.httpCode) === '409';
+
+class IndexSync {
+	private readonly path: string;
+
+	private deadline = 0;
+
+	constructor(
+		private readonly ctx: IExecuteFunctions,
+		private readonly plan: SyncPlan,
+		private readonly itemIndex: number,
+	) {
+		this.path = apiPath`/api/v1/indexes/${plan.indexId}`;
+	}
+
+	async run(): Promise<IDataObject> {
+		if (!this.plan.wait) {
+			await this.requestSync();
+			// The sync answers `{}`; the index (with its queued build and output directory) is what the next node needs.
+			return await this.getIndex();
+		}
+		this.deadline = Date.now() + this.plan.timeoutMs;
+		const before = await this.getIndex();
+		// A service that refuses a second build while one runs (409) gets the sync once that build ends.
+		const waitingFor = 'the running build to end (the sync was refused with 409 Conflict)';
+		while (!(await this.requestSync({ conflictIsRetryable: true }))) {
+			const index = await this.poll((current) => readBuildState(current).ready || readBuildState(current).failed, waitingFor);
+			// Pause even when that build has ended, so a service that keeps refusing is not hammered.
+			await this.pause(index, waitingFor);
+		}
+		return await this.waitForBuildAfter(readBuildState(before));
+	}
+
+	private async getIndex(): Promise<IDataObject> {
+		return (await apiRequest.call(this.ctx, { method: 'GET', path: this.path, itemIndex: this.itemIndex })) as IDataObject;
+	}
+
+	/** True when the sync was accepted; false on 409 when the caller waits for the running build. */
+	private async requestSync({ conflictIsRetryable = false } = {}): Promise<boolean> {
+		let conflict: unknown;
+		try {
+			// Repeating a sync is harmless (at worst one more build), so retries after a dropped connection are fine.
+			await apiRequest.call(this.ctx, { method: 'POST', path: `${this.path}/sync`, itemIndex: this.itemIndex, idempotent: true });
+			return true;
+		} catch (error) {
+			conflict = error;
+		}
+		if (conflictIsRetryable && isConflict(conflict)) return false;
+		if (isConflict(conflict)) {
+			(conflict as NodeApiError).description = `${(conflict as NodeApiError).description ?? ''} A build is probably running: turn on "Wait Until Built" to sync once it ends.`;
+		}
+		throw conflict;
+	}
+
+	/**
+	 * Polls until the build that includes this sync has ended. Its end is a terminal state with
+	 * no other sync queued, reached after a build was seen running or once the build markers
+	 * differ from the ones before the sync (so the previous build's "ready" is not mistaken for ours).
+	 */
+	private async waitForBuildAfter(before: BuildState): Promise<IDataObject> {
+		let sawBuild = false;
+		const index = await this.poll((current) => {
+			const state = readBuildState(current);
+			const ended = (state.ready || state.failed) && !state.pendingSync;
+			if (!ended) sawBuild = true;
+			return ended && (sawBuild || state.marker !== before.marker);
+		}, 'the build to end', () => (sawBuild ? '' : ' No new build was seen since the sync request.'));
+		const state = readBuildState(index);
+		if (state.failed) throw this.buildFailure(index, state);
+		return index;
+	}
+
+	/** GETs the index until `done`, pausing the poll interval in between. */
+	private async poll(
+		done: (index: IDataObject) => boolean,
+		waitingFor: string,
+		extraHint: () => string = () => '',
+	): Promise<IDataObject> {
+		for (;;) {
+			const index = await this.getIndex();
+			if (done(index)) return index;
+			await this.pause(index, waitingFor, extraHint());
+		}
+	}
+
+	/** Sleeps the poll interval, or fails once the timeout has passed (or the execution was cancelled). */
+	private async pause(index: IDataObject, waitingFor: string, extraHint = ''): Promise<void> {
+		const remaining = this.deadline - Date.now();
+		if (remaining <= 0) {
+			throw new NodeOperationError(
+				this.ctx.getNode(),
+				`Timed out after ${this.plan.timeoutMs / 1000} s waiting for ${waitingFor} of index ${this.describeIndex(index)}; last seen state: ${describeBuildState(index)} [item ${this.itemIndex}]`,
+				{
+					itemIndex: this.itemIndex,
+					description: `The build goes on in LlamaCloud; raise "Timeout (Seconds)" or check the index later with Get.${extraHint}`,
+				},
+			);
+		}
+		if (this.ctx.getExecutionCancelSignal()?.aborted) {
+			throw new NodeOperationError(this.ctx.getNode(), 'The execution was cancelled while waiting for the index build', {
+				itemIndex: this.itemIndex,
+			});
+		}
+		await sleep(Math.min(this.plan.pollIntervalMs, remaining));
+	}
+
+	private describeIndex(index: IDataObject): string {
+		return index.name ? `"${String(index.name)}" (${this.plan.indexId})` : this.plan.indexId;
+	}
+
+	private buildFailure(index: IDataObject, state: BuildState): NodeOperationError {
+		const reason = state.reason ?? 'no reason given';
+		const label = (file: FailedFile) => `${file.name}${file.id ? ` (${file.id})` : ''}${file.error ? `: ${file.error}` : ''}`;
+		// Files the reason already names are not repeated.
+		const others = state.failedFiles.filter((file) => !(file.id ? reason.includes(file.id) : reason.includes(file.name)));
+		const shown = others.slice(0, 5).map(label);
+		const more = others.length > shown.length ? `; and ${others.length - shown.length} more` : '';
+		const heading = others.length < state.failedFiles.length ? 'Other failing file(s)' : 'Failing file(s)';
+		const files = shown.length ? ` ${heading}: ${shown.join('; ')}${more}.` : '';
+		return new NodeOperationError(
+			this.ctx.getNode(),
+			`The build of index ${this.describeIndex(index)} failed: ${reason.replace(/\.$/, '')}.${files} [item ${this.itemIndex}]`,
+			{
+				itemIndex: this.itemIndex,
+				description:
+					'Fix or remove the failing file(s) in the source directory and sync again. The index metadata holds the full diagnostics.',
+			},
+		);
+	}
+}
+
+/** The custom operation: every item's parameters are checked first, then items sync one after the other. */
+export async function syncIndex(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const plans = items.map((_, itemIndex) => {
+		try {
+			return readPlan(this, itemIndex);
+		} catch (error) {
+			return error as NodeOperationError;
+		}
+	});
+	const invalid = plans.find((plan): plan is NodeOperationError => plan instanceof Error);
+	if (invalid && !this.continueOnFail()) throw invalid;
+
+	const output: INodeExecutionData[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		const plan = plans[itemIndex];
+		let failure: NodeApiError | NodeOperationError;
+		try {
+			if (plan instanceof Error) throw plan;
+			const index = await new IndexSync(this, plan, itemIndex).run();
+			output.push({ json: index, pairedItem: { item: itemIndex } });
+			continue;
+		} catch (error) {
+			failure =
+				error instanceof NodeApiError || error instanceof NodeOperationError
+					? error
+					: new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+		}
+		if (!this.continueOnFail()) throw failure;
+		output.push({ json: { error: failure.message }, error: failure, pairedItem: { item: itemIndex } });
+	}
+	return [output];
+}

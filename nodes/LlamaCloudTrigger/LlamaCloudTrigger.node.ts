@@ -1,0 +1,223 @@
+import type {
+	IDataObject,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import { directoryLocator } from '../LlamaCloud/shared/descriptions';
+import { searchDirectories } from '../LlamaCloud/shared/listSearch';
+import { apiPath, CREDENTIAL_TYPE, MAX_PAGE_SIZE, paginate } from '../LlamaCloud/shared/transport';
+import {
+	FILE_EVENTS,
+	type FileEvent,
+	latestVersions,
+	type ListedFile,
+	listFromMs,
+	planPoll,
+	readState,
+	stateAfter,
+	toIso,
+	toListedFile,
+} from './cursor';
+
+interface TriggerOptions {
+	displayNameContains?: string;
+	emitExisting?: boolean;
+	lateArrivalSeconds?: number;
+}
+
+const DEFAULT_LATE_ARRIVAL_SECONDS = 5;
+const HOUR = 3_600_000;
+/**
+ * How far back the first poll and "Fetch Test Event" look before listing everything. Only a
+ * search strategy: the cursor is always a server timestamp, never this machine's clock.
+ */
+const LOOKBACKS_MS = [HOUR, 24 * HOUR, 30 * 24 * HOUR];
+
+export class LlamaCloudTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'LlamaCloud Trigger',
+		name: 'llamaCloudIngestTrigger',
+		icon: { light: 'file:../../icons/llamacloud.svg', dark: 'file:../../icons/llamacloud.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{ ($parameter["events"] || []).join(", ") }}',
+		description: 'Starts the workflow when files are added to, changed in or deleted from a LlamaCloud directory',
+		defaults: { name: 'LlamaCloud Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
+		properties: [
+			directoryLocator({}, { description: 'The directory to watch' }),
+			{
+				displayName: 'Events',
+				name: 'events',
+				type: 'multiOptions',
+				required: true,
+				default: ['created', 'updated'],
+				description:
+					'Which changes start the workflow. Each item is the directory file plus an "event" field: created, updated or deleted.',
+				options: [
+					{ name: 'New File', value: 'created', description: 'A file appeared in the directory' },
+					{ name: 'Updated File', value: 'updated', description: 'A file was renamed, re-keyed or got new metadata' },
+					{ name: 'Deleted File', value: 'deleted', description: 'A file was deleted (the item is the deleted file)' },
+				],
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Display Name Contains',
+						name: 'displayNameContains',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. invoice',
+						description: 'Only files whose current display name contains this text (case-insensitive)',
+					},
+					{
+						displayName: 'Emit Existing Files on First Activation',
+						name: 'emitExisting',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether the first poll after activation emits every file already in the directory as a new file. Off: the first poll only records where the directory is.',
+					},
+					{
+						displayName: 'Late Arrival Window (Seconds)',
+						name: 'lateArrivalSeconds',
+						type: 'number',
+						typeOptions: { minValue: 0, maxValue: 3600 },
+						default: DEFAULT_LATE_ARRIVAL_SECONDS,
+						description:
+							'How long after its updated_at timestamp a change may take to show up in listings. Each poll re-reads this much before the last change it saw and skips what it already emitted.',
+					},
+				],
+			},
+		],
+	};
+
+	methods = {
+		listSearch: { searchDirectories },
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const directoryId = String(this.getNodeParameter('directoryId', '', { extractValue: true }) ?? '').trim();
+		if (!directoryId) throw new NodeOperationError(this.getNode(), 'Choose a directory to watch ("Directory")');
+		const events = (this.getNodeParameter('events', []) as string[]).filter((e): e is FileEvent =>
+			FILE_EVENTS.includes(e as FileEvent),
+		);
+		if (events.length === 0) throw new NodeOperationError(this.getNode(), 'Choose at least one event ("Events")');
+		const options = this.getNodeParameter('options', {}) as TriggerOptions;
+		const nameFilter = (options.displayNameContains ?? '').trim().toLowerCase();
+		const wanted = (file: ListedFile, event: FileEvent) =>
+			events.includes(event) &&
+			(!nameFilter || String(file.json.display_name ?? '').toLowerCase().includes(nameFilter));
+
+		if (this.getMode() === 'manual') return await fetchTestEvents(this, directoryId, wanted);
+
+		const windowMs = Math.max(0, Number(options.lateArrivalSeconds ?? DEFAULT_LATE_ARRIVAL_SECONDS)) * 1000;
+		const staticData = this.getWorkflowStaticData('node');
+		const previous = readState(staticData, directoryId);
+
+		// Nothing below touches the static data until the whole listing has succeeded: an API
+		// error leaves the saved cursor as it was and emits nothing.
+		let emitted: Array<{ file: ListedFile; event: FileEvent }>;
+		let next;
+		if (previous) {
+			const fromMs = listFromMs(previous, windowMs);
+			// A server that ignores updated_at_on_or_after answers with the whole directory:
+			// what is older than the bound was settled by earlier polls.
+			const files = (await listFiles(this, directoryId, fromMs)).filter((f) => f.updatedMs >= fromMs);
+			const plan = planPoll(previous, files, directoryId, windowMs);
+			if (plan.undecided > 0) {
+				this.logger.warn(
+					`LlamaCloud Trigger: ${plan.undecided} file(s) changed in the late-arrival window could not be matched against the previous poll and are emitted again to avoid missing them`,
+				);
+			}
+			emitted = plan.events;
+			next = plan.state;
+		} else {
+			// First activation (or another directory): record where the directory is.
+			const files = options.emitExisting
+				? await listFiles(this, directoryId, undefined)
+				: await listNewest(this, directoryId, windowMs);
+			next = stateAfter(files, directoryId, windowMs, 0);
+			emitted = options.emitExisting
+				? files.filter((f) => f.deletedMs === null).map((file) => ({ file, event: 'created' as const }))
+				: [];
+		}
+
+		// n8n saves the workflow when static data changes: only write a cursor that moved.
+		if (JSON.stringify(staticData.cursor) !== JSON.stringify(next)) staticData.cursor = next as unknown as IDataObject;
+
+		const items = emitted
+			.filter(({ file, event }) => wanted(file, event))
+			.map(({ file, event }) => ({ json: { ...file.json, event } }));
+		return items.length > 0 ? [items] : null;
+	}
+}
+
+/** Every file (soft-deleted ones included) with updated_at >= fromMs, or all files; one entry per id. */
+async function listFiles(ctx: IPollFunctions, directoryId: string, fromMs: number | undefined): Promise<ListedFile[]> {
+	const qs: IDataObject = { include_deleted: true };
+	if (fromMs !== undefined) qs.updated_at_on_or_after = toIso(fromMs);
+	const files: ListedFile[] = [];
+	const path = apiPath`/api/v1/beta/directories/${directoryId}/files`;
+	for await (const page of paginate.call(ctx, path, qs, { pageSize: MAX_PAGE_SIZE })) {
+		for (const json of page as IDataObject[]) files.push(toListedFile(json));
+	}
+	return latestVersions(files);
+}
+
+/**
+ * The newest files of the directory, enough to place the cursor: the last change and every
+ * file in the late-arrival window before it. Looks back an hour, a day, a month, then lists
+ * everything, so an idle large directory costs one full listing once, an active one a page.
+ */
+async function listNewest(ctx: IPollFunctions, directoryId: string, windowMs: number): Promise<ListedFile[]> {
+	for (const lookback of LOOKBACKS_MS) {
+		const fromMs = Date.now() - lookback;
+		const files = await listFiles(ctx, directoryId, fromMs);
+		const newest = files.reduce((max, f) => Math.max(max, f.updatedMs), -Infinity);
+		// Older files than asked for: the filter was ignored and this is the whole directory.
+		if (files.some((f) => f.updatedMs < fromMs)) return files;
+		if (files.length > 0 && newest - windowMs >= fromMs) return files;
+	}
+	return await listFiles(ctx, directoryId, undefined);
+}
+
+/**
+ * Manual "Fetch Test Event": the most recent file for each chosen event, so the user sees the
+ * item shape. There is no previous poll to compare with, so the event is read off the file:
+ * deleted_at set → deleted; created_at equal to updated_at → created; else updated. The saved
+ * cursor is not read or written.
+ */
+async function fetchTestEvents(
+	ctx: IPollFunctions,
+	directoryId: string,
+	wanted: (file: ListedFile, event: FileEvent) => boolean,
+): Promise<INodeExecutionData[][] | null> {
+	const eventOf = (f: ListedFile): FileEvent =>
+		f.deletedMs !== null ? 'deleted' : f.createdMs === f.updatedMs ? 'created' : 'updated';
+	for (const lookback of [...LOOKBACKS_MS, undefined]) {
+		const fromMs = lookback === undefined ? undefined : Date.now() - lookback;
+		const files = await listFiles(ctx, directoryId, fromMs);
+		const newest = new Map<FileEvent, ListedFile>();
+		// latestVersions sorts by updated_at: the last match per event is the most recent one.
+		for (const file of files) if (wanted(file, eventOf(file))) newest.set(eventOf(file), file);
+		if (newest.size > 0) {
+			const latest = [...newest.values()].sort((x, y) => y.updatedMs - x.updatedMs);
+			return [latest.map((file) => ({ json: { ...file.json, event: eventOf(file) } }))];
+		}
+		if (fromMs !== undefined && files.some((f) => f.updatedMs < fromMs)) break; // that was everything
+	}
+	return null;
+}

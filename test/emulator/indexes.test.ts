@@ -1,0 +1,338 @@
+/** Indexes: CRUD, list filter, asynchronous builds (ready / failed), chunk files, re-sync. */
+import {
+	BUILD_STATUS,
+	CHUNK_METADATA,
+	IndexPageSchema,
+	IndexSchema,
+	readBuildStatus,
+	startEmulator,
+	type Emulator,
+} from '../../emulator';
+import { api, fileForm, listAll, waitForIndex, type Call } from './helpers';
+
+let emulator: Emulator;
+let call: Call;
+
+beforeAll(async () => {
+	emulator = await startEmulator({ buildStepMs: 20 });
+	call = api(emulator);
+});
+afterAll(() => emulator.close());
+beforeEach(() => emulator.reset());
+
+async function directory(name = 'source'): Promise<string> {
+	return (await call('POST', '/api/v1/beta/directories', { json: { name } })).body.id;
+}
+
+async function upload(dir: string, name: string, content: string | Buffer, fields: Record<string, string> = {}): Promise<any> {
+	const reply = await call('POST', `/api/v1/beta/directories/${dir}/files/upload`, { form: fileForm('upload_file', name, content, fields) });
+	expect(reply.status).toBe(200);
+	return reply.body;
+}
+
+async function createIndex(body: Record<string, unknown>): Promise<any> {
+	const reply = await call('POST', '/api/v1/indexes', { json: body });
+	expect(reply.status).toBe(200);
+	return reply.body;
+}
+
+const outputFiles = async (index: any, query: Record<string, any> = {}) =>
+	listAll(call, `/api/v1/beta/directories/${index.output_directory_id}/files`, query);
+
+/** Paragraphs long enough to need several ~1000-character chunks. */
+function longMarkdown(paragraphs: number, tag = 'p'): string {
+	return Array.from({ length: paragraphs }, (_, i) => `${tag}${i} ${'lorem ipsum dolor sit amet '.repeat(15).trim()}`).join('\n\n');
+}
+
+describe('create, get, list, delete', () => {
+	test('create answers the whole index and starts the first build', async () => {
+		const source = await directory('Handbook');
+		const index = await createIndex({ source_directory_id: source });
+		expect(IndexSchema.parse(index)).toEqual({
+			id: expect.stringMatching(/^idx-/),
+			export_config_id: expect.stringMatching(/^exp-/),
+			name: 'Handbook',
+			project_id: emulator.defaultProjectId,
+			source_directory_id: source,
+			sync_config_id: expect.stringMatching(/^syn-/),
+			created_at: expect.any(String),
+			description: null,
+			last_exported_at: null,
+			last_synced_at: null,
+			metadata: expect.objectContaining({ status: BUILD_STATUS.queued, error: null, build_number: 1, pending_sync: false }),
+			updated_at: expect.any(String),
+			output_directory_id: expect.stringMatching(/^dir-/),
+		});
+		const output = (await call('GET', `/api/v1/beta/directories/${index.output_directory_id}`)).body;
+		expect(output).toMatchObject({ type: 'index', project_id: emulator.defaultProjectId });
+		await emulator.waitForBuilds();
+	});
+
+	test('create takes name, description, products, store_attachments, sync_frequency, vector_target', async () => {
+		const source = await directory();
+		const index = await createIndex({
+			source_directory_id: source,
+			name: 'Named',
+			description: 'About',
+			products: [{ product_config_id: 'cfg-1', product_type: 'parse' }, { product_config_id: 'cfg-2', product_type: 'extract' }],
+			store_attachments: ['screenshots', 'items'],
+			sync_frequency: 'daily',
+			vector_target: 'DISABLED',
+		});
+		expect(index).toMatchObject({ name: 'Named', description: 'About' });
+		expect(emulator.store.index(index.id)).toMatchObject({
+			products: [{ product_config_id: 'cfg-1', product_type: 'parse' }, { product_config_id: 'cfg-2', product_type: 'extract' }],
+			store_attachments: ['screenshots', 'items'],
+			sync_frequency: 'daily',
+			vector_target: 'DISABLED',
+		});
+		const defaults = emulator.store.index((await createIndex({ source_directory_id: source })).id)!;
+		expect(defaults).toMatchObject({ sync_frequency: 'manual', vector_target: 'DEFAULT', products: null, store_attachments: null });
+		await emulator.waitForBuilds();
+	});
+
+	test('create validates its body', async () => {
+		const source = await directory();
+		const cases: Array<[Record<string, unknown>, Array<string | number>]> = [
+			[{}, ['body', 'source_directory_id']],
+			[{ source_directory_id: source, sync_frequency: 'hourly' }, ['body', 'sync_frequency']],
+			[{ source_directory_id: source, vector_target: 'PINECONE' }, ['body', 'vector_target']],
+			[{ source_directory_id: source, store_attachments: ['audio'] }, ['body', 'store_attachments', 0]],
+			[{ source_directory_id: source, products: [{ product_type: 'parse' }] }, ['body', 'products', 0, 'product_config_id']],
+		];
+		for (const [body, loc] of cases) {
+			const reply = await call('POST', '/api/v1/indexes', { json: body });
+			expect(reply.status).toBe(422);
+			expect(reply.body.detail[0].loc).toEqual(loc);
+		}
+		const unknown = await call('POST', '/api/v1/indexes', { json: { source_directory_id: 'dir-nope' } });
+		expect(unknown.status).toBe(404);
+		expect(unknown.body).toEqual({ detail: 'Directory dir-nope not found' });
+	});
+
+	test('get, list with source_directory_id, pagination, delete', async () => {
+		const a = await directory('a');
+		const b = await directory('b');
+		const ia = await createIndex({ source_directory_id: a });
+		const ib1 = await createIndex({ source_directory_id: b });
+		const ib2 = await createIndex({ source_directory_id: b });
+		await emulator.waitForBuilds();
+
+		const got = (await call('GET', `/api/v1/indexes/${ia.id}`)).body;
+		expect(got).toMatchObject({ id: ia.id, source_directory_id: a });
+
+		const all = IndexPageSchema.parse((await call('GET', '/api/v1/indexes')).body);
+		expect(all.items.map((i) => i.id).sort()).toEqual([ia.id, ib1.id, ib2.id].sort());
+		expect(all.total_size).toBe(3);
+		const ofB = (await call('GET', '/api/v1/indexes', { query: { source_directory_id: b } })).body;
+		expect(ofB.items.map((i: any) => i.id).sort()).toEqual([ib1.id, ib2.id].sort());
+		expect(ofB.total_size).toBe(2);
+		const paged = await listAll(call, '/api/v1/indexes', { page_size: 1 });
+		expect(paged).toHaveLength(3);
+
+		const del = await call('DELETE', `/api/v1/indexes/${ia.id}`);
+		expect(del.status).toBe(204);
+		expect((await call('GET', `/api/v1/indexes/${ia.id}`)).body).toEqual({ detail: `Index ${ia.id} not found` });
+		expect((await call('DELETE', `/api/v1/indexes/${ia.id}`)).status).toBe(404);
+		expect((await call('POST', `/api/v1/indexes/${ia.id}/sync`)).status).toBe(404);
+		// The index's output directory went with it; the source stays.
+		expect((await call('GET', `/api/v1/beta/directories/${ia.output_directory_id}`)).status).toBe(404);
+		expect((await call('GET', `/api/v1/beta/directories/${a}`)).status).toBe(200);
+	});
+
+	test('an index of another project is invisible', async () => {
+		const other = emulator.store.addProject({ name: 'Other' });
+		const source = (await call('POST', '/api/v1/beta/directories', { json: { name: 's' }, query: { project_id: other.id } })).body.id;
+		const index = (await call('POST', '/api/v1/indexes', { json: { source_directory_id: source }, query: { project_id: other.id } })).body;
+		expect(index.project_id).toBe(other.id);
+		expect((await call('GET', `/api/v1/indexes/${index.id}`)).status).toBe(404);
+		expect((await call('GET', '/api/v1/indexes')).body.items).toEqual([]);
+		// A source directory from another project cannot be used.
+		expect((await call('POST', '/api/v1/indexes', { json: { source_directory_id: source } })).status).toBe(404);
+		await emulator.waitForBuilds();
+	});
+});
+
+describe('builds', () => {
+	test('move queued → running → ready; sync answers {}', async () => {
+		const slow = await startEmulator({ buildStepMs: 150 });
+		try {
+			const c = api(slow);
+			const source = (await c('POST', '/api/v1/beta/directories', { json: { name: 's' } })).body.id;
+			const index = (await c('POST', '/api/v1/indexes', { json: { source_directory_id: source } })).body;
+			const seen: string[] = [readBuildStatus(index.metadata)!];
+			for (let i = 0; i < 2000 && seen[seen.length - 1] !== BUILD_STATUS.ready; i++) {
+				const status = readBuildStatus((await c('GET', `/api/v1/indexes/${index.id}`)).body.metadata)!;
+				if (status !== seen[seen.length - 1]) seen.push(status);
+				await new Promise((r) => setTimeout(r, 5));
+			}
+			expect(seen).toEqual([BUILD_STATUS.queued, BUILD_STATUS.running, BUILD_STATUS.ready]);
+
+			const sync = await c('POST', `/api/v1/indexes/${index.id}/sync`);
+			expect(sync.status).toBe(200);
+			expect(sync.body).toEqual({});
+			expect(readBuildStatus((await c('GET', `/api/v1/indexes/${index.id}`)).body.metadata)).toBe(BUILD_STATUS.queued);
+			await slow.waitForBuilds();
+		} finally {
+			await slow.close();
+		}
+	});
+
+	test('a ready build sets last_synced_at / last_exported_at and writes chunk files', async () => {
+		const source = await directory();
+		const text = longMarkdown(6);
+		const doc = await upload(source, 'guide.md', text, { unique_id: 'guide' });
+		await upload(source, 'notes.txt', 'short note');
+		const index = await createIndex({ source_directory_id: source });
+		const done = await waitForIndex(call, index.id);
+
+		expect(done.metadata).toMatchObject({
+			status: 'ready',
+			error: null,
+			files_total: 2,
+			files_parsed: 2,
+			files_failed: 0,
+			diagnostics: expect.arrayContaining([expect.objectContaining({ directory_file_id: doc.id, status: 'parsed' })]),
+		});
+		expect(done.last_synced_at).toEqual(expect.any(String));
+		expect(done.last_exported_at).toEqual(done.last_synced_at);
+
+		const chunks = (await outputFiles(done)).filter((f) => f.metadata[CHUNK_METADATA.sourceFileId] === doc.id);
+		expect(chunks.length).toBeGreaterThan(1);
+		expect(done.metadata.chunks_total).toBe(chunks.length + 1);
+		const ordered = [...chunks].sort((x, y) => x.metadata.chunk_index - y.metadata.chunk_index);
+		expect(ordered.map((c) => c.metadata)).toEqual(
+			ordered.map((_, i) => ({ source_file_id: doc.id, source_unique_id: 'guide', chunk_index: i, chunk_count: chunks.length })),
+		);
+		expect(ordered[0].unique_id).toBe('guide#0');
+		const contents = await Promise.all(ordered.map((c) => emulator.store.readBlob(c.file_id)));
+		for (const content of contents) expect(content.length).toBeLessThanOrEqual(1000);
+		// Chunks break on paragraph boundaries and lose nothing but the blank lines between them.
+		expect(contents.map((c) => c.toString()).join('\n\n')).toBe(text);
+	});
+
+	test('a file that cannot be parsed fails the build, naming it; the output is untouched; a retry works', async () => {
+		const source = await directory();
+		await upload(source, 'good.md', 'fine');
+		const index = await createIndex({ source_directory_id: source });
+		await waitForIndex(call, index.id);
+		const before = await outputFiles(index);
+
+		const bad = await upload(source, 'broken.md', Buffer.from([0x23, 0x20, 0xff, 0xfe, 0x41]));
+		await call('POST', `/api/v1/indexes/${index.id}/sync`);
+		const failed = await waitForIndex(call, index.id);
+		expect(failed.metadata.status).toBe('failed');
+		expect(failed.metadata.error).toContain('broken.md');
+		expect(failed.metadata.error).toContain(bad.id);
+		expect(failed.metadata.error).toContain('UTF-8');
+		expect(failed.metadata.diagnostics[0]).toMatchObject({ directory_file_id: bad.id, status: 'failed', display_name: 'broken.md' });
+		expect(failed.metadata.files_failed).toBe(1);
+		expect(await outputFiles(index)).toEqual(before);
+
+		// Fix the source and sync again: the failed index recovers.
+		await call('DELETE', `/api/v1/beta/directories/${source}/files/${bad.id}`);
+		await call('POST', `/api/v1/indexes/${index.id}/sync`);
+		const ready = await waitForIndex(call, index.id);
+		expect(ready.metadata).toMatchObject({ status: 'ready', error: null, build_number: 3 });
+	});
+
+	test.each([
+		['valid.pdf', Buffer.from('%PDF-1.7\n...'), 'ready', 0],
+		['fake.pdf', Buffer.from('<html>not a pdf</html>'), 'failed', 0],
+		['image.png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0]), 'ready', 0],
+		['blob.xyz', Buffer.from([1, 2, 0, 4]), 'failed', 0],
+		['readme', Buffer.from('plain text without an extension'), 'ready', 1],
+		['data.csv', Buffer.from('a,b\n1,2\n'), 'ready', 1],
+	])('parse rule: %s → %s', async (name, content, status, chunks) => {
+		const source = await directory();
+		const file = await upload(source, name, content);
+		const index = await createIndex({ source_directory_id: source });
+		const done = await waitForIndex(call, index.id);
+		expect(done.metadata.status).toBe(status);
+		if (status === 'failed') expect(done.metadata.error).toContain(name);
+		else expect(done.metadata.diagnostics).toEqual([expect.objectContaining({ directory_file_id: file.id, chunks })]);
+	});
+
+	test('re-sync replaces the chunks of changed files, removes those of deleted files, keeps the rest', async () => {
+		const source = await directory();
+		const keep = await upload(source, 'keep.md', longMarkdown(3, 'keep'));
+		const change = await upload(source, 'change.md', longMarkdown(3, 'old'));
+		const remove = await upload(source, 'remove.md', longMarkdown(2, 'gone'));
+		const index = await createIndex({ source_directory_id: source });
+		await waitForIndex(call, index.id);
+		const first = await outputFiles(index);
+		const chunkIds = (fileId: string, files: any[]) => files.filter((f) => f.metadata.source_file_id === fileId).map((f) => f.id).sort();
+		const keptIds = chunkIds(keep.id, first);
+
+		// Change: replace change.md (same unique_id, new content); remove remove.md.
+		const replacement = (await call('POST', '/api/v1/beta/files', { form: fileForm('file', 'change.md', longMarkdown(1, 'new'), { purpose: 'user_data' }) })).body;
+		await call('DELETE', `/api/v1/beta/directories/${source}/files/${change.id}`);
+		const changed = (await call('POST', `/api/v1/beta/directories/${source}/files`, { json: { file_id: replacement.id, unique_id: 'change.md' } })).body;
+		await call('DELETE', `/api/v1/beta/directories/${source}/files/${remove.id}`);
+		await call('POST', `/api/v1/indexes/${index.id}/sync`);
+		const done = await waitForIndex(call, index.id);
+
+		expect(done.metadata).toMatchObject({ status: 'ready', files_total: 2, files_parsed: 1, files_unchanged: 1, files_removed: 2 });
+		const second = await outputFiles(index);
+		expect(chunkIds(keep.id, second)).toEqual(keptIds);
+		expect(chunkIds(change.id, second)).toEqual([]);
+		expect(chunkIds(remove.id, second)).toEqual([]);
+		const newChunks = second.filter((f) => f.metadata.source_file_id === changed.id);
+		expect(newChunks).toHaveLength(1);
+		expect((await emulator.store.readBlob(newChunks[0].file_id)).toString()).toContain('new0');
+		// Replaced and removed chunks are soft-deleted: a trigger on the output directory sees them go.
+		const deleted = (await outputFiles(index, { include_deleted: true })).filter((f) => f.deleted_at !== null);
+		expect(deleted.map((f) => f.id).sort()).toEqual([...chunkIds(change.id, first), ...chunkIds(remove.id, first)].sort());
+	});
+
+	test('a sync during a build sets pending_sync and runs exactly one more build', async () => {
+		const source = await directory();
+		await upload(source, 'a.md', 'alpha');
+		const index = await createIndex({ source_directory_id: source });
+		await call('POST', `/api/v1/indexes/${index.id}/sync`);
+		await call('POST', `/api/v1/indexes/${index.id}/sync`);
+		const during = (await call('GET', `/api/v1/indexes/${index.id}`)).body;
+		expect(during.metadata).toMatchObject({ build_number: 1, pending_sync: true });
+		await emulator.waitForBuilds();
+		const after = (await call('GET', `/api/v1/indexes/${index.id}`)).body;
+		expect(after.metadata).toMatchObject({ status: 'ready', build_number: 2, pending_sync: false });
+	});
+
+	test('sync_frequency on_source_change rebuilds when the source changes', async () => {
+		const source = await directory();
+		const index = await createIndex({ source_directory_id: source, sync_frequency: 'on_source_change' });
+		await emulator.waitForBuilds();
+		expect(emulator.store.index(index.id)!.metadata.build_number).toBe(1);
+		await upload(source, 'new.md', 'fresh');
+		await emulator.waitForBuilds();
+		const after = emulator.store.index(index.id)!;
+		expect(after.metadata.build_number).toBe(2);
+		expect(after.metadata.files_total).toBe(1);
+	});
+
+	test('a deleted source directory makes the next build fail with a reason', async () => {
+		const source = await directory();
+		const index = await createIndex({ source_directory_id: source });
+		await emulator.waitForBuilds();
+		await call('DELETE', `/api/v1/beta/directories/${source}`);
+		await call('POST', `/api/v1/indexes/${index.id}/sync`);
+		const done = await waitForIndex(call, index.id);
+		expect(done.metadata).toMatchObject({ status: 'failed', error: `Source directory ${source} not found` });
+	});
+
+	test('updated_at is bumped by every state change', async () => {
+		let now = Date.parse('2025-06-01T00:00:00.000Z');
+		const timed = await startEmulator({ buildStepMs: 5, clock: () => now++ });
+		try {
+			const c = api(timed);
+			const source = (await c('POST', '/api/v1/beta/directories', { json: { name: 's' } })).body.id;
+			const index = (await c('POST', '/api/v1/indexes', { json: { source_directory_id: source } })).body;
+			await timed.waitForBuilds();
+			const after = (await c('GET', `/api/v1/indexes/${index.id}`)).body;
+			expect(Date.parse(after.updated_at)).toBeGreaterThan(Date.parse(index.updated_at));
+			expect(after.created_at).toBe(index.created_at);
+		} finally {
+			await timed.close();
+		}
+	});
+});

@@ -1,0 +1,138 @@
+/**
+ * The credential: its type name, its test request (run the way n8n's credential tester runs
+ * it) against the emulator, and the base URLs its regions resolve to.
+ */
+import type { ICredentialDataDecryptedObject, INode } from 'n8n-workflow';
+import { Workflow } from 'n8n-workflow';
+
+import { LlamaCloudIngestApi } from '../../credentials/LlamaCloudIngestApi.credentials';
+import { type Emulator, startEmulator } from '../../emulator';
+import { LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloud.node';
+import { BASE_URL_EXPRESSION, CREDENTIAL_TYPE, REGION_BASE_URLS, resolveBaseUrl } from '../../nodes/LlamaCloud/shared/transport';
+import { testCredential } from '../harness';
+
+const US = 'https://api.cloud.llamaindex.ai';
+const EU = 'https://api.cloud.eu.llamaindex.ai';
+
+let emulator: Emulator;
+
+beforeAll(async () => {
+	emulator = await startEmulator();
+});
+afterAll(async () => {
+	await emulator.close();
+});
+beforeEach(() => emulator.reset());
+
+/** Evaluates a credential-bound expression the way n8n does, with `$credentials` set. */
+function evaluate(expression: string, credentials: ICredentialDataDecryptedObject): unknown {
+	const node: INode = { id: 'n', name: 'N', type: 'x', typeVersion: 1, position: [0, 0], parameters: {} };
+	const workflow = new Workflow({
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: {
+			getByName: () => new LlamaCloud(),
+			getByNameAndVersion: () => new LlamaCloud(),
+			getKnownTypes: () => ({}),
+		},
+	});
+	return workflow.expression.getParameterValue(expression, null, 0, 0, node.name, [], 'internal', { $credentials: credentials });
+}
+
+describe('credential type', () => {
+	test('its name does not collide with the official LlamaCloud package', () => {
+		const credential = new LlamaCloudIngestApi();
+		expect(credential.name).toBe('llamaCloudIngestApi');
+		expect(['llamaCloudApi', 'llamaParseApi']).not.toContain(credential.name);
+		expect(CREDENTIAL_TYPE).toBe(credential.name);
+		expect(new LlamaCloud().description.credentials).toEqual([{ name: 'llamaCloudIngestApi', required: true }]);
+	});
+
+	test('the API key is a password field and authentication is a bearer header', () => {
+		const credential = new LlamaCloudIngestApi();
+		const apiKey = credential.properties.find((p) => p.name === 'apiKey');
+		expect(apiKey?.typeOptions?.password).toBe(true);
+		expect(credential.authenticate).toEqual({
+			type: 'generic',
+			properties: { headers: { Authorization: '=Bearer {{$credentials.apiKey}}' } },
+		});
+	});
+});
+
+describe('credential test', () => {
+	const data = (extra: ICredentialDataDecryptedObject = {}) => ({
+		apiKey: emulator.apiKey,
+		region: 'custom',
+		baseUrl: emulator.url,
+		...extra,
+	});
+
+	test('succeeds with the right key, calling GET /api/v1/projects with the bearer key', async () => {
+		const result = await testCredential(LlamaCloudIngestApi, data());
+		expect(result).toEqual({ status: 'OK', message: 'Connection successful!' });
+		expect(emulator.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['GET /api/v1/projects 200']);
+	});
+
+	test('fails clearly with a wrong key (401), never echoing the key', async () => {
+		const wrongKey = 'llx-definitely-not-the-right-key';
+		const result = await testCredential(LlamaCloudIngestApi, data({ apiKey: wrongKey }));
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/API key was rejected.*region/);
+		expect(result.message).not.toContain(wrongKey);
+		// n8n's request helper may try a 401 once more; every attempt was refused.
+		expect(emulator.requests.length).toBeGreaterThan(0);
+		expect(emulator.requests.every((r) => r.status === 401 && r.path === '/api/v1/projects')).toBe(true);
+	});
+
+	test('sends the project and organization scope when set, and no empty parameters when not', async () => {
+		expect((await testCredential(LlamaCloudIngestApi, data())).status).toBe('OK');
+		expect(emulator.requests[0].query).not.toHaveProperty('project_id');
+		expect(emulator.requests[0].query).not.toHaveProperty('organization_id');
+		emulator.reset();
+		const project = emulator.defaultProjectId;
+		const result = await testCredential(LlamaCloudIngestApi, data({ projectId: ` ${project} ` }));
+		expect(result.status).toBe('OK');
+		expect(emulator.requests[0].query).toMatchObject({ project_id: project });
+	});
+
+	test('an unknown project ID fails the test with a specific message', async () => {
+		const result = await testCredential(LlamaCloudIngestApi, data({ projectId: 'proj-does-not-exist' }));
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/project or organization ID was not found/);
+	});
+
+	test('a trailing slash on the custom base URL still reaches /api/v1/projects', async () => {
+		const result = await testCredential(LlamaCloudIngestApi, data({ baseUrl: `${emulator.url}/` }));
+		expect(result.status).toBe('OK');
+		expect(emulator.requests[0].path).toBe('/api/v1/projects');
+	});
+});
+
+describe('regions', () => {
+	test.each([
+		['us', US],
+		['eu', EU],
+	])('region %s resolves to %s in the node, its transport and the credential test', (region, url) => {
+		expect(REGION_BASE_URLS[region]).toBe(url);
+		expect(resolveBaseUrl({ region })).toEqual({ url });
+		expect(evaluate(BASE_URL_EXPRESSION, { region })).toBe(url);
+		const testBaseUrl = new LlamaCloudIngestApi().test.request.baseURL as string;
+		expect(evaluate(testBaseUrl, { region })).toBe(url);
+	});
+
+	test('the US region is the default', () => {
+		expect(resolveBaseUrl({})).toEqual({ url: US });
+		const region = new LlamaCloudIngestApi().properties.find((p) => p.name === 'region');
+		expect(region?.default).toBe('us');
+	});
+
+	test('a custom base URL is used as given (minus trailing slashes) by both expressions', () => {
+		const credentials = { region: 'custom', baseUrl: 'https://llamacloud.internal.example.com//' };
+		expect(resolveBaseUrl(credentials)).toEqual({ url: 'https://llamacloud.internal.example.com' });
+		expect(evaluate(BASE_URL_EXPRESSION, credentials)).toBe('https://llamacloud.internal.example.com');
+		expect(evaluate(new LlamaCloudIngestApi().test.request.baseURL as string, credentials)).toBe(
+			'https://llamacloud.internal.example.com',
+		);
+	});
+});

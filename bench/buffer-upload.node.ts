@@ -33,6 +33,8 @@ export class BufferUpload implements INodeType {
 				method: 'POST',
 				headers: { Authorization: `Bearer ${this.getNodeParameter('apiKey', i) as string}` },
 				body: form,
+			}).catch((error: Error) => {
+				throw new Error(`${error.message}: ${String((error as { cause?: unknown }).cause)}`);
 			});
 			if (!response.ok) throw new Error(`Upload failed: HTTP ${response.status} ${await response.text()}`);
 			out.push({ json: (await response.json()) as INodeExecutionData['json'], pairedItem: { item: i } });

@@ -139,7 +139,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		},
 	);
 
-	const http = createServer(server.listener);
+	// No request timeout: a large upload slowed by injected latency must not be cut by the server.
+	const http = createServer({ requestTimeout: 0 }, server.listener);
 	// Keep-alive sockets would hold close() open; track them to destroy them.
 	const sockets = new Set<Socket>();
 	http.on('connection', (socket) => {

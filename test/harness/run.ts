@@ -9,6 +9,7 @@ import type {
 	IPairedItemData,
 	IRun,
 	IRunData,
+	ITaskData,
 	IWorkflowBase,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
@@ -47,6 +48,9 @@ export interface RunWorkflowOptions {
 	startNode?: string;
 	mode?: WorkflowExecuteMode;
 	staticData?: IDataObject;
+	/** called as each node starts / finishes, e.g. to print progress */
+	onNodeStart?: (nodeName: string) => void;
+	onNodeFinish?: (nodeName: string, task: ITaskData) => void;
 }
 
 export interface WorkflowRun {
@@ -106,6 +110,8 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
 	let resolveRun!: (run: IRun) => void;
 	const finished = new Promise<IRun>((resolve) => (resolveRun = resolve));
 	hooks.addHandler('workflowExecuteAfter', (fullRunData) => resolveRun(fullRunData));
+	if (options.onNodeStart) hooks.addHandler('nodeExecuteBefore', (name) => options.onNodeStart?.(name));
+	if (options.onNodeFinish) hooks.addHandler('nodeExecuteAfter', (name, task) => options.onNodeFinish?.(name, task));
 
 	const additionalData = makeAdditionalData(credentialsHelper, hooks, executionId);
 	const runExecutionData = createRunExecutionData({

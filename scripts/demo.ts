@@ -1,0 +1,91 @@
+/**
+ * `npm run demo`: the main job. Runs examples/ingest-folder.json end to end through n8n's
+ * execution engine: create (or reuse) a directory, upload every file of examples/sample-docs,
+ * create an index over it, sync and wait until it is built, and list what was indexed.
+ * On the bundled emulator by default; on LlamaCloud when LLAMA_CLOUD_API_KEY is set.
+ */
+import path from 'node:path';
+
+import type { INodeExecutionData, ITaskData } from 'n8n-workflow';
+
+import { type Emulator, startEmulator } from '../emulator';
+import { REPO_ROOT, credentialsFromEnv, loadExample, runExample } from './lib/examples';
+
+const SAMPLE_FOLDER = path.join(REPO_ROOT, 'examples', 'sample-docs');
+
+function itemsOf(task: ITaskData): INodeExecutionData[] {
+	return task.data?.main?.[0] ?? [];
+}
+
+function describe(nodeName: string, items: INodeExecutionData[]): string {
+	const first = items[0]?.json ?? {};
+	switch (nodeName) {
+		case 'Create directory':
+			return `directory ${String(first.id)} "${String(first.name)}"`;
+		case 'Read sample files':
+			return `${items.length} files from ${path.relative(REPO_ROOT, SAMPLE_FOLDER)}`;
+		case 'Upload files': {
+			const skipped = items.filter((i) => i.json.skipped).length;
+			return `${items.length - skipped} uploaded, ${skipped} unchanged`;
+		}
+		case 'Create index':
+			return `index ${String(first.id)} "${String(first.name)}"`;
+		case 'Sync and wait': {
+			const status = (first.metadata as { status?: string } | undefined)?.status ?? '?';
+			return `build ${status}, last synced ${String(first.last_synced_at ?? '-')}`;
+		}
+		case 'List indexed chunks':
+			return `${items.length} chunks in the output directory`;
+		default:
+			return `${items.length} item(s)`;
+	}
+}
+
+async function main() {
+	const started = Date.now();
+	const realCredentials = credentialsFromEnv();
+	let emulator: Emulator | undefined;
+	let credentials = realCredentials;
+	if (!credentials) {
+		emulator = await startEmulator({ buildStepMs: 300, quiet: true });
+		credentials = { apiKey: emulator.apiKey, region: 'custom', baseUrl: emulator.url, projectId: '', organizationId: '' };
+		console.log(`LlamaCloud emulator at ${emulator.url} (set LLAMA_CLOUD_API_KEY to use LlamaCloud itself)`);
+	} else {
+		const where = credentials.region === 'custom' ? String(credentials.baseUrl) : `region ${String(credentials.region).toUpperCase()}`;
+		console.log(`LlamaCloud at ${where} (key from LLAMA_CLOUD_API_KEY)`);
+	}
+
+	const workflow = loadExample('ingest-folder.json');
+	const reader = workflow.nodes.find((n) => n.name === 'Read sample files');
+	if (reader) reader.parameters.fileSelector = path.join(SAMPLE_FOLDER, '*');
+	console.log(`Running "${workflow.name}"\n`);
+
+	const rows: Array<[string, string, string]> = [];
+	try {
+		const run = await runExample(workflow, {
+			credentials,
+			onNodeStart: (name) => process.stdout.write(`  … ${name}\n`),
+			onNodeFinish: (name, task) => {
+				const seconds = ((task.executionTime ?? 0) / 1000).toFixed(2);
+				const outcome = task.error ? `FAILED: ${task.error.message}` : describe(name, itemsOf(task));
+				rows.push([name, outcome, `${seconds}s`]);
+				process.stdout.write(`  ${task.error ? '✗' : '✓'} ${name}: ${outcome}\n`);
+			},
+		});
+		console.log('\nSummary');
+		const width = Math.max(...rows.map((r) => r[0].length));
+		for (const [name, outcome, time] of rows) console.log(`  ${name.padEnd(width)}  ${time.padStart(6)}  ${outcome}`);
+		console.log(`  ${'Total'.padEnd(width)}  ${((Date.now() - started) / 1000).toFixed(2).padStart(5)}s`);
+		if (run.status !== 'success') {
+			console.error(`\nThe workflow did not succeed: ${run.workflowError?.message ?? run.status}`);
+			process.exitCode = 1;
+		}
+	} finally {
+		await emulator?.close();
+	}
+}
+
+main().catch((error: unknown) => {
+	console.error(error instanceof Error ? error.message : error);
+	process.exitCode = 1;
+});

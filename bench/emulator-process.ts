@@ -29,6 +29,22 @@ async function main() {
 				sha256: files.map((f) => emulator.store.blob(String(f.file_id))?.sha256),
 			};
 		},
+		// Trigger benchmark (bench/trigger.ts): files without HTTP, and a server that ignores
+		// updated_at_on_or_after (forces the trigger's full scan).
+		seedFiles: ({ directoryId, count, prefix, firstMs, stepMs }) => {
+			const tag = String(prefix ?? 'seed');
+			emulator.store.seedFiles(String(directoryId), Number(count), {
+				content: 'x',
+				displayName: (i) => `${tag}-${i}.txt`,
+				uniqueId: (i) => `${tag}-${i}`,
+				updatedAtMs: (i) => Number(firstMs) + i * Number(stepMs ?? 1),
+			});
+			return {};
+		},
+		quirks: ({ ignoreUpdatedAtFilters }) => {
+			emulator.quirks.ignoreUpdatedAtFilters = Boolean(ignoreUpdatedAtFilters);
+			return {};
+		},
 		reset: () => {
 			emulator.reset();
 			return {};

@@ -5,12 +5,18 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import type { ICredentialDataDecryptedObject, IConnections, INode, ITaskData } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IConnections,
+	INode,
+	INodeExecutionData,
+	ITaskData,
+} from 'n8n-workflow';
 
 import type { INodeType } from 'n8n-workflow';
 
 import { type WorkflowRun, runWorkflow } from '../../test/harness';
-import { ManualTriggerStandIn, ReadWriteFileStandIn } from './standins';
+import { ManualTriggerStandIn, ReadWriteFileStandIn, ScheduleTriggerStandIn } from './standins';
 
 export const REPO_ROOT = path.resolve(__dirname, '../..');
 
@@ -40,19 +46,28 @@ function builtNode(relativePath: string, className: string): INodeType {
 	}
 }
 
-const NODE_TYPES = {
+/** The n8n-nodes-base nodes the examples use, as in-process stand-ins (see standins.ts). */
+export const STAND_IN_TYPES = {
+	'n8n-nodes-base.manualTrigger': new ManualTriggerStandIn(),
+	'n8n-nodes-base.scheduleTrigger': new ScheduleTriggerStandIn(),
+	'n8n-nodes-base.readWriteFile': new ReadWriteFileStandIn(),
+};
+
+const builtTypes = () => ({
 	'n8n-nodes-llamacloud-ingest.llamaCloudIngest': builtNode('nodes/LlamaCloud/LlamaCloud.node.js', 'LlamaCloud'),
 	'n8n-nodes-llamacloud-ingest.llamaCloudIngestTrigger': builtNode(
 		'nodes/LlamaCloudTrigger/LlamaCloudTrigger.node.js',
 		'LlamaCloudTrigger',
 	),
-	'n8n-nodes-base.manualTrigger': new ManualTriggerStandIn(),
-	'n8n-nodes-base.readWriteFile': new ReadWriteFileStandIn(),
-};
+	...STAND_IN_TYPES,
+});
 
 export interface RunExampleOptions {
 	credentials: ICredentialDataDecryptedObject;
+	/** Node types by type name; default our nodes from dist/ plus the stand-ins. */
+	nodeTypes?: Record<string, INodeType>;
 	startNode?: string;
+	inputItems?: INodeExecutionData[];
 	onNodeStart?: (nodeName: string) => void;
 	onNodeFinish?: (nodeName: string, task: ITaskData) => void;
 }
@@ -63,9 +78,10 @@ export async function runExample(workflow: ExampleWorkflow, options: RunExampleO
 	return await runWorkflow({
 		nodes,
 		connections: workflow.connections,
-		nodeTypes: NODE_TYPES,
+		nodeTypes: options.nodeTypes ?? builtTypes(),
 		credentials: { llamaCloudIngestApi: options.credentials },
 		startNode: options.startNode ?? nodes[0].name,
+		inputItems: options.inputItems,
 		onNodeStart: options.onNodeStart,
 		onNodeFinish: options.onNodeFinish,
 	});

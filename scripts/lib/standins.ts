@@ -1,6 +1,6 @@
 /**
- * In-process stand-ins for the two n8n-nodes-base nodes the example workflows start with
- * (Manual Trigger and Read/Write Files from Disk). n8n-nodes-base is not a dependency (it is
+ * In-process stand-ins for the n8n-nodes-base nodes the example workflows start with
+ * (Manual Trigger, Schedule Trigger and Read/Write Files from Disk). n8n-nodes-base is not a dependency (it is
  * the whole n8n node library); the end-to-end tests run the same workflows in the real n8n
  * with the real nodes. Only what the examples use is implemented.
  */
@@ -27,6 +27,19 @@ export class ManualTriggerStandIn implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return [[{ json: {} }]];
+	}
+}
+
+/** Schedule Trigger run by hand: one item, as the real node emits per tick. */
+export class ScheduleTriggerStandIn implements INodeType {
+	description: INodeTypeDescription = {
+		...base('scheduleTrigger', 'Schedule Trigger'),
+		inputs: [],
+		properties: [{ displayName: 'Rule', name: 'rule', type: 'json', default: '{}' }],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return [[{ json: { timestamp: new Date().toISOString() } }]];
 	}
 }
 

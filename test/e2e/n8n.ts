@@ -466,7 +466,7 @@ export async function startServer(uf: UserFolder, opts: { timeoutMs?: number; ec
 
 	let cookie: string | undefined;
 	const browserId = 'n8n-e2e-helper';
-	const rest = async <T>(method: string, route: string, body?: unknown) => {
+	const rest = async <T = any>(method: string, route: string, body?: unknown) => {
 		if (!cookie) {
 			const login = await request('POST', `${url}/rest/login`, {
 				body: { emailOrLdapLoginId: DEV_OWNER.email, password: DEV_OWNER.password },
@@ -510,7 +510,10 @@ export async function startServer(uf: UserFolder, opts: { timeoutMs?: number; ec
 			}),
 		rest,
 		activate: async (workflowId) => {
-			const r = await rest('POST', `/workflows/${workflowId}/activate`, {});
+			// 2.x activates ("publishes") a given version of the workflow.
+			const wf = await rest('GET', `/workflows/${workflowId}`);
+			if (wf.status !== 200) throw new Error(`workflow ${workflowId}: ${wf.status} ${JSON.stringify(wf.body)}`);
+			const r = await rest('POST', `/workflows/${workflowId}/activate`, { versionId: wf.body.data.versionId });
 			if (r.status !== 200) throw new Error(`activate ${workflowId}: ${r.status} ${JSON.stringify(r.body)}`);
 		},
 		executions: async (workflowId) => {

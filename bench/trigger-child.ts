@@ -1,0 +1,106 @@
+/**
+ * One trigger measurement, run by bench/trigger.ts in a fresh process (argv[2]: JSON input).
+ * Scenarios: the trigger's first poll (to get a saved state), a timed production poll from a
+ * given state through n8n's real PollContext, and a raw undici listing of every page of the
+ * same directory.
+ */
+import { performance } from 'node:perf_hooks';
+
+import type { IDataObject } from 'n8n-workflow';
+import { request } from 'undici';
+
+// '.js': tsx would otherwise resolve 'LlamaCloudTrigger.node' to the codex file (.node.json).
+import { LlamaCloudTrigger } from '../nodes/LlamaCloudTrigger/LlamaCloudTrigger.node.js';
+import { MAX_PAGE_SIZE } from '../nodes/LlamaCloud/shared/transport';
+import { pollOnce } from '../test/harness';
+import { reportToParent } from './lib';
+
+export interface TriggerChildInput {
+	scenario: 'activate' | 'poll' | 'raw';
+	url: string;
+	apiKey: string;
+	directoryId: string;
+	staticData?: IDataObject;
+	/** Timed runs after one warm-up run. */
+	repeats?: number;
+}
+
+export interface TriggerChildOutput {
+	scenario: string;
+	timesMs: number[];
+	/** Items emitted by the poll, or files listed by the raw listing. */
+	count: number;
+	pages?: number;
+	staticData?: IDataObject;
+}
+
+const input = JSON.parse(process.argv[2]) as TriggerChildInput;
+
+function triggerPoll(staticData: IDataObject) {
+	return pollOnce({
+		nodeType: LlamaCloudTrigger,
+		parameters: {
+			directoryId: { __rl: true, mode: 'id', value: input.directoryId },
+			events: ['created', 'updated', 'deleted'],
+			options: {},
+		},
+		credentials: { llamaCloudIngestApi: { apiKey: input.apiKey, region: 'custom', baseUrl: input.url } },
+		staticData,
+	});
+}
+
+/** What the trigger's full scan fetches: every page, soft-deleted files included, same page size. */
+async function rawListing(): Promise<{ count: number; pages: number }> {
+	let token: string | undefined;
+	let count = 0;
+	let pages = 0;
+	do {
+		const qs = new URLSearchParams({ include_deleted: 'true', page_size: String(MAX_PAGE_SIZE) });
+		if (token) qs.set('page_token', token);
+		const response = await request(`${input.url}/api/v1/beta/directories/${input.directoryId}/files?${qs}`, {
+			headers: { authorization: `Bearer ${input.apiKey}`, accept: 'application/json' },
+		});
+		if (response.statusCode !== 200) throw new Error(`list: ${response.statusCode} ${await response.body.text()}`);
+		const page = (await response.body.json()) as { items: unknown[]; next_page_token?: string | null };
+		count += page.items.length;
+		pages++;
+		token = page.next_page_token || undefined;
+	} while (token);
+	return { count, pages };
+}
+
+async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; value: T }> {
+	const started = performance.now();
+	const value = await run();
+	return { ms: performance.now() - started, value };
+}
+
+async function main() {
+	const repeats = input.repeats ?? 3;
+	if (input.scenario === 'activate') {
+		const first = await triggerPoll({});
+		reportToParent({ scenario: 'activate', timesMs: [], count: first.items?.length ?? 0, staticData: first.staticData });
+		return;
+	}
+	const run =
+		input.scenario === 'raw'
+			? async () => await rawListing()
+			: async () => {
+					const result = await triggerPoll(input.staticData ?? {});
+					return { count: result.items?.length ?? 0, pages: undefined, staticData: result.staticData };
+				};
+	await run(); // warm-up: module loading, JIT, connections
+	const times: number[] = [];
+	let last: { count: number; pages?: number; staticData?: IDataObject } = { count: 0 };
+	for (let i = 0; i < repeats; i++) {
+		const { ms, value } = await timed(run);
+		times.push(ms);
+		last = value;
+	}
+	reportToParent({ scenario: input.scenario, timesMs: times, count: last.count, pages: last.pages, staticData: last.staticData });
+}
+
+main().catch((error) => {
+	process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+	process.exit(1);
+});

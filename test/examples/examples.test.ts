@@ -1,0 +1,134 @@
+/**
+ * The workflows of examples/ run through n8n's real engine (stand-ins for the n8n-nodes-base
+ * nodes they start with) against the emulator: the demo's ingestion, its scheduled twin, and
+ * trigger-to-sync. The e2e suite runs the same files inside the real n8n.
+ */
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+
+import { type Emulator, startEmulator } from '../../emulator';
+import { LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloud.node';
+import { LlamaCloudTrigger } from '../../nodes/LlamaCloudTrigger/LlamaCloudTrigger.node';
+import { REPO_ROOT, STAND_IN_TYPES, type ExampleWorkflow, loadExample, runExample } from '../../scripts/lib/examples';
+
+const SAMPLES = path.join(REPO_ROOT, 'examples', 'sample-docs');
+const SAMPLE_COUNT = readdirSync(SAMPLES).length;
+
+const nodeTypes = {
+	'n8n-nodes-llamacloud-ingest.llamaCloudIngest': new LlamaCloud(),
+	'n8n-nodes-llamacloud-ingest.llamaCloudIngestTrigger': new LlamaCloudTrigger(),
+	...STAND_IN_TYPES,
+};
+
+let emulator: Emulator;
+beforeAll(async () => {
+	emulator = await startEmulator({ buildStepMs: 20 });
+});
+afterAll(async () => emulator.close());
+beforeEach(() => emulator.reset());
+
+const credentials = () => ({ apiKey: emulator.apiKey, region: 'custom', baseUrl: emulator.url });
+
+function withSampleFolder(workflow: ExampleWorkflow): ExampleWorkflow {
+	const reader = workflow.nodes.find((n) => n.type === 'n8n-nodes-base.readWriteFile');
+	if (reader) reader.parameters.fileSelector = path.join(SAMPLES, '*');
+	return workflow;
+}
+
+describe('examples/ingest-folder.json (the demo)', () => {
+	test('uploads every sample file, builds the index and lists its chunks', async () => {
+		const run = await runExample(withSampleFolder(loadExample('ingest-folder.json')), { credentials: credentials(), nodeTypes });
+		expect(run.workflowError).toBeUndefined();
+		expect(run.status).toBe('success');
+		expect(run.items('Upload files')).toHaveLength(SAMPLE_COUNT);
+		const [index] = run.items('Sync and wait');
+		expect((index.json.metadata as { status: string }).status).toBe('ready');
+		const chunks = run.items('List indexed chunks');
+		expect(chunks.length).toBeGreaterThanOrEqual(SAMPLE_COUNT);
+		expect(new Set(chunks.map((c) => c.json.directory_id))).toEqual(new Set([index.json.output_directory_id]));
+		const directoryId = String(run.items('Create directory')[0].json.id);
+		expect(emulator.store.files(directoryId, { includeDeleted: false }).map((f) => f.unique_id).sort()).toEqual(
+			readdirSync(SAMPLES).sort(),
+		);
+	});
+
+	test('running it again reuses the directory and index and keeps one file per unique ID', async () => {
+		const workflow = () => withSampleFolder(loadExample('ingest-folder.json'));
+		const first = await runExample(workflow(), { credentials: credentials(), nodeTypes });
+		const second = await runExample(workflow(), { credentials: credentials(), nodeTypes });
+		expect(second.status).toBe('success');
+		const directoryId = String(first.items('Create directory')[0].json.id);
+		expect(second.items('Create directory')[0].json.id).toBe(directoryId);
+		expect(second.items('Create index')[0].json.id).toBe(first.items('Create index')[0].json.id);
+		expect(emulator.store.directories().filter((d) => d.name === 'n8n demo: company docs')).toHaveLength(1);
+		expect(emulator.store.files(directoryId, { includeDeleted: false })).toHaveLength(SAMPLE_COUNT);
+		expect(emulator.store.indexes()).toHaveLength(1);
+	});
+});
+
+describe('examples/scheduled-ingestion.json', () => {
+	test('runs from its schedule trigger to a built index', async () => {
+		const run = await runExample(withSampleFolder(loadExample('scheduled-ingestion.json')), {
+			credentials: credentials(),
+			nodeTypes,
+		});
+		expect(run.status).toBe('success');
+		expect(run.items('Upload files')).toHaveLength(SAMPLE_COUNT);
+		expect((run.items('Sync and wait')[0].json.metadata as { status: string }).status).toBe('ready');
+	});
+});
+
+describe('examples/trigger-to-sync.json', () => {
+	test('files emitted by the trigger lead to one sync of the directory\'s index', async () => {
+		const directory = emulator.store.createDirectory('Inbox');
+		const [file] = emulator.store.seedFiles(directory.id, 3, { content: (i) => `# Note ${i}\n\nSome text.` });
+		const create = await fetch(`${emulator.url}/api/v1/indexes`, {
+			method: 'POST',
+			headers: { Authorization: `Bearer ${emulator.apiKey}`, 'Content-Type': 'application/json' },
+			body: JSON.stringify({ source_directory_id: directory.id }),
+		});
+		const index = (await create.json()) as { id: string };
+		await emulator.waitForBuilds();
+		const workflow = loadExample('trigger-to-sync.json');
+		// Start after the trigger, with what it would emit: three new files of the directory.
+		const files = emulator.store.files(directory.id).map((f) => ({ json: { ...f, event: 'created' } }));
+		const run = await runExample(workflow, {
+			credentials: credentials(),
+			nodeTypes,
+			startNode: "Find the directory's index",
+			inputItems: files,
+		});
+		expect(file).toBeDefined();
+		expect(run.workflowError?.message).toBeUndefined();
+		expect(run.status).toBe('success');
+		const synced = run.items('Sync and wait');
+		expect(synced).toHaveLength(1);
+		expect(synced[0].json.id).toBe(index.id);
+		expect((synced[0].json.metadata as { status: string }).status).toBe('ready');
+		expect(emulator.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/sync'))).toHaveLength(1);
+	});
+});
+
+describe('every example', () => {
+	const known = new Set([
+		...Object.keys(nodeTypes),
+		'n8n-nodes-llamacloud-ingest.llamaCloudIngestTool',
+		'@n8n/n8n-nodes-langchain.chatTrigger',
+		'@n8n/n8n-nodes-langchain.agent',
+		'@n8n/n8n-nodes-langchain.lmChatOpenAi',
+	]);
+	const files = readdirSync(path.join(REPO_ROOT, 'examples')).filter((f) => f.endsWith('.json'));
+
+	test.each(files)('%s is an importable workflow of known node types, wired by name', (file) => {
+		const workflow = loadExample(file);
+		expect(workflow.id).toMatch(/^[A-Za-z0-9]+$/);
+		const names = new Set(workflow.nodes.map((n) => n.name));
+		for (const node of workflow.nodes) expect(known).toContain(node.type);
+		for (const [from, outputs] of Object.entries(workflow.connections)) {
+			expect(names).toContain(from);
+			for (const output of Object.values(outputs)) {
+				for (const target of (output ?? []).flat()) expect(names).toContain(target?.node);
+			}
+		}
+	});
+});

@@ -4,6 +4,8 @@ module.exports = {
 	roots: ['<rootDir>/test'],
 	testMatch: ['**/*.test.ts'],
 	testTimeout: 60000,
+	// After each test file: the canary API key must not appear in anything the harness recorded.
+	setupFilesAfterEnv: ['<rootDir>/test/support/secrets.ts'],
 	// Type checking is `npm run typecheck`'s job; jest only transpiles, which keeps runs fast.
 	transform: {
 		'^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }],

@@ -45,6 +45,8 @@ async function main() {
 			emulator.quirks.ignoreUpdatedAtFilters = Boolean(ignoreUpdatedAtFilters);
 			return {};
 		},
+		/** CPU time this process has used (µs), to see where time goes. */
+		cpu: () => process.cpuUsage(),
 		reset: () => {
 			emulator.reset();
 			return {};

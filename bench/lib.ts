@@ -79,7 +79,7 @@ export async function writeRandomFile(path: string, size: number): Promise<void>
 
 /** Node arguments that run a TypeScript file with tsx (Node >= 20.6: `--import tsx`). */
 export function tsxArgs(script: string, ...args: string[]): string[] {
-	return ['--expose-gc', '--import', 'tsx', script, ...args];
+	return ['--import', 'tsx', script, ...args];
 }
 
 const RESULT_PREFIX = 'BENCH_RESULT ';
@@ -93,7 +93,7 @@ export function reportToParent(result: unknown): void {
 export async function runChild<T>(script: string, input: unknown): Promise<T> {
 	const child = spawn(process.execPath, tsxArgs(script, JSON.stringify(input)), {
 		stdio: ['ignore', 'pipe', 'pipe'],
-		env: { ...process.env, NODE_ENV: 'production' },
+		env: process.env.BENCH_DEV_ENV ? process.env : { ...process.env, NODE_ENV: 'production' },
 	});
 	let stdout = '';
 	let stderr = '';

@@ -36,8 +36,9 @@ export interface TriggerChildOutput {
 
 const input = JSON.parse(process.argv[2]) as TriggerChildInput;
 
-function triggerPoll(staticData: IDataObject) {
+function triggerPoll(staticData: IDataObject, mode: 'trigger' | 'manual' = 'trigger') {
 	return pollOnce({
+		mode,
 		nodeType: LlamaCloudTrigger,
 		parameters: {
 			directoryId: { __rl: true, mode: 'id', value: input.directoryId },
@@ -50,7 +51,7 @@ function triggerPoll(staticData: IDataObject) {
 }
 
 /** What the trigger's full scan fetches: every page, soft-deleted files included, same page size. */
-async function rawListing(): Promise<{ count: number; pages: number }> {
+async function rawListing(maxPages = Infinity): Promise<{ count: number; pages: number }> {
 	let token: string | undefined;
 	let count = 0;
 	let pages = 0;
@@ -65,7 +66,7 @@ async function rawListing(): Promise<{ count: number; pages: number }> {
 		count += page.items.length;
 		pages++;
 		token = page.next_page_token || undefined;
-	} while (token);
+	} while (token && pages < maxPages);
 	return { count, pages };
 }
 
@@ -82,14 +83,16 @@ async function main() {
 		reportToParent({ scenario: 'activate', timesMs: [], count: first.items?.length ?? 0, staticData: first.staticData });
 		return;
 	}
-	const run =
+	const run: () => Promise<{ count: number; pages?: number; staticData?: IDataObject }> =
 		input.scenario === 'raw'
 			? async () => await rawListing()
 			: async () => {
 					const result = await triggerPoll(input.staticData ?? {});
 					return { count: result.items?.length ?? 0, pages: undefined, staticData: result.staticData };
 				};
-	await run(); // warm-up: module loading, JIT, connections
+	// Warm-up (module loading, JIT) with one page, so a large listing is not paid twice.
+	if (input.scenario === 'raw') await rawListing(1);
+	else await triggerPoll(input.staticData ?? {}, 'manual');
 	const times: number[] = [];
 	let last: { count: number; pages?: number; staticData?: IDataObject } = { count: 0 };
 	for (let i = 0; i < repeats; i++) {

@@ -5,6 +5,7 @@ import { directoryFields, directoryOperations } from './directories';
 import { fileCustomOperations, fileFields, fileOperations } from './files';
 import { indexCustomOperations, indexFields, indexOperations } from './indexes';
 import { searchDirectories, searchFiles, searchIndexes } from './shared/listSearch';
+import { nodeRequestOptions } from './shared/requestOptions';
 import { BASE_URL_EXPRESSION, CREDENTIAL_TYPE } from './shared/transport';
 
 export class LlamaCloud implements INodeType {
@@ -45,6 +46,8 @@ export class LlamaCloud implements INodeType {
 			...fileFields,
 			indexOperations,
 			...indexFields,
+			// Retries; n8n's loader merges its own Request Options (Timeout, Proxy, ...) into this one.
+			nodeRequestOptions,
 		],
 	};
 

@@ -9,6 +9,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { directoryLocator } from '../LlamaCloud/shared/descriptions';
 import { searchDirectories } from '../LlamaCloud/shared/listSearch';
+import { triggerRequestOptions } from '../LlamaCloud/shared/requestOptions';
 import { apiPath, CREDENTIAL_TYPE, MAX_PAGE_SIZE, paginate } from '../LlamaCloud/shared/transport';
 import {
 	FILE_EVENTS,
@@ -21,6 +22,7 @@ import {
 	stateAfter,
 	toIso,
 	toListedFile,
+	updatedMsOf,
 } from './cursor';
 
 interface TriggerOptions {
@@ -101,6 +103,7 @@ export class LlamaCloudTrigger implements INodeType {
 					},
 				],
 			},
+			triggerRequestOptions,
 		],
 	};
 
@@ -135,7 +138,7 @@ export class LlamaCloudTrigger implements INodeType {
 			const fromMs = listFromMs(previous, windowMs);
 			// A server that ignores updated_at_on_or_after answers with the whole directory:
 			// what is older than the bound was settled by earlier polls.
-			const files = (await listFiles(this, directoryId, fromMs)).filter((f) => f.updatedMs >= fromMs);
+			const { files } = await listFiles(this, directoryId, fromMs, false);
 			const plan = planPoll(previous, files, directoryId, windowMs);
 			if (plan.undecided > 0) {
 				this.logger.warn(
@@ -147,7 +150,7 @@ export class LlamaCloudTrigger implements INodeType {
 		} else {
 			// First activation (or another directory): record where the directory is.
 			const files = options.emitExisting
-				? await listFiles(this, directoryId, undefined)
+				? (await listFiles(this, directoryId, undefined)).files
 				: await listNewest(this, directoryId, windowMs);
 			next = stateAfter(files, directoryId, windowMs, 0);
 			emitted = options.emitExisting
@@ -165,16 +168,32 @@ export class LlamaCloudTrigger implements INodeType {
 	}
 }
 
-/** Every file (soft-deleted ones included) with updated_at >= fromMs, or all files; one entry per id. */
-async function listFiles(ctx: IPollFunctions, directoryId: string, fromMs: number | undefined): Promise<ListedFile[]> {
+/**
+ * Every file (soft-deleted ones included) with updated_at >= fromMs, or all files; one entry
+ * per id. `keepOlder: false` drops older files a server that ignores the filter sends anyway.
+ */
+async function listFiles(
+	ctx: IPollFunctions,
+	directoryId: string,
+	fromMs: number | undefined,
+	keepOlder = true,
+): Promise<{ files: ListedFile[]; filterIgnored: boolean }> {
 	const qs: IDataObject = { include_deleted: true };
 	if (fromMs !== undefined) qs.updated_at_on_or_after = toIso(fromMs);
 	const files: ListedFile[] = [];
+	let filterIgnored = false;
 	const path = apiPath`/api/v1/beta/directories/${directoryId}/files`;
 	for await (const page of paginate.call(ctx, path, qs, { pageSize: MAX_PAGE_SIZE })) {
-		for (const json of page as IDataObject[]) files.push(toListedFile(json));
+		for (const json of page as IDataObject[]) {
+			const updatedMs = updatedMsOf(json);
+			if (fromMs !== undefined && updatedMs < fromMs) {
+				filterIgnored = true;
+				if (!keepOlder) continue;
+			}
+			files.push(toListedFile(json, updatedMs));
+		}
 	}
-	return latestVersions(files);
+	return { files: latestVersions(files), filterIgnored };
 }
 
 /**
@@ -185,13 +204,13 @@ async function listFiles(ctx: IPollFunctions, directoryId: string, fromMs: numbe
 async function listNewest(ctx: IPollFunctions, directoryId: string, windowMs: number): Promise<ListedFile[]> {
 	for (const lookback of LOOKBACKS_MS) {
 		const fromMs = Date.now() - lookback;
-		const files = await listFiles(ctx, directoryId, fromMs);
-		const newest = files.reduce((max, f) => Math.max(max, f.updatedMs), -Infinity);
+		const { files, filterIgnored } = await listFiles(ctx, directoryId, fromMs);
 		// Older files than asked for: the filter was ignored and this is the whole directory.
-		if (files.some((f) => f.updatedMs < fromMs)) return files;
+		if (filterIgnored) return files;
+		const newest = files.reduce((max, f) => Math.max(max, f.updatedMs), -Infinity);
 		if (files.length > 0 && newest - windowMs >= fromMs) return files;
 	}
-	return await listFiles(ctx, directoryId, undefined);
+	return (await listFiles(ctx, directoryId, undefined)).files;
 }
 
 /**
@@ -209,7 +228,7 @@ async function fetchTestEvents(
 		f.deletedMs !== null ? 'deleted' : f.createdMs === f.updatedMs ? 'created' : 'updated';
 	for (const lookback of [...LOOKBACKS_MS, undefined]) {
 		const fromMs = lookback === undefined ? undefined : Date.now() - lookback;
-		const files = await listFiles(ctx, directoryId, fromMs);
+		const { files, filterIgnored } = await listFiles(ctx, directoryId, fromMs);
 		const newest = new Map<FileEvent, ListedFile>();
 		// latestVersions sorts by updated_at: the last match per event is the most recent one.
 		for (const file of files) if (wanted(file, eventOf(file))) newest.set(eventOf(file), file);
@@ -217,7 +236,7 @@ async function fetchTestEvents(
 			const latest = [...newest.values()].sort((x, y) => y.updatedMs - x.updatedMs);
 			return [latest.map((file) => ({ json: { ...file.json, event: eventOf(file) } }))];
 		}
-		if (fromMs !== undefined && files.some((f) => f.updatedMs < fromMs)) break; // that was everything
+		if (filterIgnored) break; // that was everything
 	}
 	return null;
 }

@@ -13,6 +13,7 @@ import {
 	diffDigest,
 	encodeDigest,
 	hashString,
+	idHash,
 	isDeletedVersion,
 	isStoredDigest,
 	type StoredDigest,
@@ -43,7 +44,7 @@ export interface ListedFile {
 	updatedMs: number;
 	createdMs: number;
 	deletedMs: number | null;
-	version: Version;
+	readonly version: Version;
 }
 
 export interface PollPlan {
@@ -72,6 +73,11 @@ export function readState(raw: Record<string, unknown>, directoryId: string): Cu
  */
 export function parseTimestamp(value: unknown): number | undefined {
 	if (typeof value !== 'string' || value.trim() === '') return undefined;
+	// The usual form, 2026-03-01T09:00:00.000Z, parses as is (full scans parse one per file).
+	if (value.length === 24 && value.charCodeAt(23) === 90 /* Z */) {
+		const ms = Date.parse(value);
+		if (!Number.isNaN(ms)) return ms;
+	}
 	let text = value.trim();
 	if (/T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text)) text += 'Z';
 	text = text.replace(/(\.\d{3})\d+/, '$1');
@@ -81,16 +87,22 @@ export function parseTimestamp(value: unknown): number | undefined {
 
 export const toIso = (ms: number): string => new Date(ms).toISOString();
 
-/** Parses a listed file. A file without timestamps sorts as oldest: no watermark can place it. */
-export function toListedFile(json: Record<string, unknown>): ListedFile {
-	const updated = parseTimestamp(json.updated_at) ?? parseTimestamp(json.created_at) ?? 0;
+/** updated_at in ms. A file without timestamps sorts as oldest: no watermark can place it. */
+export const updatedMsOf = (json: Record<string, unknown>): number =>
+	parseTimestamp(json.updated_at) ?? parseTimestamp(json.created_at) ?? 0;
+
+/** Parses a listed file; its version (a hash of the whole object) is computed when first asked for. */
+export function toListedFile(json: Record<string, unknown>, updatedMs = updatedMsOf(json)): ListedFile {
+	let version: Version | undefined;
 	return {
 		json,
 		id: String(json.id),
-		updatedMs: updated,
-		createdMs: parseTimestamp(json.created_at) ?? updated,
-		deletedMs: json.deleted_at === null || json.deleted_at === undefined ? null : (parseTimestamp(json.deleted_at) ?? updated),
-		version: versionOf(json as { id: string; deleted_at?: unknown }),
+		updatedMs,
+		createdMs: parseTimestamp(json.created_at) ?? updatedMs,
+		deletedMs: json.deleted_at === null || json.deleted_at === undefined ? null : (parseTimestamp(json.deleted_at) ?? updatedMs),
+		get version() {
+			return (version ??= versionOf(json as { id: string; deleted_at?: unknown }));
+		},
 	};
 }
 
@@ -107,7 +119,10 @@ export function latestVersions(files: ListedFile[]): ListedFile[] {
 	return [...byId.values()].sort((x, y) => x.updatedMs - y.updatedMs || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
 }
 
-/** The cursor after a listing of everything from `fromMs` on (the whole directory if undefined). */
+/**
+ * The cursor after a listing that covers the new window: the newest change and every file
+ * within `windowMs` before it. `fallbackMs` is the watermark when nothing newer was listed.
+ */
 export function stateAfter(files: ListedFile[], directoryId: string, windowMs: number, fallbackMs: number): CursorState {
 	const watermark = files.reduce((max, f) => Math.max(max, f.updatedMs), fallbackMs);
 	const inWindow = files.filter((f) => f.updatedMs >= watermark - windowMs && f.updatedMs <= watermark);
@@ -148,7 +163,7 @@ export function planPoll(state: CursorState, files: ListedFile[], directoryId: s
 			if (diff.undecided.has(key)) undecided++;
 			else if (!diff.added.has(key)) continue; // the previous poll saw this very version
 		}
-		const event = classify(file, w, windowStart, diff.removed.get(file.version.a));
+		const event = classify(file, windowStart, diff.removed.get(idHash(file.id)));
 		if (event) events.push({ file, event });
 	}
 	return { events, state: stateAfter(files, directoryId, windowMs, w), undecided };
@@ -157,10 +172,11 @@ export function planPoll(state: CursorState, files: ListedFile[], directoryId: s
 /**
  * Net change of a file since the previous poll, from whether it was alive then and now.
  * `replaced` is the `b` of the version the previous poll saw in its window, when it saw one.
- * Outside the window, timestamps decide, under the assumption that a change is listed within
- * `windowMs` of its `updated_at`: created after `w` → unseen; created before the window → seen.
+ * Otherwise timestamps decide, under the assumption that a change is listed within `windowMs`
+ * of its `updated_at`: created before the window → seen; created in it or later → unseen (had
+ * the previous poll seen it, the digest would hold a version of it).
  */
-function classify(file: ListedFile, w: number, windowStart: number, replaced: number | undefined): FileEvent | undefined {
+function classify(file: ListedFile, windowStart: number, replaced: number | undefined): FileEvent | undefined {
 	let seenBefore: boolean;
 	let deletedBefore: boolean;
 	if (replaced !== undefined) {

@@ -102,6 +102,11 @@ export interface UserFolderOptions {
 	owner?: boolean;
 	/** Keep using this folder instead of a fresh temp one (e.g. a persistent dev instance). */
 	dir?: string;
+	/**
+	 * Start from a copy of an already migrated database (default true): n8n's ~200 migrations
+	 * otherwise cost every fresh folder several seconds on its first command.
+	 */
+	premigrated?: boolean;
 	/** Port for `startServer` (default: a free one). */
 	port?: number;
 	/** Extra variables; `undefined` removes one. */
@@ -177,6 +182,14 @@ export async function makeUserFolder(opts: UserFolderOptions = {}): Promise<User
 			N8N_INSTANCE_OWNER_LAST_NAME: DEV_OWNER.lastName,
 		});
 	}
+	if ((opts.premigrated ?? true) && !fs.existsSync(path.join(dir, '.n8n', 'database.sqlite'))) {
+		const template = await migratedTemplate();
+		fs.mkdirSync(path.join(dir, '.n8n'), { recursive: true });
+		for (const f of ['config', 'database.sqlite']) {
+			fs.copyFileSync(path.join(template, '.n8n', f), path.join(dir, '.n8n', f));
+		}
+		fs.chmodSync(path.join(dir, '.n8n', 'config'), 0o600);
+	}
 	if (extensions === 'package') linkPackage(dir, opts.packageDir ?? p.repoRoot);
 	if (extensions === 'custom') env.N8N_CUSTOM_EXTENSIONS = opts.customDir ?? path.join(p.repoRoot, 'dist');
 	for (const [k, v] of Object.entries(opts.env ?? {})) {
@@ -189,6 +202,36 @@ export async function makeUserFolder(opts: UserFolderOptions = {}): Promise<User
 		env,
 		remove: () => fs.rmSync(dir, { recursive: true, force: true }),
 	};
+}
+
+/**
+ * A user folder whose database n8n has migrated, made once per n8n version (in the cache, so it
+ * is shared by jest workers and later runs). Built aside and renamed into place, so concurrent
+ * callers never see half a template.
+ */
+async function migratedTemplate(): Promise<string> {
+	const p = n8nPaths();
+	const template = path.join(p.cacheDir, `user-folder-template-${N8N_VERSION}`);
+	if (fs.existsSync(path.join(template, '.n8n', 'database.sqlite'))) return template;
+	const uf = await makeUserFolder({ extensions: 'none', owner: false, premigrated: false });
+	try {
+		const r = await runN8n(uf, ['list:workflow']);
+		if (r.code !== 0) throw new Error(`migrating a template database failed (exit ${r.code})\n${tail(r)}`);
+		const staged = `${template}.${process.pid}`;
+		fs.rmSync(staged, { recursive: true, force: true });
+		fs.mkdirSync(path.join(staged, '.n8n'), { recursive: true });
+		for (const f of ['config', 'database.sqlite']) {
+			fs.copyFileSync(path.join(uf.dir, '.n8n', f), path.join(staged, '.n8n', f));
+		}
+		try {
+			fs.renameSync(staged, template);
+		} catch {
+			fs.rmSync(staged, { recursive: true, force: true }); // another process won the race
+		}
+	} finally {
+		uf.remove();
+	}
+	return template;
 }
 
 /**
@@ -308,7 +351,11 @@ export async function importCredentials(uf: UserFolder, creds: CredentialInput[]
 }
 
 export interface WorkflowJson {
-	/** Required: `execute` and `publish` address the workflow by it (at most 21 characters). */
+	/**
+	 * Required: `execute` and `publish` address the workflow by it. At most 21 characters: n8n
+	 * (utils isWorkflowIdValid) silently skips saving static data, e.g. a poller's cursor, for
+	 * longer ids.
+	 */
 	id: string;
 	name: string;
 	nodes: unknown[];
@@ -316,10 +363,23 @@ export interface WorkflowJson {
 	[key: string]: unknown;
 }
 
-/** `n8n import:workflow` (imported workflows are always inactive; see publishWorkflow). */
-export async function importWorkflow(uf: UserFolder, workflow: WorkflowJson | WorkflowJson[]): Promise<CommandResult> {
-	for (const wf of Array.isArray(workflow) ? workflow : [workflow]) {
-		if (!wf.id || wf.id.length > 21) throw new Error(`workflow "${wf.name}" needs an id of 1-21 characters`);
+/** Ids n8n accepts but then treats as invalid (see WorkflowJson.id). */
+export function badWorkflowIds(workflows: WorkflowJson[]): string[] {
+	return workflows.filter((wf) => !wf.id || wf.id.length > 21).map((wf) => `"${wf.name}": ${JSON.stringify(wf.id)}`);
+}
+
+/**
+ * `n8n import:workflow` (imported workflows are always inactive; see publishWorkflow).
+ * Refuses ids n8n would mishandle unless `allowBadIds`.
+ */
+export async function importWorkflow(
+	uf: UserFolder,
+	workflow: WorkflowJson | WorkflowJson[],
+	opts: { allowBadIds?: boolean } = {},
+): Promise<CommandResult> {
+	const bad = badWorkflowIds(Array.isArray(workflow) ? workflow : [workflow]);
+	if (bad.length > 0 && !opts.allowBadIds) {
+		throw new Error(`workflow ids must have 1-21 characters (n8n skips saving static data otherwise): ${bad.join(', ')}`);
 	}
 	const file = writeInput(uf, 'workflow', workflow);
 	const r = await runN8n(uf, ['import:workflow', `--input=${file}`]);
@@ -410,18 +470,31 @@ export interface N8nServer {
 	rest<T = any>(method: string, route: string, body?: unknown): Promise<{ status: number; body: T }>;
 	/** Activates ("publishes") a workflow in the running server; pollers run poll() at once. */
 	activate(workflowId: string): Promise<void>;
-	/** Finished executions of a workflow, newest first, each with its run data. */
-	executions(workflowId: string): Promise<Array<{ id: string; status: string; mode: string; runData: Record<string, any[]> }>>;
+	/** Executions of a workflow (running ones included), newest first, each with its run data. */
+	executions(workflowId: string): Promise<ServerExecution[]>;
+	/** Waits until a workflow has `count` finished executions (e.g. a poll's); returns them all. */
+	waitForExecutions(workflowId: string, count?: number, timeoutMs?: number): Promise<ServerExecution[]>;
 	/** SIGTERM to the process group, SIGKILL after a grace period. */
 	stop(): Promise<void>;
 }
+
+export interface ServerExecution {
+	id: string;
+	/** 'success', 'error', 'running', 'waiting', ... */
+	status: string;
+	/** 'trigger' for pollers, 'manual', 'cli', ... */
+	mode: string;
+	runData: Record<string, any[]>;
+}
+
+const UNFINISHED = ['new', 'running', 'waiting', 'unknown'];
 
 const running = new Set<ChildProcess>();
 process.once('exit', () => {
 	for (const child of running) killGroup(child, 'SIGKILL');
 });
 
-/** `n8n start`; resolves once /healthz/readiness answers 200 (database up, workflows activated). */
+/** `n8n start`; resolves once published workflows are active and /healthz/readiness answers 200. */
 export async function startServer(uf: UserFolder, opts: { timeoutMs?: number; echo?: boolean } = {}): Promise<N8nServer> {
 	const p = n8nPaths();
 	const env = { ...uf.env, N8N_RUNNERS_BROKER_PORT: String(await freePort()) };
@@ -459,8 +532,12 @@ export async function startServer(uf: UserFolder, opts: { timeoutMs?: number; ec
 			killGroup(child, 'SIGKILL');
 			throw new Error(`n8n start not ready in time\n${log.split('\n').slice(-40).join('\n')}`);
 		}
-		const r = await request('GET', `${url}/healthz/readiness`).catch(() => undefined);
-		if (r?.status === 200) break;
+		// Readiness comes with the database; published workflows (pollers) are activated after
+		// it, and "Editor is now accessible" is printed once they are.
+		if (/Editor is now accessible via/.test(log)) {
+			const r = await request('GET', `${url}/healthz/readiness`).catch(() => undefined);
+			if (r?.status === 200) break;
+		}
 		await new Promise((res) => setTimeout(res, 250));
 	}
 
@@ -481,6 +558,21 @@ export async function startServer(uf: UserFolder, opts: { timeoutMs?: number; ec
 			headers: { cookie, 'browser-id': browserId },
 		});
 		return { status: r.status, body: r.json as T };
+	};
+
+	const executions = async (workflowId: string): Promise<ServerExecution[]> => {
+		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+		const list = await rest('GET', `/executions?filter=${filter}`);
+		if (list.status !== 200) throw new Error(`executions: ${list.status} ${JSON.stringify(list.body)}`);
+		const out: ServerExecution[] = [];
+		for (const e of list.body.data.results as Array<{ id: string; status: string; mode: string }>) {
+			const full = await rest('GET', `/executions/${e.id}`);
+			// The REST API sends run data in `flatted` form (it may hold cycles).
+			const raw = full.body?.data?.data;
+			const data = typeof raw === 'string' ? flatted().parse(raw) : raw;
+			out.push({ id: e.id, status: e.status, mode: e.mode, runData: data?.resultData?.runData ?? {} });
+		}
+		return out;
 	};
 
 	return {
@@ -516,18 +608,18 @@ export async function startServer(uf: UserFolder, opts: { timeoutMs?: number; ec
 			const r = await rest('POST', `/workflows/${workflowId}/activate`, { versionId: wf.body.data.versionId });
 			if (r.status !== 200) throw new Error(`activate ${workflowId}: ${r.status} ${JSON.stringify(r.body)}`);
 		},
-		executions: async (workflowId) => {
-			const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-			const list = await rest('GET', `/executions?filter=${filter}`);
-			if (list.status !== 200) throw new Error(`executions: ${list.status} ${JSON.stringify(list.body)}`);
-			const out = [];
-			for (const e of list.body.data.results as Array<{ id: string; status: string; mode: string }>) {
-				const full = await rest('GET', `/executions/${e.id}`);
-				// The REST API sends run data in `flatted` form (it may hold cycles).
-				const data = typeof full.body.data.data === 'string' ? flatted().parse(full.body.data.data) : full.body.data.data;
-				out.push({ id: e.id, status: e.status, mode: e.mode, runData: data?.resultData?.runData ?? {} });
+		executions,
+		waitForExecutions: async (workflowId, count = 1, timeoutMs = 60_000) => {
+			const deadline = Date.now() + timeoutMs;
+			for (;;) {
+				const all = await executions(workflowId);
+				const finished = all.filter((e) => !UNFINISHED.includes(e.status));
+				if (finished.length >= count) return finished;
+				if (Date.now() > deadline) {
+					throw new Error(`workflow ${workflowId}: ${finished.length}/${count} finished executions after ${timeoutMs} ms`);
+				}
+				await new Promise((r) => setTimeout(r, 250));
 			}
-			return out;
 		},
 		stop: async () => {
 			if (exited) return;

@@ -7,6 +7,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 
 import { type Emulator, startEmulator } from '../../emulator';
+import { CANARY_API_KEY } from '../support/canary';
 import { LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloud.node';
 import { LlamaCloudTrigger } from '../../nodes/LlamaCloudTrigger/LlamaCloudTrigger.node';
 import { REPO_ROOT, STAND_IN_TYPES, type ExampleWorkflow, loadExample, runExample } from '../../scripts/lib/examples';
@@ -22,7 +23,7 @@ const nodeTypes = {
 
 let emulator: Emulator;
 beforeAll(async () => {
-	emulator = await startEmulator({ buildStepMs: 20 });
+	emulator = await startEmulator({ apiKey: CANARY_API_KEY, buildStepMs: 20 });
 });
 afterAll(async () => emulator.close());
 beforeEach(() => emulator.reset());

@@ -12,6 +12,7 @@ import { Workflow, createRunExecutionData } from 'n8n-workflow';
 
 import { makeAdditionalData } from './additional-data';
 import { type CredentialTypeInput, HarnessCredentialsHelper, toCredentialType } from './credentials';
+import { record } from './records';
 
 /**
  * Tests a credential the way n8n's CredentialsTester does for a credential with a declarative
@@ -20,6 +21,16 @@ import { type CredentialTypeInput, HarnessCredentialsHelper, toCredentialType } 
  * `authenticate`; the cli's error → message rules applied.
  */
 export async function testCredential(
+	credentialClass: CredentialTypeInput,
+	data: ICredentialDataDecryptedObject,
+): Promise<INodeCredentialTestResult> {
+	// What the user sees of a credential test is its result.
+	const result = await runCredentialTest(credentialClass, data);
+	record('credential-test', result);
+	return result;
+}
+
+async function runCredentialTest(
 	credentialClass: CredentialTypeInput,
 	data: ICredentialDataDecryptedObject,
 ): Promise<INodeCredentialTestResult> {

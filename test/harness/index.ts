@@ -2,6 +2,10 @@
 export { runWorkflow, runNode } from './run';
 export type { RunWorkflowOptions, WorkflowRun, RunNodeOptions, NodeRunResult } from './run';
 export { pollOnce } from './poll';
+export { listSearch } from './list-search';
+export type { ListSearchOptions } from './list-search';
+export { recorded, findSecret, reachableStrings } from './records';
+export type { Recorded } from './records';
 export type { PollOnceOptions, PollResult } from './poll';
 export { testCredential } from './credential-test';
 export {

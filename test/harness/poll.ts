@@ -18,6 +18,7 @@ import {
 	credentialRef,
 } from './credentials';
 import { type AnyNodeType, latestVersionOf, makeNodeTypes, typeNameOf } from './node-types';
+import { record } from './records';
 
 export interface PollOnceOptions {
 	nodeType: AnyNodeType | (new () => AnyNodeType);
@@ -54,6 +55,18 @@ export interface PollResult {
  * Errors thrown by `poll()` reject.
  */
 export async function pollOnce(options: PollOnceOptions): Promise<PollResult> {
+	let result: PollResult;
+	try {
+		result = await runPoll(options);
+	} catch (error) {
+		record('poll-error', error);
+		throw error;
+	}
+	record('poll', result);
+	return result;
+}
+
+async function runPoll(options: PollOnceOptions): Promise<PollResult> {
 	const mode = options.mode ?? 'trigger';
 	await useBinaryDataMode(options.binaryDataMode ?? 'filesystem');
 	const nodeType = typeof options.nodeType === 'function' ? new options.nodeType() : options.nodeType;

@@ -16,6 +16,7 @@ import type {
 import { Workflow, createRunExecutionData } from 'n8n-workflow';
 
 import { makeAdditionalData, nextExecutionId } from './additional-data';
+import { record } from './records';
 import { type BinaryDataMode, useBinaryDataMode } from './binary';
 import {
 	type CredentialTypeInput,
@@ -123,6 +124,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
 	});
 	await new WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData(workflow);
 	const run = await finished;
+	record('run', run);
 
 	const runData = run.data.resultData.runData;
 	const lastRun = (name: string) => runData[name]?.[runData[name].length - 1];

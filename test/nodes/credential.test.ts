@@ -7,6 +7,7 @@ import { Workflow } from 'n8n-workflow';
 
 import { LlamaCloudIngestApi } from '../../credentials/LlamaCloudIngestApi.credentials';
 import { type Emulator, startEmulator } from '../../emulator';
+import { CANARY_API_KEY } from '../support/canary';
 import { LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloud.node';
 import { BASE_URL_EXPRESSION, CREDENTIAL_TYPE, REGION_BASE_URLS, resolveBaseUrl } from '../../nodes/LlamaCloud/shared/transport';
 import { testCredential } from '../harness';
@@ -17,7 +18,7 @@ const EU = 'https://api.cloud.eu.llamaindex.ai';
 let emulator: Emulator;
 
 beforeAll(async () => {
-	emulator = await startEmulator();
+	emulator = await startEmulator({ apiKey: CANARY_API_KEY });
 });
 afterAll(async () => {
 	await emulator.close();

@@ -5,13 +5,14 @@
 import type { INodeParameters } from 'n8n-workflow';
 
 import { type Emulator, type RecordedRequest, startEmulator } from '../../emulator';
+import { CANARY_API_KEY } from '../support/canary';
 import { LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloud.node';
 import { type RunNodeOptions, runNode } from '../harness';
 
 let emulator: Emulator;
 
 beforeAll(async () => {
-	emulator = await startEmulator();
+	emulator = await startEmulator({ apiKey: CANARY_API_KEY });
 });
 afterAll(async () => {
 	await emulator.close();

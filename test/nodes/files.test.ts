@@ -4,6 +4,7 @@
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { startEmulator, type DirectoryRecord, type Emulator, type RecordedRequest } from '../../emulator';
+import { CANARY_API_KEY } from '../support/canary';
 import { toIsoInstant } from '../../nodes/LlamaCloud/files/hooks';
 import { LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloud.node';
 import { runNode } from '../harness';
@@ -13,7 +14,7 @@ let emulator: Emulator;
 const NOW = Date.parse('2026-02-01T00:00:00.000Z');
 
 beforeAll(async () => {
-	emulator = await startEmulator({ clock: () => NOW });
+	emulator = await startEmulator({ apiKey: CANARY_API_KEY, clock: () => NOW });
 });
 afterAll(async () => {
 	await emulator.close();
@@ -730,18 +731,29 @@ describe('transient failures (routed operations and lookups share the transport 
 		expect(emulator.requests.map((r) => `${r.method} ${r.status}`)).toEqual(['GET 429', 'GET 200', 'DELETE 204']);
 	});
 
-	test('Add is not sent twice when the connection drops after the server applied it', async () => {
+	test('Add is not sent twice when the connection drops after the server applied it: found by its unique ID', async () => {
 		const fileId = await storeFile();
 		emulator.clearRequests();
 		emulator.faults.script([{ kind: 'reset', when: 'after' }], { method: 'POST' });
-		const { error } = await run({
+		const { items: out, error } = await run({
 			operation: 'add',
 			directoryId: byId(directory.id),
 			storageFileId: fileId,
 			additionalFields: { uniqueId: 'once' },
 		});
-		expect(error?.message).toMatch(/connection to LlamaCloud dropped after POST .* was sent/);
+		expect(error).toBeUndefined();
 		expect(requestsTo('POST', DIRECTORY_FILES)).toHaveLength(1);
 		expect(emulator.store.files(directory.id).map((f) => f.unique_id)).toEqual(['once']);
+		expect(out[0].json).toMatchObject({ id: emulator.store.files(directory.id)[0].id, unique_id: 'once', file_id: fileId });
+	});
+
+	test('Add without a unique ID fails clearly when the connection drops after sending (the API picks the ID)', async () => {
+		const fileId = await storeFile();
+		emulator.clearRequests();
+		emulator.faults.script([{ kind: 'reset', when: 'after' }], { method: 'POST' });
+		const { error } = await run({ operation: 'add', directoryId: byId(directory.id), storageFileId: fileId });
+		expect(error?.message).toMatch(/connection to LlamaCloud dropped after POST .* was sent, so it is unknown whether it was applied \[item 0\]/);
+		expect(requestsTo('POST', DIRECTORY_FILES)).toHaveLength(1);
+		expect(emulator.store.files(directory.id)).toHaveLength(1);
 	});
 });

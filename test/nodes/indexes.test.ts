@@ -6,6 +6,7 @@ import type { INodeParameters } from 'n8n-workflow';
 
 import * as emulatorBuildState from '../../emulator/buildState';
 import { type Emulator, type RecordedRequest, startEmulator } from '../../emulator';
+import { CANARY_API_KEY } from '../support/canary';
 import { LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloud.node';
 import * as nodeBuildState from '../../nodes/LlamaCloud/indexes/buildState';
 import { type RunNodeOptions, runNode } from '../harness';
@@ -13,7 +14,7 @@ import { type RunNodeOptions, runNode } from '../harness';
 let emulator: Emulator;
 
 beforeAll(async () => {
-	emulator = await startEmulator({ buildStepMs: 20 });
+	emulator = await startEmulator({ apiKey: CANARY_API_KEY, buildStepMs: 20 });
 });
 afterAll(async () => {
 	await emulator.close();
@@ -367,7 +368,7 @@ describe('Index: Sync', () => {
 	});
 
 	test('a build slower than the timeout fails clearly with the last seen state', async () => {
-		const slow = await startEmulator({ buildStepMs: 60_000 });
+		const slow = await startEmulator({ apiKey: CANARY_API_KEY, buildStepMs: 60_000 });
 		try {
 			const source = slow.store.createDirectory('Slow');
 			const created = await createIndexDirectly(slow, { source_directory_id: source.id, name: 'Slow index' });

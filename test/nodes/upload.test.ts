@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { startEmulator, type DirectoryFileRecord, type Emulator } from '../../emulator';
+import { CANARY_API_KEY } from '../support/canary';
 import { LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloud.node';
 import { numberedUniqueId } from '../../nodes/LlamaCloud/files/upload/send';
 import {
@@ -31,7 +32,7 @@ const creds = (baseUrl = emulator.url) => ({
 });
 
 beforeAll(async () => {
-	emulator = await startEmulator();
+	emulator = await startEmulator({ apiKey: CANARY_API_KEY });
 });
 afterAll(async () => {
 	await emulator.close();

@@ -10,6 +10,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } fro
 import { request } from 'undici';
 
 import { type Emulator, startEmulator } from '../../emulator';
+import { CANARY_API_KEY } from '../support/canary';
 import { LlamaCloudTrigger } from '../../nodes/LlamaCloudTrigger/LlamaCloudTrigger.node';
 import { pollOnce, type PollResult } from '../harness';
 
@@ -125,7 +126,7 @@ export async function startWorld(): Promise<TriggerWorld> {
 			clock.now += ms;
 		},
 	};
-	const emulator = await startEmulator({ clock: () => clock.now });
+	const emulator = await startEmulator({ apiKey: CANARY_API_KEY, clock: () => clock.now });
 	const proxy = await startListProxy(emulator.url);
 	return {
 		emulator,

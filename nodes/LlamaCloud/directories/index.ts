@@ -4,10 +4,11 @@ import type { INodeProperties } from 'n8n-workflow';
 import { deletedOutput, directoryLocator, pathParam, returnAllAndLimit, routedOperation } from '../shared/descriptions';
 import { reuseExisting, reuseOption } from '../shared/reuse';
 import { apiPath } from '../shared/transport';
-import { requireSomeField, requireText } from '../shared/validation';
+import { requireId, requireSomeField, requireText } from '../shared/validation';
 
 const show = (operation: string[]) => ({ show: { resource: ['directory'], operation } });
 const DIRECTORY_URL = `=/api/v1/beta/directories/${pathParam('directoryId')}`;
+const requireDirectory = requireId('directoryId', 'Directory');
 
 /** Create with "Reuse Existing": a directory of the same exact name. */
 const reuseDirectory = reuseExisting((ctx) => ({
@@ -44,6 +45,7 @@ export const directoryOperations: INodeProperties = {
 			description: 'Permanently delete a directory and its files',
 			method: 'DELETE',
 			url: DIRECTORY_URL,
+			preSend: [requireDirectory],
 			postReceive: [deletedOutput('$parameter["directoryId"]')],
 		}),
 		routedOperation({
@@ -53,6 +55,7 @@ export const directoryOperations: INodeProperties = {
 			description: 'Retrieve a directory by ID',
 			method: 'GET',
 			url: DIRECTORY_URL,
+			preSend: [requireDirectory],
 		}),
 		routedOperation({
 			name: 'Get Many',
@@ -70,7 +73,11 @@ export const directoryOperations: INodeProperties = {
 			description: "Change a directory's name or description",
 			method: 'PATCH',
 			url: DIRECTORY_URL,
-			preSend: [requireSomeField('updateFields', 'Update Fields'), requireText('updateFields.name', 'Name', { optional: true })],
+			preSend: [
+				requireDirectory,
+				requireSomeField('updateFields', 'Update Fields'),
+				requireText('updateFields.name', 'Name', { optional: true }),
+			],
 		}),
 	],
 };

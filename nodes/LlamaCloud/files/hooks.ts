@@ -3,7 +3,9 @@
  * express on its own (lookups by unique ID, typed date filters, "Update must change something").
  */
 import type {
+	DeclarativeRestApiSettings,
 	IDataObject,
+	IExecutePaginationFunctions,
 	IExecuteSingleFunctions,
 	IHttpRequestOptions,
 	INodeExecutionData,
@@ -12,7 +14,7 @@ import type {
 } from 'n8n-workflow';
 
 import { apiPath, apiRequest, notFoundError, type ListPage } from '../shared/transport';
-import { fieldError, requiredText } from '../shared/validation';
+import { fieldError, requiredId, requiredText } from '../shared/validation';
 
 /** The value of a resource locator (dot path allowed), or null when the parameter is absent. */
 function locatorValue(ctx: IExecuteSingleFunctions, name: string): unknown {
@@ -25,7 +27,7 @@ export function requireLocator(name: string, field: string, { optional = false }
 	return async function (this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions) {
 		const value = locatorValue(this, name);
 		if (optional && (value === undefined || value === null)) return requestOptions;
-		requiredText(value, this, this.getItemIndex(), field);
+		requiredId(value, this, this.getItemIndex(), field);
 		return requestOptions;
 	};
 }
@@ -58,7 +60,7 @@ function uniqueIdOf(ctx: IExecuteSingleFunctions): string {
 }
 
 function directoryIdOf(ctx: IExecuteSingleFunctions): string {
-	return requiredText(locatorValue(ctx, 'directoryId'), ctx, ctx.getItemIndex(), 'Directory');
+	return requiredId(locatorValue(ctx, 'directoryId'), ctx, ctx.getItemIndex(), 'Directory');
 }
 
 /** The live file with exactly this unique ID (exact match, whatever the filter's semantics). */
@@ -97,6 +99,28 @@ export const expectOneFile: PostReceiveAction = async function (
 	}
 	return [{ json: file }];
 };
+
+/**
+ * Reconciliation of Add when its answer was lost: the directory file holding the unique ID the
+ * request sent, if it is the stored file the request added. Another file under that unique ID
+ * means ours was not added (sending again gets the API's 409). Without a unique ID in the
+ * request the API derives one, and a match could be an older copy: that cannot be told (null).
+ */
+export async function reconcileAdd(
+	this: IExecutePaginationFunctions,
+	requestData: DeclarativeRestApiSettings.ResultOptions,
+): Promise<IDataObject | null | undefined> {
+	const body = (requestData.options.body ?? {}) as IDataObject;
+	const uniqueId = typeof body.unique_id === 'string' ? body.unique_id : '';
+	if (!uniqueId) return null;
+	const path = String(requestData.options.url ?? '');
+	const page = await apiRequest.call<IExecuteSingleFunctions, Parameters<typeof apiRequest>, Promise<ListPage<IDataObject>>>(
+		this,
+		{ method: 'GET', path, qs: { unique_id: uniqueId }, itemIndex: this.getItemIndex() },
+	);
+	const file = pickByUniqueId(page.items, uniqueId);
+	return file && file.file_id === body.file_id ? file : undefined;
+}
 
 /**
  * The directory_file_id each Delete by Unique ID resolved, by item context, for its output:

@@ -17,6 +17,7 @@ import {
 	expectOneFile,
 	fileDeleted,
 	filterByUniqueId,
+	reconcileAdd,
 	requireFileChange,
 	requireLocator,
 	resolveUniqueIdForDelete,
@@ -53,6 +54,8 @@ const routedOperations: INodePropertyOptions[] = [
 			optionalText('additionalFields.uniqueId', 'Unique ID'),
 			sendMetadata,
 		],
+		// A lost answer is looked up by the unique ID, when one is set.
+		reconcile: reconcileAdd,
 	}),
 	routedOperation({
 		name: 'Delete',

@@ -18,16 +18,17 @@ import {
 } from '../shared/descriptions';
 import { reuseExisting, reuseOption } from '../shared/reuse';
 import { apiPath } from '../shared/transport';
-import { fieldError, requiredText, requireText } from '../shared/validation';
+import { fieldError, requiredId, requireId, requireText } from '../shared/validation';
 import { POLL_INTERVAL_RANGE, TIMEOUT_RANGE, syncIndex } from './sync';
 
 const show = (operation: string[]) => ({ show: { resource: ['index'], operation } });
 const INDEX_URL = `=/api/v1/indexes/${pathParam('indexId')}`;
+const requireIndex = requireId('indexId', 'Index');
 
 /** preSend: a resource locator must hold an ID (an empty "From List" choice is caught here). */
 function requireLocator(parameter: string, field: string) {
 	return async function (this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions) {
-		requiredText(this.getNodeParameter(parameter, '', { extractValue: true }), this, this.getItemIndex(), field);
+		requiredId(this.getNodeParameter(parameter, '', { extractValue: true }), this, this.getItemIndex(), field);
 		return requestOptions;
 	};
 }
@@ -88,6 +89,7 @@ export const indexOperations: INodeProperties = {
 			description: 'Delete an index and its output directory',
 			method: 'DELETE',
 			url: INDEX_URL,
+			preSend: [requireIndex],
 			postReceive: [deletedOutput('$parameter["indexId"]')],
 		}),
 		routedOperation({
@@ -97,6 +99,7 @@ export const indexOperations: INodeProperties = {
 			description: 'Retrieve an index with its build state',
 			method: 'GET',
 			url: INDEX_URL,
+			preSend: [requireIndex],
 		}),
 		routedOperation({
 			name: 'Get Many',

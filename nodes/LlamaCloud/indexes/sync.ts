@@ -9,7 +9,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { apiPath, apiRequest } from '../shared/transport';
-import { fieldError, requiredText } from '../shared/validation';
+import { fieldError, requiredId } from '../shared/validation';
 import { type BuildState, type FailedFile, describeBuildState, readBuildState } from './buildState';
 
 /** Seconds. Polling faster than every half second only loads the API. */
@@ -25,7 +25,7 @@ interface SyncPlan {
 }
 
 function readPlan(ctx: IExecuteFunctions, itemIndex: number): SyncPlan {
-	const indexId = requiredText(ctx.getNodeParameter('indexId', itemIndex, '', { extractValue: true }), ctx, itemIndex, 'Index');
+	const indexId = requiredId(ctx.getNodeParameter('indexId', itemIndex, '', { extractValue: true }), ctx, itemIndex, 'Index');
 	const wait = ctx.getNodeParameter('waitUntilBuilt', itemIndex, false) as boolean;
 	if (!wait) return { indexId, wait, pollIntervalMs: 0, timeoutMs: 0 };
 	const seconds = (name: string, field: string, range: { min: number; max: number }, fallback: number) => {

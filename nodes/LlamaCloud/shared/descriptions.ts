@@ -14,8 +14,10 @@ import type {
 import {
 	checkRoutedResponse,
 	prepareRoutedRequest,
+	type RoutedReconcile,
 	sendListWithRetries,
 	sendWithRetries,
+	sendWithRetriesReconciled,
 } from './transport';
 
 export interface RoutedOperation {
@@ -30,6 +32,11 @@ export interface RoutedOperation {
 	list?: boolean;
 	preSend?: PreSendAction[];
 	postReceive?: PostReceiveAction[];
+	/**
+	 * Creates (POST) only: finds what the request created when its answer was lost, so it is
+	 * neither sent twice nor failed needlessly. Without it such an item fails clearly.
+	 */
+	reconcile?: RoutedReconcile;
 }
 
 /**
@@ -46,7 +53,13 @@ export function routedOperation(op: RoutedOperation): INodePropertyOptions {
 		routing: {
 			request: { method: op.method, url: op.url },
 			send: { paginate: true, preSend: [prepareRoutedRequest, ...(op.preSend ?? [])] },
-			operations: { pagination: op.list ? sendListWithRetries : sendWithRetries },
+			operations: {
+				pagination: op.list
+					? sendListWithRetries
+					: op.reconcile
+						? sendWithRetriesReconciled(op.reconcile)
+						: sendWithRetries,
+			},
 			output: { postReceive: [checkRoutedResponse, ...(op.postReceive ?? [])] },
 		},
 	};

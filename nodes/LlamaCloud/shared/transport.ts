@@ -22,6 +22,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
+import { MAX_RETRY_WAIT_RANGE, MAX_TRIES_RANGE, REQUEST_OPTIONS } from './requestOptions';
+
 export const CREDENTIAL_TYPE = 'llamaCloudIngestApi';
 
 export const REGION_BASE_URLS: Record<string, string> = {
@@ -94,7 +96,11 @@ export function scopeQuery(credentials: ICredentialDataDecryptedObject): IDataOb
 	return qs;
 }
 
-/** `/a/${id}/b` with every interpolated value percent-encoded, so an ID can never change the route. */
+/**
+ * `/a/${id}/b` with every interpolated value percent-encoded, so an ID can never add a segment
+ * or a query. "." and ".." cannot be encoded away (URL parsing resolves %2E too): requests
+ * refuse such paths (`unsafePathSegment`).
+ */
 export function apiPath(strings: TemplateStringsArray, ...values: unknown[]): string {
 	return strings.reduce((path, part, i) => {
 		const value = i < values.length ? encodeURIComponent(String(values[i])) : '';
@@ -102,8 +108,20 @@ export function apiPath(strings: TemplateStringsArray, ...values: unknown[]): st
 	}, '');
 }
 
+/**
+ * A path segment that URL parsing removes or resolves ("", ".", "..", also percent-encoded):
+ * an ID like that would send the request to another route, so such paths are never sent.
+ */
+const UNSAFE_SEGMENT = /^(?:|\.|%2e|\.\.|\.%2e|%2e\.|%2e%2e)$/i;
+
+/** The first segment of an API path that would change the route, if any (see UNSAFE_SEGMENT). */
+export function unsafePathSegment(path: string): string | undefined {
+	const pathname = path.split(/[?#]/)[0];
+	return pathname.replace(/^\/+/, '').split('/').find((segment) => UNSAFE_SEGMENT.test(segment));
+}
+
 // ---------------------------------------------------------------------------------------------
-// Retry policy
+// Retry policy and the node's Request Options
 // ---------------------------------------------------------------------------------------------
 
 export interface RetryPolicy {
@@ -113,7 +131,10 @@ export interface RetryPolicy {
 	maxWaitMs: number;
 	baseDelayMs: number;
 	maxDelayMs: number;
-	/** Per-request timeout, in ms. */
+	/**
+	 * Per-request timeout in ms: how long the server may take to answer. A body of known length
+	 * gets its transfer time on top (see `effectiveTimeoutMs`).
+	 */
 	timeoutMs: number;
 }
 
@@ -122,10 +143,77 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 	maxWaitMs: 60_000,
 	baseDelayMs: 500,
 	maxDelayMs: 16_000,
-	timeoutMs: 60_000,
+	// n8n's RoutingNode uses 300 s when "Timeout" is not set: programmatic requests agree with routed ones.
+	timeoutMs: 300_000,
 };
 
+/**
+ * Slowest upload rate allowed for, in bytes per ms (256 KiB/s). n8n's timeout runs from the
+ * start of the request to the response headers, so sending the body counts against it. Adding
+ * the body's transfer time at this rate keeps "Timeout" meaning "how long LlamaCloud may take
+ * to answer" whatever the file size: one knob for every request, and with the default a
+ * 512 MB upload gets 300 s + ~35 min, enough on a slow link.
+ */
+const SLOWEST_BYTES_PER_MS = (256 * 1024) / 1000;
+
+/** The timeout of one attempt: the policy's plus the transfer time of a body of known length. */
+export function effectiveTimeoutMs(policy: RetryPolicy, bodyBytes = 0): number {
+	return policy.timeoutMs + Math.ceil(Math.max(0, bodyBytes) / SLOWEST_BYTES_PER_MS);
+}
+
+/**
+ * The node's Request Options for one item, checked: Max Tries, Max Retry Wait (Seconds) and
+ * Timeout (ms; n8n's own option on the LlamaCloud node, the trigger's own on the trigger).
+ * Only what the user set; an expression that bypasses the UI's limits fails naming the field.
+ */
+export function requestSettings(ctx: RequestContext, itemIndex?: number): Partial<RetryPolicy> {
+	const get = ctx as unknown as {
+		getItemIndex?: unknown;
+		getInputData?: unknown;
+		getNodeParameter(name: string, ...rest: unknown[]): unknown;
+	};
+	// IExecuteFunctions takes the item index; the single-item, load-options, poll and hook contexts do not.
+	const perItem = typeof get.getInputData === 'function' && typeof get.getItemIndex !== 'function';
+	const raw = perItem
+		? get.getNodeParameter(REQUEST_OPTIONS, itemIndex ?? 0, {})
+		: get.getNodeParameter(REQUEST_OPTIONS, {});
+	const options = (raw && typeof raw === 'object' ? raw : {}) as IDataObject;
+	const settings: Partial<RetryPolicy> = {};
+	const number = (name: string, field: string, min: number, max: number, whole: boolean): number | undefined => {
+		const value = options[name];
+		if (value === undefined || value === null || value === '') return undefined;
+		const n = Number(value);
+		if (!Number.isFinite(n) || n < min || n > max || (whole && !Number.isInteger(n))) {
+			const range = max === Infinity ? `at least ${min}` : `${whole ? 'a whole number ' : ''}from ${min} to ${max}`;
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`"${field}" in the node's Request Options must be ${range} (got ${String(value)})${itemIndex === undefined ? '' : ` [item ${itemIndex}]`}`,
+				{ itemIndex },
+			);
+		}
+		return n;
+	};
+	const maxTries = number('maxTries', 'Max Tries', MAX_TRIES_RANGE.min, MAX_TRIES_RANGE.max, true);
+	const maxWait = number('maxRetryWait', 'Max Retry Wait (Seconds)', MAX_RETRY_WAIT_RANGE.min, MAX_RETRY_WAIT_RANGE.max, false);
+	const timeout = number('timeout', 'Timeout', 1, Infinity, false);
+	if (maxTries !== undefined) settings.maxTries = maxTries;
+	if (maxWait !== undefined) settings.maxWaitMs = Math.round(maxWait * 1000);
+	if (timeout !== undefined) settings.timeoutMs = timeout;
+	return settings;
+}
+
+/** The policy for one request: defaults, then the node's Request Options, then the caller's overrides. */
+export function retryPolicyFor(ctx: RequestContext, itemIndex?: number, override?: Partial<RetryPolicy>): RetryPolicy {
+	return { ...DEFAULT_RETRY_POLICY, ...requestSettings(ctx, itemIndex), ...override };
+}
+
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+
+/**
+ * Gateway errors: a proxy answered because the service behind it failed or was too slow, so
+ * the request may have been applied there. For creates they count as "outcome unknown".
+ */
+const MAYBE_APPLIED_STATUS = new Set([502, 504]);
 
 /** Network errors where the request never left this machine; any other may have reached the server. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
@@ -148,18 +236,25 @@ export function retryAfterMs(headers: IDataObject | undefined, now = Date.now())
 	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/** Exponential backoff with full jitter, unless the server said how long to wait. */
-export function backoffMs(attempt: number, policy: RetryPolicy, serverHintMs?: number): number {
-	if (serverHintMs !== undefined) return Math.min(serverHintMs, policy.maxWaitMs);
+/**
+ * How long to wait before try `attempt + 1`. Without a server hint: exponential backoff with
+ * jitter (half fixed, half random, so concurrent items spread out). With one: what the server
+ * asked for plus up to 10 % (at most 1 s), so items rate-limited together do not all return in
+ * the same millisecond.
+ */
+export function backoffMs(attempt: number, policy: RetryPolicy, serverHintMs?: number, random = Math.random): number {
+	if (serverHintMs !== undefined) return Math.round(serverHintMs + random() * Math.min(serverHintMs * 0.1, 1000));
 	const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-	return Math.round(cap / 2 + (Math.random() * cap) / 2);
+	return Math.round(cap / 2 + (random() * cap) / 2);
 }
 
 /** What a failed attempt means for the next one. */
 interface FailureInfo {
 	retryable: boolean;
-	/** The request may have been applied although no response came back. */
+	/** The request may have been applied although no (usable) response came back. */
 	outcomeUnknown: boolean;
+	/** For an unknown outcome: what happened to `request` ("POST /x"), e.g. "the connection dropped after POST /x was sent". */
+	lost?: (request: string) => string;
 	waitHintMs?: number;
 	/** What the user can do about it, appended to the description. */
 	hint: string;
@@ -252,6 +347,8 @@ interface RequestSummary {
 	method: string;
 	path: string;
 	itemIndex?: number;
+	/** The attempt's timeout, for the message when it runs out. */
+	timeoutMs?: number;
 }
 
 function httpFailure(
@@ -268,10 +365,11 @@ function httpFailure(
 	if (statusCode === 401) {
 		hint = " Check the API key and that the credential's region (US/EU) is the one where the key was created.";
 	} else if (statusCode === 429) {
-		hint = ' LlamaCloud rate limits requests per project; the node already retried with backoff.';
+		hint = ' LlamaCloud rate-limits requests per project (for example 50 uploads per 5 seconds).';
 	} else if (statusCode === 413) {
 		hint = ' The file is larger than LlamaCloud accepts.';
 	}
+	// Only this NodeApiError's own, already redacted text: never the raw response (or request).
 	const error = new NodeApiError(
 		ctx.getNode(),
 		{ status: statusCode, detail: detail || statusText } as JsonObject,
@@ -283,7 +381,8 @@ function httpFailure(
 	);
 	tag(error, {
 		retryable: RETRYABLE_STATUS.has(statusCode),
-		outcomeUnknown: false,
+		outcomeUnknown: MAYBE_APPLIED_STATUS.has(statusCode),
+		lost: (what) => `A gateway answered ${statusCode} ${statusText} to ${what}`,
 		waitHintMs: retryAfterMs(headers),
 		hint,
 	});
@@ -307,11 +406,18 @@ export function notFoundError(
 function networkCode(error: unknown): string | undefined {
 	let current = error as { code?: unknown; cause?: unknown; message?: unknown } | undefined;
 	for (let depth = 0; current && depth < 5; depth++) {
-		if (typeof current.code === 'string' && /^E[A-Z_]+$|^UND_ERR/.test(current.code)) return current.code;
+		if (typeof current.message === 'string' && /^timeout of \d+ms exceeded/i.test(current.message)) return 'ETIMEDOUT';
+		if (typeof current.code === 'string' && /^E[A-Z_]+$|^UND_ERR/.test(current.code)) {
+			return current.code === 'ECONNABORTED' ? 'ETIMEDOUT' : current.code;
+		}
 		if (typeof current.message === 'string' && /socket hang up/i.test(current.message)) return 'ECONNRESET';
 		current = current.cause as typeof current;
 	}
 	return undefined;
+}
+
+function seconds(ms: number): string {
+	return `${Math.round(ms / 100) / 10} s`;
 }
 
 function connectionFailure(
@@ -323,12 +429,30 @@ function connectionFailure(
 ): NodeApiError | NodeOperationError {
 	const code = networkCode(error);
 	if (!code) {
-		// Not a network failure (for example an error thrown by n8n itself): keep its message.
+		// Not a network failure (for example an error thrown by n8n itself): keep its message
+		// only. The error itself stays behind: n8n's wraps the axios error, whose request
+		// headers carry the API key.
 		const message = redact(error instanceof Error ? error.message : String(error), apiKey);
 		return new NodeOperationError(ctx.getNode(), message, { itemIndex: request.itemIndex });
 	}
-	const message = `Could not reach LlamaCloud at ${baseUrl} (${code})`;
-	const failure = new NodeApiError(ctx.getNode(), { code, detail: message } as JsonObject, {
+	const timedOut = code === 'ETIMEDOUT';
+	// No error code in the message nor in the response: NodeApiError swaps a message that
+	// mentions one for n8n's generic text ("consider setting Retry on Fail", ...).
+	let message = `Could not reach LlamaCloud at ${baseUrl} (network error)`;
+	let hint = ' No response arrived; the node retried where that was safe.';
+	if (timedOut) {
+		message = `LlamaCloud did not answer within ${seconds(request.timeoutMs ?? 0)}`;
+		hint = ' Raise "Timeout" in the node\'s Request Options (Settings) if LlamaCloud is slow to answer.';
+	} else if (code === 'ECONNREFUSED') {
+		message = `Could not connect to LlamaCloud at ${baseUrl}: the connection was refused`;
+		hint = ' Nothing accepts connections there: check the base URL and its port.';
+	} else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+		message = `Could not connect to LlamaCloud at ${baseUrl}: the host name could not be resolved`;
+		hint = " Check the credential's region or base URL for typos.";
+	} else if (code === 'ECONNRESET' || code === 'EPIPE') {
+		message = `The connection to LlamaCloud at ${baseUrl} dropped before an answer arrived`;
+	}
+	const failure = new NodeApiError(ctx.getNode(), { detail: message } as JsonObject, {
 		message,
 		itemIndex: request.itemIndex,
 	});
@@ -336,10 +460,10 @@ function connectionFailure(
 		// A host name that does not resolve will not resolve on the next try either.
 		retryable: code !== 'ENOTFOUND',
 		outcomeUnknown: !NOT_SENT_CODES.has(code),
-		hint:
-			code === 'ENOTFOUND'
-				? ' Check the base URL for typos.'
-				: ' No response arrived; the node retried where that was safe.',
+		lost: timedOut
+			? (what) => `LlamaCloud did not answer ${what} within ${seconds(request.timeoutMs ?? 0)}`
+			: (what) => `The connection to LlamaCloud dropped after ${what} was sent`,
+		hint: ` Network error ${code}.${hint}`,
 	});
 	describeRequest(failure, request);
 	return failure;
@@ -357,7 +481,11 @@ export interface RetryOptions {
 	 * asked whether the first attempt took effect, and without it the item fails clearly.
 	 */
 	idempotent?: boolean;
-	reconcile?: () => Promise<unknown | undefined>;
+	/**
+	 * Resolves with what the lost attempt created; `undefined` when it did not take effect (the
+	 * request is sent again); `null` when that cannot be told (the item fails clearly).
+	 */
+	reconcile?: () => Promise<unknown>;
 	itemIndex?: number;
 	/** For messages: "POST /api/v1/...". */
 	describe?: string;
@@ -365,11 +493,37 @@ export interface RetryOptions {
 
 type NodeFailure = NodeApiError | NodeOperationError;
 
-/** Errors leave the retry loop as n8n errors, whatever threw them. */
-function asNodeFailure(ctx: RequestContext, error: unknown): NodeFailure {
+/** Errors leave the retry loop as n8n errors, whatever threw them (their message only). */
+function asNodeFailure(ctx: RequestContext, error: unknown, itemIndex: number | undefined): NodeFailure {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	return new NodeOperationError(ctx.getNode(), error instanceof Error ? error : String(error));
+	return new NodeOperationError(ctx.getNode(), error instanceof Error ? error.message : String(error), { itemIndex });
 }
+
+function unknownOutcome(ctx: RequestContext, options: RetryOptions, failure: NodeFailure, checkFailed?: NodeFailure) {
+	const item = options.itemIndex === undefined ? '' : ` [item ${options.itemIndex}]`;
+	const what = options.describe ?? 'the request';
+	const cause = failure.message;
+	const lost = failureInfo(failure).lost?.(what) ?? `The answer to ${what} was lost`;
+	return new NodeOperationError(
+		ctx.getNode(),
+		checkFailed
+			? `It is unknown whether ${what} was applied: the answer was lost (${cause}) and checking failed (${checkFailed.message})${item}`
+			: `${lost}, so it is unknown whether it was applied${item}`,
+		{
+			itemIndex: options.itemIndex,
+			description: `${checkFailed ? '' : `${cause}. `}It was not sent again, to avoid creating a duplicate. Check in LlamaCloud whether it exists before re-running this item.`,
+		},
+	);
+}
+
+/** Why the loop gave up, appended to the description: "Tried 5 times, waiting 12.3 s in between. ..." */
+function addAttempts(failure: NodeFailure, tries: number, waitedMs: number, reason: string): NodeFailure {
+	const summary = tries > 1 ? ` Tried ${tries} times, waiting ${seconds(waitedMs)} in between.` : '';
+	failure.description = `${failure.description ?? ''}${summary}${reason}`;
+	return failure;
+}
+
+const RAISE_LIMITS = ' Raise "Max Tries" or "Max Retry Wait (Seconds)" in the node\'s Request Options (Settings) to keep trying longer.';
 
 async function withRetries<T>(
 	ctx: RequestContext,
@@ -383,31 +537,45 @@ async function withRetries<T>(
 		try {
 			return await attempt();
 		} catch (error) {
-			failure = asNodeFailure(ctx, error);
+			failure = asNodeFailure(ctx, error, options.itemIndex);
 		}
 		const info = failureInfo(failure);
 		if (info.outcomeUnknown && options.idempotent === false) {
-			if (!options.reconcile) {
-				throw new NodeOperationError(
-					ctx.getNode(),
-					`The connection to LlamaCloud dropped after ${options.describe ?? 'the request'} was sent, so it is unknown whether it was applied`,
-					{
-						itemIndex: options.itemIndex,
-						description:
-							'It was not sent again, to avoid creating a duplicate. Check in LlamaCloud whether it exists before re-running this item.',
-					},
-				);
+			if (!options.reconcile) throw unknownOutcome(ctx, options, failure);
+			let existing: unknown;
+			let checkFailed: NodeFailure | undefined;
+			try {
+				existing = await options.reconcile();
+			} catch (error) {
+				checkFailed = asNodeFailure(ctx, error, options.itemIndex);
 			}
-			const existing = await options.reconcile();
+			if (checkFailed || existing === null) throw unknownOutcome(ctx, options, failure, checkFailed);
 			if (existing !== undefined) return existing as T;
 			// Reconciliation showed the first attempt did not take effect: safe to send again.
 		}
-		if (!info.retryable || tries >= policy.maxTries) throw failure;
-		const delay = backoffMs(tries, policy, info.waitHintMs);
-		if (waited + delay > policy.maxWaitMs) throw failure;
+		if (!info.retryable) throw failure;
+		if (tries >= policy.maxTries) throw addAttempts(failure, tries, waited, tries > 1 ? RAISE_LIMITS : '');
+		const remaining = policy.maxWaitMs - waited;
+		if (info.waitHintMs !== undefined && info.waitHintMs > remaining) {
+			throw addAttempts(
+				failure,
+				tries,
+				waited,
+				` LlamaCloud asked to wait ${seconds(info.waitHintMs)} before trying again, longer than "Max Retry Wait (Seconds)" allows.`,
+			);
+		}
+		if (remaining <= 0) throw addAttempts(failure, tries, waited, RAISE_LIMITS);
+		if (cancelled(ctx)) throw failure;
+		// A backoff longer than what is left of the budget is cut short: one more try beats none.
+		const delay = Math.min(backoffMs(tries, policy, info.waitHintMs), remaining);
 		waited += delay;
 		await sleep(delay);
 	}
+}
+
+function cancelled(ctx: RequestContext): boolean {
+	const signal = (ctx as Partial<IExecuteFunctions>).getExecutionCancelSignal?.();
+	return signal?.aborted === true;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -419,7 +587,10 @@ export interface ApiRequest extends RetryOptions {
 	/** Path from the origin, e.g. apiPath`/api/v1/beta/directories/${id}`. */
 	path: string;
 	qs?: IDataObject;
-	/** A JSON body, or a function that builds a fresh body (a stream) for every attempt. */
+	/**
+	 * A JSON body, or a function that builds a fresh body (a stream) for every attempt. A
+	 * `Content-Length` header (uploads) extends the timeout by the body's transfer time.
+	 */
 	body?: IHttpRequestOptions['body'] | (() => IHttpRequestOptions['body'] | Promise<IHttpRequestOptions['body']>);
 	headers?: IDataObject;
 }
@@ -431,15 +602,38 @@ export async function connection(
 ): Promise<{ credentials: ICredentialDataDecryptedObject; baseUrl: string }> {
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE, itemIndex);
 	const resolved = resolveBaseUrl(credentials);
-	if ('problem' in resolved) throw new NodeOperationError(ctx.getNode(), resolved.problem, { itemIndex });
+	if ('problem' in resolved) {
+		const item = itemIndex === undefined ? '' : ` [item ${itemIndex}]`;
+		throw new NodeOperationError(ctx.getNode(), `${resolved.problem}${item}`, { itemIndex });
+	}
 	return { credentials, baseUrl: resolved.url };
+}
+
+/** Refuses a path that URL parsing would send elsewhere (an ID that is empty, "." or ".."). */
+function assertSafePath(ctx: RequestContext, path: string, itemIndex: number | undefined): void {
+	const segment = unsafePathSegment(path);
+	if (segment === undefined) return;
+	const item = itemIndex === undefined ? '' : ` [item ${itemIndex}]`;
+	throw new NodeOperationError(
+		ctx.getNode(),
+		`An ID is ${segment === '' ? 'empty' : `"${segment}"`}, which would change the request path ${path}${item}`,
+		{ itemIndex, description: 'IDs cannot be empty, "." or "..". Check the IDs this item uses.' },
+	);
+}
+
+function contentLength(headers: IDataObject | undefined): number {
+	const key = Object.keys(headers ?? {}).find((k) => k.toLowerCase() === 'content-length');
+	const n = key === undefined ? NaN : Number(headers?.[key]);
+	return Number.isFinite(n) && n > 0 ? n : 0;
 }
 
 /** One API call with the package's retry policy; returns the parsed JSON body. */
 export async function apiRequest<T = IDataObject>(this: RequestContext, request: ApiRequest): Promise<T> {
+	assertSafePath(this, request.path, request.itemIndex);
 	const { credentials, baseUrl } = await connection(this, request.itemIndex);
-	const policy = { ...DEFAULT_RETRY_POLICY, ...request.policy };
-	const summary: RequestSummary = { method: request.method, path: request.path, itemIndex: request.itemIndex };
+	const policy = retryPolicyFor(this, request.itemIndex, request.policy);
+	const timeoutMs = effectiveTimeoutMs(policy, contentLength(request.headers));
+	const summary: RequestSummary = { method: request.method, path: request.path, itemIndex: request.itemIndex, timeoutMs };
 	const idempotent = request.idempotent ?? request.method !== 'POST';
 
 	const attempt = async (): Promise<T> => {
@@ -458,7 +652,7 @@ export async function apiRequest<T = IDataObject>(this: RequestContext, request:
 			disableFollowRedirect: streamed || undefined,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
-			timeout: policy.timeoutMs,
+			timeout: timeoutMs,
 		};
 		let response: IN8nHttpFullResponse;
 		try {
@@ -537,15 +731,16 @@ function parseBody(body: unknown): unknown {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * preSend of every routed operation: checks the base URL (a bad one fails before any request,
- * naming the item), adds the credential's scope, and asks for the response whatever its status
- * so that `checkRoutedResponse` can map errors.
+ * preSend of every routed operation: checks the base URL and the Request Options (bad ones
+ * fail before any request, naming the item), adds the credential's scope, and asks for the
+ * response whatever its status so that `checkRoutedResponse` can map errors.
  */
 export async function prepareRoutedRequest(
 	this: IExecuteSingleFunctions,
 	requestOptions: IHttpRequestOptions,
 ): Promise<IHttpRequestOptions> {
 	const { credentials, baseUrl } = await connection(this, this.getItemIndex());
+	requestSettings(this, this.getItemIndex());
 	requestOptions.baseURL = baseUrl;
 	requestOptions.qs = { ...dropEmpty(requestOptions.qs), ...scopeQuery(credentials) };
 	requestOptions.ignoreHttpStatusErrors = true;
@@ -571,14 +766,29 @@ export async function checkRoutedResponse(
 	throw httpFailure(this, response.statusCode, response.body, response.headers, request, credentials.apiKey);
 }
 
+/**
+ * For creates: finds what a POST whose answer was lost created, from the request routing
+ * built. Resolves with it, `undefined` when it does not exist (sending again is safe) or `null`
+ * when that cannot be told (the item fails clearly). Its result skips later postReceive actions.
+ */
+export type RoutedReconcile = (
+	this: IExecutePaginationFunctions,
+	requestData: DeclarativeRestApiSettings.ResultOptions,
+) => Promise<IDataObject | null | undefined>;
+
 async function routedAttempt(
 	ctx: IExecutePaginationFunctions,
 	requestData: DeclarativeRestApiSettings.ResultOptions,
 	idempotent: boolean,
+	reconcile?: RoutedReconcile,
 ): Promise<INodeExecutionData[]> {
 	const { options } = requestData;
 	const itemIndex = ctx.getItemIndex();
-	const summary: RequestSummary = { method: String(options.method ?? 'GET'), path: String(options.url ?? ''), itemIndex };
+	const path = String(options.url ?? '');
+	// The engine already applied "Timeout" (its default when unset) to options.timeout.
+	const timeoutMs = Number(options.timeout) || DEFAULT_RETRY_POLICY.timeoutMs;
+	const summary: RequestSummary = { method: String(options.method ?? 'GET'), path, itemIndex, timeoutMs };
+	assertSafePath(ctx, path, itemIndex);
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE, itemIndex);
 	return await withRetries(
 		ctx,
@@ -596,7 +806,18 @@ async function routedAttempt(
 			if (failure instanceof NodeOperationError) throw failure;
 			throw connectionFailure(ctx, failure, summary, String(options.baseURL ?? ''), credentials.apiKey);
 		},
-		{ policy: DEFAULT_RETRY_POLICY, idempotent, itemIndex, describe: `${summary.method} ${summary.path}` },
+		{
+			policy: retryPolicyFor(ctx, itemIndex),
+			idempotent,
+			itemIndex,
+			describe: `${summary.method} ${summary.path}`,
+			reconcile:
+				reconcile &&
+				(async () => {
+					const found = await reconcile.call(ctx, requestData);
+					return found ? [{ json: found }] : found;
+				}),
+		},
 	);
 }
 
@@ -610,6 +831,16 @@ export async function sendWithRetries(
 ): Promise<INodeExecutionData[]> {
 	const method = String(requestData.options.method ?? 'GET').toUpperCase();
 	return pairWith(this, await routedAttempt(this, requestData, method !== 'POST'));
+}
+
+/** `sendWithRetries` for a create whose lost answer `reconcile` can recover (see RoutedReconcile). */
+export function sendWithRetriesReconciled(reconcile: RoutedReconcile) {
+	return async function (
+		this: IExecutePaginationFunctions,
+		requestData: DeclarativeRestApiSettings.ResultOptions,
+	): Promise<INodeExecutionData[]> {
+		return pairWith(this, await routedAttempt(this, requestData, false, reconcile));
+	};
 }
 
 /** RoutingNode sets no pairedItem; without it, one input item giving many outputs loses its link. */

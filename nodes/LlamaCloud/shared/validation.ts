@@ -22,6 +22,29 @@ export function requiredText(value: unknown, ctx: Ctx, itemIndex: number, field:
 	return text;
 }
 
+/**
+ * The trimmed ID a parameter holds. Besides being non-blank, an ID cannot be "." or "..":
+ * URL parsing would resolve it (percent-encoded or not) and send the request to another route.
+ */
+export function requiredId(value: unknown, ctx: Ctx, itemIndex: number, field: string): string {
+	const id = requiredText(value, ctx, itemIndex, field);
+	if (id === '.' || id === '..') {
+		throw fieldError(ctx, itemIndex, `"${field}"`, `'${id}' is not a valid ID`, 'IDs cannot be "." or "..".');
+	}
+	return id;
+}
+
+/** preSend: a resource locator (dot path allowed) must hold a usable ID; optional ones may be absent. */
+export function requireId(parameter: string, field: string, { optional = false } = {}): PreSendAction {
+	return async function (this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions) {
+		// null, not undefined: with an undefined fallback n8n throws for a field left out of a collection.
+		const value = this.getNodeParameter(parameter, null, { extractValue: true }) as unknown;
+		if (optional && (value === undefined || value === null)) return requestOptions;
+		requiredId(value, this, this.getItemIndex(), field);
+		return requestOptions;
+	};
+}
+
 /** preSend: the parameter (dot path allowed) must hold non-blank text when present. */
 export function requireText(parameter: string, field: string, { optional = false } = {}): PreSendAction {
 	return async function (this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions) {

@@ -5,7 +5,7 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { metadataFromParameters } from '../../shared/metadata';
-import { fieldError, requiredText } from '../../shared/validation';
+import { fieldError, requiredId, requiredText } from '../../shared/validation';
 import type { MultipartFile } from './multipart';
 
 export type OnConflict = 'skip' | 'replace' | 'keepBoth';
@@ -76,7 +76,7 @@ function binaryOf(ctx: IExecuteFunctions, itemIndex: number, property: string): 
 /** Everything needed to upload item `itemIndex`, checked; throws before any request on bad input. */
 export async function prepareUpload(ctx: IExecuteFunctions, itemIndex: number): Promise<UploadJob> {
 	const param = (name: string, fallback: unknown) => ctx.getNodeParameter(name, itemIndex, fallback) as unknown;
-	const directoryId = requiredText(
+	const directoryId = requiredId(
 		ctx.getNodeParameter('directoryId', itemIndex, '', { extractValue: true }),
 		ctx,
 		itemIndex,

@@ -11,7 +11,13 @@ import { BinaryReadError, bufferedBody, multipartLayout, streamedBody, type Bina
 import type { UploadJob } from './prepare';
 
 /** Chunks read from the binary data service: large enough for throughput, small in memory. */
-const READ_CHUNK_BYTES = 256 * 1024;
+const READ_CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * Files up to this size are read whole instead of streamed: the memory is about that of one
+ * stream chunk, without a stream's per-file cost (it adds up over many small files).
+ */
+const READ_WHOLE_BYTES = 256 * 1024;
 
 /**
  * Above this size, Skip looks the unique ID up before sending, so re-running a pipeline does
@@ -19,13 +25,6 @@ const READ_CHUNK_BYTES = 256 * 1024;
  * API's 409 says the same thing at the cost of one small request.
  */
 const LOOKUP_FIRST_BYTES = 1024 * 1024;
-
-/**
- * The request timeout is a wall-clock bound up to the response, so it grows with the file:
- * one minute plus the time to send it at 256 KiB/s.
- */
-const BASE_TIMEOUT_MS = 60_000;
-const SLOWEST_BYTES_PER_MS = 256 * 1024 / 1000;
 
 /** Keep Both tries "name (2).ext", "name (3).ext", ... up to this many copies. */
 const MAX_COPIES = 100;
@@ -118,9 +117,7 @@ async function createFile(ctx: IExecuteFunctions, job: UploadJob, uniqueId: stri
 	let body: () => Promise<BinaryStream | Buffer>;
 	if ('base64' in source) {
 		body = async () => bufferedBody(layout, Buffer.from(source.base64, 'base64'));
-	} else if (job.file.size <= READ_CHUNK_BYTES) {
-		// No larger than one read chunk: streaming would hold the same bytes, at the cost of a
-		// stream per attempt (noticeable when many small files upload).
+	} else if (job.file.size <= READ_WHOLE_BYTES) {
 		body = async () => bufferedBody(layout, await readSmallBinary(ctx, job, source.property, label));
 	} else {
 		body = async () => {
@@ -143,8 +140,8 @@ async function createFile(ctx: IExecuteFunctions, job: UploadJob, uniqueId: stri
 			headers: layout.headers,
 			idempotent: false,
 			reconcile: async () => await findByUniqueId(ctx, job, uniqueId),
+			// The transport adds the body's transfer time (Content-Length) to the node's Timeout.
 			itemIndex: job.itemIndex,
-			policy: { timeoutMs: BASE_TIMEOUT_MS + Math.ceil(layout.contentLength / SLOWEST_BYTES_PER_MS) },
 		});
 	} catch (error) {
 		failure = error;

@@ -159,6 +159,8 @@ export async function makeUserFolder(opts: UserFolderOptions = {}): Promise<User
 		N8N_TEMPLATES_ENABLED: 'false',
 		N8N_PERSONALIZATION_ENABLED: 'false',
 		N8N_HIRING_BANNER_ENABLED: 'false',
+		// Fetches a catalogue from api.n8n.io at start and logs stack traces when offline.
+		N8N_DISABLED_MODULES: 'mcp-registry',
 		// The editor is served over plain http on localhost.
 		N8N_SECURE_COOKIE: 'false',
 		N8N_HOST: 'localhost',

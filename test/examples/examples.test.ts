@@ -122,7 +122,8 @@ describe('every example', () => {
 
 	test.each(files)('%s is an importable workflow of known node types, wired by name', (file) => {
 		const workflow = loadExample(file);
-		expect(workflow.id).toMatch(/^[A-Za-z0-9]+$/);
+		// n8n stores static data (the trigger's cursor) only for ids of at most 21 characters.
+		expect(workflow.id).toMatch(/^[A-Za-z0-9]{1,21}$/);
 		const names = new Set(workflow.nodes.map((n) => n.name));
 		for (const node of workflow.nodes) expect(known).toContain(node.type);
 		for (const [from, outputs] of Object.entries(workflow.connections)) {

@@ -55,10 +55,10 @@ export async function benchTrigger(options: TriggerBenchOptions = {}): Promise<B
 			for (const run of runs) if (run.count !== newFiles) throw new Error(`a poll emitted ${run.count} items, not ${newFiles}`);
 		};
 
-		// Files last changed weeks ago, 10 ms apart, seeded without HTTP.
+		// Files last changed weeks ago, one a second, seeded without HTTP.
 		const now = Date.now();
 		log(`P5: seeding ${files} files, first activation…`);
-		await emulator.command('seedFiles', { directoryId, count: files, prefix: 'old', firstMs: now - 40 * DAY, stepMs: 10 });
+		await emulator.command('seedFiles', { directoryId, count: files, prefix: 'old', firstMs: now - 40 * DAY, stepMs: 1000 });
 		const activation = await child({ scenario: 'activate' });
 		if (activation.count !== 0) throw new Error(`the first activation emitted ${activation.count} items`);
 		await emulator.command('seedFiles', { directoryId, count: newFiles, prefix: 'new', firstMs: now, stepMs: 1 });

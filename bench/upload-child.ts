@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { constants, performance, PerformanceObserver } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -227,10 +228,8 @@ function smallFile(i: number, size: number): Buffer {
 async function bulkNode(): Promise<ChildOutput> {
 	const count = Number(input.count);
 	const size = Number(input.size);
-	const items: INodeExecutionData[] = [];
-	for (let i = 0; i < count; i++) items.push(await makeStoredBinaryItem(smallFile(i, size), { fileName: `f${i}.bin` }));
-	const warm: INodeExecutionData[] = [];
-	for (let i = 0; i < 20; i++) warm.push(await makeStoredBinaryItem(smallFile(i, size), { fileName: `warm-${process.pid}-${i}.bin` }));
+	const items = await storedSmallFiles('', count, size);
+	const warm = await storedSmallFiles(`warm-${process.pid}-`, 20, size);
 	expectUploaded(await nodeUpload(input.warmDirectoryId, warm, { options: { concurrency: input.concurrency } }), warm.length);
 	const ms = await timed(async () =>
 		expectUploaded(await nodeUpload(input.directoryId, items, { options: { concurrency: input.concurrency } }), count),
@@ -238,23 +237,35 @@ async function bulkNode(): Promise<ChildOutput> {
 	return { scenario: input.scenario, timesMs: [ms], files: count, bytes: count * size };
 }
 
+/** The bulk files, stored in n8n's binary data service (filesystem mode) like the node's input. */
+async function storedSmallFiles(prefix: string, count: number, size: number): Promise<INodeExecutionData[]> {
+	const items: INodeExecutionData[] = [];
+	for (let i = 0; i < count; i++) items.push(await makeStoredBinaryItem(smallFile(i, size), { fileName: `${prefix}f${i}.bin` }));
+	return items;
+}
+
 async function bulkUndici(): Promise<ChildOutput> {
 	const count = Number(input.count);
 	const size = Number(input.size);
 	const concurrency = Number(input.concurrency);
-	const contents = Array.from({ length: count }, (_, i) => smallFile(i, size));
-	const pool = async (directoryId: string, files: Buffer[], prefix: string) => {
+	// The same files the node reads: stored by n8n's binary data service, read from its disk.
+	const service = await useBinaryDataMode('filesystem');
+	const pathOf = (item: INodeExecutionData) => service.getPath(String(item.binary!.data.id));
+	const pool = async (directoryId: string, items: INodeExecutionData[]) => {
 		let next = 0;
 		const worker = async () => {
-			while (next < files.length) {
-				const i = next++;
-				await undiciUpload(directoryId, `${prefix}f${i}.bin`, () => files[i], size, `${prefix}f${i}.bin`);
+			while (next < items.length) {
+				const item = items[next++];
+				const content = await readFile(pathOf(item));
+				const name = String(item.binary!.data.fileName);
+				await undiciUpload(directoryId, name, () => content, content.length, name);
 			}
 		};
 		await Promise.all(Array.from({ length: concurrency }, worker));
 	};
-	await pool(input.warmDirectoryId, contents.slice(0, 20), `warm-${process.pid}-`);
-	const ms = await timed(() => pool(input.directoryId, contents, ''));
+	const items = await storedSmallFiles('', count, size);
+	await pool(input.warmDirectoryId, await storedSmallFiles(`warm-${process.pid}-`, 20, size));
+	const ms = await timed(() => pool(input.directoryId, items));
 	return { scenario: input.scenario, timesMs: [ms], files: count, bytes: count * size };
 }
 

@@ -32,9 +32,10 @@ export interface UploadBenchOptions {
 	/**
 	 * P3: latency the emulator adds to each upload, standing for the network round trip and
 	 * server time of the real service (a loopback emulator answers in about a millisecond,
-	 * where no client gains much from concurrency). Default 50 ms.
+	 * where no client gains much from concurrency): drawn uniformly from [min, max] ms.
+	 * Default [25, 75] (50 ms on average; a fixed delay would move requests in lockstep).
 	 */
-	bulkLatencyMs?: number;
+	bulkLatencyMs?: [number, number];
 	log?: (line: string) => void;
 }
 
@@ -135,11 +136,12 @@ export async function benchUpload(options: UploadBenchOptions = {}): Promise<{ r
 			const count = options.bulkCount ?? 1000;
 			const size = options.bulkSize ?? 20 * 1000;
 			const concurrency = options.bulkConcurrency ?? 10;
-			const latencyMs = options.bulkLatencyMs ?? 50;
+			const latencyMs = options.bulkLatencyMs ?? [25, 75];
 			const bulk = { count, size };
 			const rate = (output: ChildOutput) => Number(output.files) / (output.timesMs[0] / 1000);
 
-			log(`P3: ${count} files of ${size} bytes, concurrency ${concurrency}, emulator latency ${latencyMs} ms per upload…`);
+			const latency = `${latencyMs[0]}-${latencyMs[1]} ms`;
+			log(`P3: ${count} files of ${size} bytes, concurrency ${concurrency}, emulator latency ${latency} per upload…`);
 			faults = { latencyMs, path: '/files/upload$' };
 			const [[node], [undici], [sequential]] = await takeTurns(1, [
 				{ scenario: 'bulk-node', ...bulk, concurrency },
@@ -166,7 +168,8 @@ export async function benchUpload(options: UploadBenchOptions = {}): Promise<{ r
 					pass: rate(node) / rate(undici) >= 0.7,
 					unit: 'files/s',
 					notes:
-						`emulator adds ${latencyMs} ms per upload (the real service's round trip and server time); ` +
+						`emulator adds ${latency} (uniform) per upload, standing for the real service's round trip and server time; ` +
+						`both read the same files from n8n's binary data folder; ` +
 						`without it (loopback, CPU-bound): node ${round(rate(rawNode))} vs undici ${round(rate(rawUndici))} files/s = ${round(rate(rawNode) / rate(rawUndici), 3)}`,
 				},
 				{

@@ -50,6 +50,8 @@ export async function receiveMultipart(req: IncomingMessage, options: ReceiveOpt
 	try {
 		parser = busboy({
 			headers: req.headers,
+			// UTF-8 file names, as FastAPI (Starlette) reads them; busboy's default is latin1.
+			defParamCharset: 'utf8',
 			// busboy flags a file that reaches the limit exactly; +1 lets a file of exactly maxBytes through.
 			limits: { fileSize: options.maxBytes + 1, files: 10, fields: 100, fieldSize: 1024 * 1024 },
 		});

@@ -187,9 +187,7 @@ export async function makeUserFolder(opts: UserFolderOptions = {}): Promise<User
 	if ((opts.premigrated ?? true) && !fs.existsSync(path.join(dir, '.n8n', 'database.sqlite'))) {
 		const template = await migratedTemplate();
 		fs.mkdirSync(path.join(dir, '.n8n'), { recursive: true });
-		for (const f of ['config', 'database.sqlite']) {
-			fs.copyFileSync(path.join(template, '.n8n', f), path.join(dir, '.n8n', f));
-		}
+		copyDatabase(template, dir);
 		fs.chmodSync(path.join(dir, '.n8n', 'config'), 0o600);
 	}
 	if (extensions === 'package') linkPackage(dir, opts.packageDir ?? p.repoRoot);
@@ -207,13 +205,28 @@ export async function makeUserFolder(opts: UserFolderOptions = {}): Promise<User
 }
 
 /**
+ * n8n's SQLite database runs in WAL mode and n8n exits without checkpointing it: the last few
+ * MB of changes (e.g. the last ~60 migrations) live only in `database.sqlite-wal`, so a copy
+ * without that file silently loses them. SQLite replays the WAL on open; `-shm` is rebuilt.
+ */
+const DATABASE_FILES = ['config', 'database.sqlite', 'database.sqlite-wal'];
+
+function copyDatabase(fromUserFolder: string, toUserFolder: string): void {
+	for (const f of DATABASE_FILES) {
+		const from = path.join(fromUserFolder, '.n8n', f);
+		if (fs.existsSync(from)) fs.copyFileSync(from, path.join(toUserFolder, '.n8n', f));
+	}
+}
+
+/**
  * A user folder whose database n8n has migrated, made once per n8n version (in the cache, so it
  * is shared by jest workers and later runs). Built aside and renamed into place, so concurrent
- * callers never see half a template.
+ * callers never see half a template. (The `-wal` suffix of its name retires templates made
+ * before copyDatabase took the WAL along: those lacked n8n's last migrations.)
  */
 async function migratedTemplate(): Promise<string> {
 	const p = n8nPaths();
-	const template = path.join(p.cacheDir, `user-folder-template-${N8N_VERSION}`);
+	const template = path.join(p.cacheDir, `user-folder-template-${N8N_VERSION}-wal`);
 	if (fs.existsSync(path.join(template, '.n8n', 'database.sqlite'))) return template;
 	const uf = await makeUserFolder({ extensions: 'none', owner: false, premigrated: false });
 	try {
@@ -222,9 +235,7 @@ async function migratedTemplate(): Promise<string> {
 		const staged = `${template}.${process.pid}`;
 		fs.rmSync(staged, { recursive: true, force: true });
 		fs.mkdirSync(path.join(staged, '.n8n'), { recursive: true });
-		for (const f of ['config', 'database.sqlite']) {
-			fs.copyFileSync(path.join(uf.dir, '.n8n', f), path.join(staged, '.n8n', f));
-		}
+		copyDatabase(uf.dir, staged);
 		try {
 			fs.renameSync(staged, template);
 		} catch {
@@ -455,6 +466,13 @@ export function nodeItems(result: ExecutionResult, nodeName: string, runIndex = 
 	if (!task) throw new Error(`node "${nodeName}" did not run (ran: ${Object.keys(result.runData).join(', ')})`);
 	if (task.error) throw new Error(`node "${nodeName}" failed: ${task.error.message}`);
 	return (task.data?.main?.[output] ?? []).map((i: { json: unknown }) => i.json);
+}
+
+/** A node's output items as n8n stored them (json, pairedItem, binary references, error). */
+export function nodeOutput(result: ExecutionResult, nodeName: string, runIndex = 0, output = 0): any[] {
+	const task = result.runData[nodeName]?.[runIndex];
+	if (!task) throw new Error(`node "${nodeName}" did not run (ran: ${Object.keys(result.runData).join(', ')})`);
+	return task.data?.main?.[output] ?? [];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -721,4 +739,40 @@ export async function listLoadedTypes(uf: UserFolder, server?: N8nServer): Promi
 	} finally {
 		if (!server) await own.stop();
 	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workflow files and sample files
+
+/** Where examples/ read their sample files: the n8n Docker image's n8n-files folder. */
+export const EXAMPLES_FILES_DIR = '/home/node/.n8n-files';
+
+/**
+ * A folder n8n may read (pass it as N8N_RESTRICT_FILE_ACCESS_TO: 2.x file nodes touch nothing
+ * else) holding `llamacloud-demo/` = a copy of examples/sample-docs, as the examples expect.
+ */
+export function makeFilesFolder(parent: string): { dir: string; samples: string[] } {
+	const dir = path.join(parent, '.n8n-files');
+	const demo = path.join(dir, 'llamacloud-demo');
+	const source = path.join(n8nPaths().repoRoot, 'examples', 'sample-docs');
+	fs.mkdirSync(demo, { recursive: true });
+	const samples = fs.readdirSync(source).sort();
+	for (const f of samples) fs.copyFileSync(path.join(source, f), path.join(demo, f));
+	return { dir, samples };
+}
+
+/** A workflow JSON file, with the examples' files folder replaced by `filesDir` when given. */
+export function loadWorkflow(file: string, filesDir?: string): WorkflowJson {
+	let text = fs.readFileSync(path.resolve(n8nPaths().repoRoot, file), 'utf8');
+	if (filesDir) text = text.split(EXAMPLES_FILES_DIR).join(filesDir);
+	return JSON.parse(text) as WorkflowJson;
+}
+
+/** Where a run stopped: every node's error message, by node name (empty when none failed). */
+export function nodeErrors(result: ExecutionResult): Record<string, string> {
+	const out: Record<string, string> = {};
+	for (const [name, tasks] of Object.entries(result.runData)) {
+		for (const task of tasks) if (task.error) out[name] = String(task.error.message);
+	}
+	return out;
 }

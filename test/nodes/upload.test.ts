@@ -145,6 +145,13 @@ describe('streaming and memory mode', () => {
 		});
 	});
 
+	test('non-ASCII and quoted file names arrive intact as display name and unique ID', async () => {
+		const names = ['résumé €.pdf', 'a "quoted"\nname.txt'];
+		const run = await upload({}, names.map((n) => textItem('x', n)), { binaryDataMode: 'default' });
+		expect(run.error).toBeUndefined();
+		expect(run.items.map((i) => [i.json.display_name, i.json.unique_id])).toEqual(names.map((n) => [n, n]));
+	});
+
 	test('sends Content-Length and no chunked encoding, streamed and buffered alike', async () => {
 		const seen: IncomingHttpHeaders[] = [];
 		const proxy = await forwardingProxy(emulator.url, (headers) => seen.push(headers));

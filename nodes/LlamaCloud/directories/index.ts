@@ -1,7 +1,17 @@
 /** Directory: Create, Get, Get Many, Update, Delete (routed). */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { deletedOutput, directoryLocator, pathParam, returnAllAndLimit, routedOperation } from '../shared/descriptions';
+import {
+	bodyField,
+	collection,
+	deletedOutput,
+	directoryLocator,
+	includeDeletedFilter,
+	pathParam,
+	queryField,
+	returnAllAndLimit,
+	routedOperation,
+} from '../shared/descriptions';
 import { reuseExisting, reuseOption } from '../shared/reuse';
 import { apiPath } from '../shared/transport';
 import { requireId, requireSomeField, requireText } from '../shared/validation';
@@ -97,117 +107,44 @@ export const directoryFields: INodeProperties[] = [
 		displayOptions: show(['create']),
 		routing: { send: { type: 'body', property: 'name' } },
 	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		displayOptions: show(['create']),
-		options: [
-			{
-				displayName: 'Description',
-				name: 'description',
-				type: 'string',
-				default: '',
-				description: 'Description shown to users',
-				routing: { send: { type: 'body', property: 'description' } },
-			},
-			{
-				displayName: 'Data Source ID',
-				name: 'dataSourceId',
-				type: 'string',
-				default: '',
-				description: 'ID of a data source the directory syncs from; it must belong to the same project',
-				routing: { send: { type: 'body', property: 'data_source_id' } },
-			},
-		],
-	},
+	collection('additionalFields', show(['create']), [
+		bodyField('Description', 'description', 'description', 'Description shown to users'),
+		bodyField(
+			'Data Source ID',
+			'dataSourceId',
+			'data_source_id',
+			'ID of a data source the directory syncs from; it must belong to the same project',
+		),
+	]),
 
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: show(['create']),
-		options: [
-			reuseOption(
-				'Whether to output the existing directory with this exact name instead of creating another one (useful for scheduled pipelines)',
-			),
-		],
-	},
+	collection('options', show(['create']), [
+		reuseOption(
+			'Whether to output the existing directory with this exact name instead of creating another one (useful for scheduled pipelines)',
+		),
+	]),
 
 	// Update
-	{
-		displayName: 'Update Fields',
-		name: 'updateFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		displayOptions: show(['update']),
-		options: [
-			{
-				displayName: 'Name',
-				name: 'name',
-				type: 'string',
-				default: '',
-				routing: { send: { type: 'body', property: 'name' } },
-			},
-			{
-				displayName: 'Description',
-				name: 'description',
-				type: 'string',
-				default: '',
-				routing: { send: { type: 'body', property: 'description' } },
-			},
-		],
-	},
+	collection('updateFields', show(['update']), [
+		bodyField('Name', 'name', 'name'),
+		bodyField('Description', 'description', 'description'),
+	]),
 
 	// Get Many
 	...returnAllAndLimit(show(['getAll'])),
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add Filter',
-		default: {},
-		displayOptions: show(['getAll']),
-		options: [
-			{
-				displayName: 'Name',
-				name: 'name',
-				type: 'string',
-				default: '',
-				description: 'Only directories with exactly this name',
-				routing: { send: { type: 'query', property: 'name' } },
-			},
-			{
-				displayName: 'Data Source ID',
-				name: 'dataSourceId',
-				type: 'string',
-				default: '',
-				routing: { send: { type: 'query', property: 'data_source_id' } },
-			},
-			{
-				displayName: 'Type',
-				name: 'type',
-				type: 'options',
-				options: [
-					{ name: 'User', value: 'user', description: 'Directories people upload files into' },
-					{ name: 'Index', value: 'index', description: 'Output directories that indexes write chunks into' },
-				],
-				default: 'user',
-				routing: { send: { type: 'query', property: 'type' } },
-			},
-			{
-				displayName: 'Include Deleted',
-				name: 'includeDeleted',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to include deleted directories',
-				routing: { send: { type: 'query', property: 'include_deleted' } },
-			},
-		],
-	},
+	collection('filters', show(['getAll']), [
+		queryField('Name', 'name', 'name', 'Only directories with exactly this name'),
+		queryField('Data Source ID', 'dataSourceId', 'data_source_id'),
+		{
+			displayName: 'Type',
+			name: 'type',
+			type: 'options',
+			options: [
+				{ name: 'User', value: 'user', description: 'Directories people upload files into' },
+				{ name: 'Index', value: 'index', description: 'Output directories that indexes write chunks into' },
+			],
+			default: 'user',
+			routing: { send: { type: 'query', property: 'type' } },
+		},
+		includeDeletedFilter('directories'),
+	]),
 ];

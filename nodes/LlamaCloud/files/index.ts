@@ -10,7 +10,17 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { directoryLocator, fileLocator, pathParam, returnAllAndLimit, routedOperation } from '../shared/descriptions';
+import {
+	bodyField,
+	collection,
+	directoryLocator,
+	fileLocator,
+	includeDeletedFilter,
+	pathParam,
+	queryField,
+	returnAllAndLimit,
+	routedOperation,
+} from '../shared/descriptions';
 import { metadataFields, sendMetadata } from '../shared/metadata';
 import { requireText } from '../shared/validation';
 import {
@@ -128,22 +138,13 @@ export const fileOperations: INodeProperties = {
 };
 
 /** A body field (string) shared by Add and Update. */
-const textField = (displayName: string, name: string, property: string, description: string): INodeProperties => ({
-	displayName,
-	name,
-	type: 'string',
-	default: '',
-	description,
-	routing: { send: { type: 'body', property } },
-});
-
-const displayNameField = textField(
+const displayNameField = bodyField(
 	'Display Name',
 	'displayName',
 	'display_name',
 	"Name shown for the file; defaults to the stored file's name",
 );
-const uniqueIdBodyField = textField(
+const uniqueIdBodyField = bodyField(
 	'Unique ID',
 	'uniqueId',
 	'unique_id',
@@ -160,15 +161,6 @@ const uniqueIdLookup = (displayOptions: IDisplayOptions): INodeProperties => ({
 	placeholder: 'e.g. contracts/2026/acme.pdf',
 	description: 'The unique ID the file has in the directory',
 	displayOptions,
-});
-
-const queryField = (displayName: string, name: string, property: string, description: string): INodeProperties => ({
-	displayName,
-	name,
-	type: 'string',
-	default: '',
-	description,
-	routing: { send: { type: 'query', property } },
 });
 
 const dateFilter = (displayName: string, name: string, query: string, description: string): INodeProperties => ({
@@ -220,77 +212,46 @@ export const fileFields: INodeProperties[] = [
 		displayOptions: show(['add']),
 		routing: { send: { type: 'body', property: 'file_id', value: '={{ String($value).trim() }}' } },
 	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		displayOptions: show(['add']),
-		options: [displayNameField, uniqueIdBodyField],
-	},
+	collection('additionalFields', show(['add']), [displayNameField, uniqueIdBodyField]),
 
 	// Update
-	{
-		displayName: 'Update Fields',
-		name: 'updateFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		displayOptions: show(['update']),
-		options: [
-			displayNameField,
-			{
-				...directoryLocator(
-					{},
-					{
-						name: 'targetDirectoryId',
-						displayName: 'Move to Directory',
-						description: 'Move the file to this directory (of the same project)',
-						required: false,
-					},
-				),
-				displayOptions: undefined,
-				routing: { send: { type: 'body', property: 'directory_id' } },
-			},
-			uniqueIdBodyField,
-		],
-	},
+	collection('updateFields', show(['update']), [
+		displayNameField,
+		{
+			...directoryLocator(
+				{},
+				{
+					name: 'targetDirectoryId',
+					displayName: 'Move to Directory',
+					description: 'Move the file to this directory (of the same project)',
+					required: false,
+				},
+			),
+			displayOptions: undefined,
+			routing: { send: { type: 'body', property: 'directory_id' } },
+		},
+		uniqueIdBodyField,
+	]),
 
 	// Add and Update
 	...metadataFields(show(['add', 'update'])),
 
 	// Get Many
 	...returnAllAndLimit(show(['getAll'])),
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add Filter',
-		default: {},
-		displayOptions: show(['getAll']),
-		options: [
-			queryField('Display Name', 'displayName', 'display_name', 'Only files with exactly this display name'),
-			queryField('File ID', 'fileId', 'file_id', 'Only directory files of this stored file'),
-			{
-				displayName: 'Include Deleted',
-				name: 'includeDeleted',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to include deleted files',
-				routing: { send: { type: 'query', property: 'include_deleted' } },
-			},
-			queryField(
-				'Name Contains',
-				'displayNameContains',
-				'display_name_contains',
-				'Only files whose display name contains this text',
-			),
-			queryField('Unique ID', 'uniqueId', 'unique_id', 'Only the file with this unique ID'),
-			dateFilter('Updated After', 'updatedAfter', 'updated_at_on_or_after', 'Only files updated at or after this time'),
-			dateFilter('Updated Before', 'updatedBefore', 'updated_at_on_or_before', 'Only files updated at or before this time'),
-		],
-	},
+	collection('filters', show(['getAll']), [
+		queryField('Display Name', 'displayName', 'display_name', 'Only files with exactly this display name'),
+		queryField('File ID', 'fileId', 'file_id', 'Only directory files of this stored file'),
+		includeDeletedFilter('files'),
+		queryField(
+			'Name Contains',
+			'displayNameContains',
+			'display_name_contains',
+			'Only files whose display name contains this text',
+		),
+		queryField('Unique ID', 'uniqueId', 'unique_id', 'Only the file with this unique ID'),
+		dateFilter('Updated After', 'updatedAfter', 'updated_at_on_or_after', 'Only files updated at or after this time'),
+		dateFilter('Updated Before', 'updatedBefore', 'updated_at_on_or_before', 'Only files updated at or before this time'),
+	]),
 
 	// Upload
 	...uploadFields,

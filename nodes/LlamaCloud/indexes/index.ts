@@ -9,6 +9,7 @@ import type {
 } from 'n8n-workflow';
 
 import {
+	collection,
 	deletedOutput,
 	directoryLocator,
 	indexLocator,
@@ -139,137 +140,113 @@ export const indexFields: INodeProperties[] = [
 		// The engine sends a resource locator's extracted value.
 		routing: { send: { type: 'body', property: 'source_directory_id' } },
 	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		displayOptions: show(['create']),
-		options: [
-			{
-				displayName: 'Name',
-				name: 'name',
-				type: 'string',
-				default: '',
-				description: "Name of the index; defaults to the source directory's name",
-				routing: { send: { type: 'body', property: 'name' } },
-			},
-			{
-				displayName: 'Description',
-				name: 'description',
-				type: 'string',
-				default: '',
-				routing: { send: { type: 'body', property: 'description' } },
-			},
-			{
-				displayName: 'Products',
-				name: 'products',
-				type: 'fixedCollection',
-				typeOptions: { multipleValues: true },
-				placeholder: 'Add Product',
-				default: {},
-				description:
-					'Product configurations the sync runs; without any, LlamaCloud uses a default parse configuration',
-				options: [
-					{
-						displayName: 'Product',
-						name: 'product',
-						values: [
-							{
-								displayName: 'Product Type',
-								name: 'productType',
-								type: 'options',
-								options: [
-									{ name: 'Parse', value: 'parse' },
-									{ name: 'Extract', value: 'extract' },
-								],
-								default: 'parse',
-							},
-							{
-								displayName: 'Product Config ID',
-								name: 'productConfigId',
-								type: 'string',
-								default: '',
-								description: 'ID of a saved parse or extract configuration',
-							},
-						],
-					},
-				],
-			},
-			{
-				displayName: 'Store Attachments',
-				name: 'storeAttachments',
-				type: 'multiOptions',
-				options: [
-					{ name: 'Screenshots', value: 'screenshots', description: 'Render and store a screenshot per page' },
-					{ name: 'Items', value: 'items', description: 'Store structured items with bounding boxes' },
-				],
-				default: [],
-				description: 'Attachment kinds to store alongside the parsed output',
-				routing: { send: { type: 'body', property: 'store_attachments' } },
-			},
-			{
-				displayName: 'Sync Frequency',
-				name: 'syncFrequency',
-				type: 'options',
-				options: syncFrequencies,
-				default: 'manual',
-				description: 'How often the index re-syncs from its source directory',
-				routing: { send: { type: 'body', property: 'sync_frequency' } },
-			},
-			{
-				displayName: 'Vector Target',
-				name: 'vectorTarget',
-				type: 'options',
-				options: [
-					{ name: 'Default', value: 'DEFAULT', description: 'Export to the managed vector database' },
-					{ name: 'Disabled', value: 'DISABLED', description: 'Skip vector export (chunks stay downloadable)' },
-				],
-				default: 'DEFAULT',
-				routing: { send: { type: 'body', property: 'vector_target' } },
-			},
-		],
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: show(['create']),
-		options: [
-			reuseOption(
-				'Whether to output the existing index over this source directory (with this name, if one is set) instead of creating another one',
-			),
-		],
-	},
+	collection('additionalFields', show(['create']), [
+		{
+			displayName: 'Name',
+			name: 'name',
+			type: 'string',
+			default: '',
+			description: "Name of the index; defaults to the source directory's name",
+			routing: { send: { type: 'body', property: 'name' } },
+		},
+		{
+			displayName: 'Description',
+			name: 'description',
+			type: 'string',
+			default: '',
+			routing: { send: { type: 'body', property: 'description' } },
+		},
+		{
+			displayName: 'Products',
+			name: 'products',
+			type: 'fixedCollection',
+			typeOptions: { multipleValues: true },
+			placeholder: 'Add Product',
+			default: {},
+			description:
+				'Product configurations the sync runs; without any, LlamaCloud uses a default parse configuration',
+			options: [
+				{
+					displayName: 'Product',
+					name: 'product',
+					values: [
+						{
+							displayName: 'Product Type',
+							name: 'productType',
+							type: 'options',
+							options: [
+								{ name: 'Parse', value: 'parse' },
+								{ name: 'Extract', value: 'extract' },
+							],
+							default: 'parse',
+						},
+						{
+							displayName: 'Product Config ID',
+							name: 'productConfigId',
+							type: 'string',
+							default: '',
+							description: 'ID of a saved parse or extract configuration',
+						},
+					],
+				},
+			],
+		},
+		{
+			displayName: 'Store Attachments',
+			name: 'storeAttachments',
+			type: 'multiOptions',
+			options: [
+				{ name: 'Screenshots', value: 'screenshots', description: 'Render and store a screenshot per page' },
+				{ name: 'Items', value: 'items', description: 'Store structured items with bounding boxes' },
+			],
+			default: [],
+			description: 'Attachment kinds to store alongside the parsed output',
+			routing: { send: { type: 'body', property: 'store_attachments' } },
+		},
+		{
+			displayName: 'Sync Frequency',
+			name: 'syncFrequency',
+			type: 'options',
+			options: syncFrequencies,
+			default: 'manual',
+			description: 'How often the index re-syncs from its source directory',
+			routing: { send: { type: 'body', property: 'sync_frequency' } },
+		},
+		{
+			displayName: 'Vector Target',
+			name: 'vectorTarget',
+			type: 'options',
+			options: [
+				{ name: 'Default', value: 'DEFAULT', description: 'Export to the managed vector database' },
+				{ name: 'Disabled', value: 'DISABLED', description: 'Skip vector export (chunks stay downloadable)' },
+			],
+			default: 'DEFAULT',
+			routing: { send: { type: 'body', property: 'vector_target' } },
+		},
+	]),
+	collection('options', show(['create']), [
+		reuseOption(
+			'Whether to output the existing index over this source directory (with this name, if one is set) instead of creating another one',
+		),
+	]),
 
 	// Get Many
 	...returnAllAndLimit(show(['getAll'])),
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add Filter',
-		default: {},
-		displayOptions: show(['getAll']),
-		options: [
-			{
-				...directoryLocator(
-					{},
-					{
-						name: 'sourceDirectoryId',
-						displayName: 'Source Directory',
-						description: 'Only indexes built from this directory',
-						required: false,
-					},
-				),
-				displayOptions: undefined,
-				routing: { send: { type: 'query', property: 'source_directory_id' } },
-			},
-		],
-	},
+	collection('filters', show(['getAll']), [
+		{
+			...directoryLocator(
+				{},
+				{
+					name: 'sourceDirectoryId',
+					displayName: 'Source Directory',
+					description: 'Only indexes built from this directory',
+					required: false,
+				},
+			),
+			displayOptions: undefined,
+			routing: { send: { type: 'query', property: 'source_directory_id' } },
+		},
+	]),
 
 	// Sync
 	{

@@ -172,3 +172,45 @@ export function returnAllAndLimit(displayOptions: IDisplayOptions): INodePropert
 		},
 	];
 }
+
+const COLLECTIONS = {
+	additionalFields: { displayName: 'Additional Fields', placeholder: 'Add Field' },
+	updateFields: { displayName: 'Update Fields', placeholder: 'Add Field' },
+	filters: { displayName: 'Filters', placeholder: 'Add Filter' },
+	options: { displayName: 'Options', placeholder: 'Add Option' },
+} as const;
+
+/** One of the usual optional-field collections (Additional Fields, Update Fields, Filters, Options). */
+export function collection(
+	name: keyof typeof COLLECTIONS,
+	displayOptions: IDisplayOptions,
+	options: INodeProperties[],
+): INodeProperties {
+	return { ...COLLECTIONS[name], name, type: 'collection', default: {}, displayOptions, options };
+}
+
+/** A string sent as a JSON body property. */
+export const bodyField = (displayName: string, name: string, property: string, description?: string): INodeProperties => ({
+	displayName,
+	name,
+	type: 'string',
+	default: '',
+	description,
+	routing: { send: { type: 'body', property } },
+});
+
+/** A string sent as a query parameter (a list filter). */
+export const queryField = (displayName: string, name: string, property: string, description?: string): INodeProperties => ({
+	...bodyField(displayName, name, property, description),
+	routing: { send: { type: 'query', property } },
+});
+
+/** The "Include Deleted" list filter. */
+export const includeDeletedFilter = (what: string): INodeProperties => ({
+	displayName: 'Include Deleted',
+	name: 'includeDeleted',
+	type: 'boolean',
+	default: false,
+	description: `Whether to include deleted ${what}`,
+	routing: { send: { type: 'query', property: 'include_deleted' } },
+});

@@ -1,0 +1,269 @@
+/**
+ * Our nodes inside the real n8n: workflows imported with `n8n import:workflow` (credential with
+ * `n8n import:credentials`) and run with `n8n execute`, against an emulator in this process that
+ * n8n reaches over loopback. One user folder for the file: each CLI command is a whole n8n start.
+ *
+ * - examples/ingest-folder.json, the demo, as shipped (its files folder pointed at a copy of
+ *   examples/sample-docs);
+ * - workflows/every-resource.json: every operation of every resource, in one chain;
+ * - workflows/continue-on-fail.json: bad items kept as items, on the error output and on the
+ *   regular one, for a routed operation (validation and API errors) and for Upload.
+ */
+import { type Emulator, startEmulator } from '../../emulator';
+import { CANARY_API_KEY } from '../support/canary';
+import {
+	type ExecutionResult,
+	executeWorkflow,
+	importCredentials,
+	importWorkflow,
+	loadWorkflow,
+	makeFilesFolder,
+	makeUserFolder,
+	nodeErrors,
+	nodeItems,
+	nodeOutput,
+	type UserFolder,
+} from './n8n';
+
+let emulator: Emulator;
+let uf: UserFolder;
+let samples: string[];
+
+beforeAll(async () => {
+	emulator = await startEmulator({ apiKey: CANARY_API_KEY, buildStepMs: 20 });
+	uf = await makeUserFolder();
+	const files = makeFilesFolder(uf.dir);
+	samples = files.samples;
+	uf.env.N8N_RESTRICT_FILE_ACCESS_TO = files.dir;
+	await importCredentials(uf, [
+		{
+			// The id every example's nodes refer to.
+			id: 'llamacloud-demo',
+			name: 'LlamaCloud API (demo)',
+			type: 'llamaCloudIngestApi',
+			data: { apiKey: emulator.apiKey, region: 'custom', baseUrl: emulator.url, projectId: '', organizationId: '' },
+		},
+	]);
+	// One import for all: each command costs an n8n start.
+	await importWorkflow(uf, [
+		loadWorkflow('examples/ingest-folder.json', files.dir),
+		loadWorkflow('test/e2e/workflows/every-resource.json', files.dir),
+		loadWorkflow('test/e2e/workflows/continue-on-fail.json', files.dir),
+	]);
+});
+
+afterAll(async () => {
+	await emulator?.close();
+	uf?.remove();
+});
+
+/** Runs a workflow; the API key must not show up anywhere in what n8n printed. */
+async function run(id: string): Promise<ExecutionResult> {
+	const result = await executeWorkflow(uf, id);
+	expect(`${result.command.stdout}\n${result.command.stderr}`).not.toContain(CANARY_API_KEY);
+	return result;
+}
+
+function expectSuccess(result: ExecutionResult, nodes: string[]): void {
+	expect(nodeErrors(result)).toEqual({});
+	expect(result.error).toBeUndefined();
+	expect(result.status).toBe('success');
+	// Every node ran (a node left out of the run would otherwise pass unnoticed).
+	expect(Object.keys(result.runData).sort()).toEqual([...nodes].sort());
+}
+
+const metadataOf = (item: { metadata?: unknown }) => item.metadata as Record<string, unknown>;
+
+test('examples/ingest-folder.json uploads the sample folder, builds the index and lists its chunks', async () => {
+	const result = await run('llcIngestFolder');
+	expectSuccess(result, [
+		'Start',
+		'Create directory',
+		'Read sample files',
+		'Upload files',
+		'Create index',
+		'Sync and wait',
+		'List indexed chunks',
+	]);
+
+	const [directory] = nodeItems(result, 'Create directory');
+	expect(directory).toMatchObject({ name: 'n8n demo: company docs' });
+
+	const uploads = nodeItems(result, 'Upload files');
+	expect(uploads).toHaveLength(samples.length);
+	expect(uploads.map((u) => u.unique_id).sort()).toEqual(samples);
+	for (const u of uploads) {
+		expect(u.directory_id).toBe(directory.id);
+		expect(metadataOf(u)).toMatchObject({ source: 'n8n demo' });
+		expect(metadataOf(u).size_bytes).toBeGreaterThan(0);
+	}
+
+	const [index] = nodeItems(result, 'Sync and wait');
+	expect(index.source_directory_id).toBe(directory.id);
+	expect(metadataOf(index)).toMatchObject({ status: 'ready', error: null, files_total: samples.length, files_failed: 0 });
+
+	const chunks = nodeItems(result, 'List indexed chunks');
+	expect(chunks.length).toBe(metadataOf(index).chunks_total);
+	expect(chunks.length).toBeGreaterThanOrEqual(samples.length);
+	expect(new Set(chunks.map((c) => c.directory_id))).toEqual(new Set([index.output_directory_id]));
+	expect(new Set(chunks.map((c) => metadataOf(c).source_unique_id))).toEqual(new Set(samples));
+
+	// The emulator holds exactly that: one live file per sample, the bytes as on disk.
+	const stored = emulator.store.files(String(directory.id), { includeDeleted: false });
+	expect(stored.map((f) => f.unique_id).sort()).toEqual(samples);
+	expect(emulator.store.index(String(index.id))?.metadata).toMatchObject({ status: 'ready' });
+	expect(emulator.store.files(String(index.output_directory_id), { includeDeleted: false })).toHaveLength(chunks.length);
+});
+
+test('workflows/every-resource.json runs every operation of Directory, File and Index', async () => {
+	const result = await run('e2eEveryResource');
+	const names = [
+		'Start',
+		'Create directory',
+		'Create target directory',
+		'Get directory',
+		'Update directory',
+		'Get many directories',
+		'Read a sample file',
+		'Upload file',
+		'Add stored file',
+		'Get file',
+		'Get file by unique ID',
+		'Get many files',
+		'Update and move file',
+		'Get many files in target',
+		'Create index',
+		'Get index',
+		'Get many indexes',
+		'Sync and wait',
+		'Delete file by unique ID',
+		'Delete file',
+		'Delete index',
+		'Delete target directory',
+		'Delete directory',
+	];
+	expectSuccess(result, names);
+	const one = (node: string) => {
+		const items = nodeItems(result, node);
+		expect({ node, count: items.length }).toEqual({ node, count: 1 });
+		return items[0];
+	};
+
+	// Directory
+	const directory = one('Create directory');
+	expect(directory).toMatchObject({ name: 'e2e: every resource', description: 'made by test/e2e/workflows/every-resource.json' });
+	expect(directory.id).toMatch(/^dir-/);
+	const target = one('Create target directory');
+	expect(target.id).not.toBe(directory.id);
+	expect(one('Get directory')).toMatchObject({ id: directory.id, name: 'e2e: every resource' });
+	expect(one('Update directory')).toMatchObject({
+		id: directory.id,
+		name: 'e2e: every resource (renamed)',
+		description: 'updated by the workflow',
+	});
+	expect(one('Get many directories')).toMatchObject({ id: directory.id, name: 'e2e: every resource (renamed)' });
+
+	// File
+	const uploaded = one('Upload file');
+	expect(uploaded).toMatchObject({
+		directory_id: directory.id,
+		unique_id: 'docs/expense-policy.md',
+		display_name: 'expense-policy.md',
+		metadata: { team: 'finance', year: 2026 },
+	});
+	const added = one('Add stored file');
+	expect(added).toMatchObject({
+		directory_id: target.id,
+		file_id: uploaded.file_id,
+		unique_id: 'copies/expense-policy.md',
+		display_name: 'Expense policy (copy)',
+		metadata: { copy: true },
+	});
+	expect(one('Get file')).toMatchObject({ id: uploaded.id, unique_id: 'docs/expense-policy.md' });
+	expect(one('Get file by unique ID')).toMatchObject({ id: uploaded.id, directory_id: directory.id });
+	expect(one('Get many files')).toMatchObject({ id: uploaded.id });
+	expect(one('Update and move file')).toMatchObject({
+		id: uploaded.id,
+		directory_id: target.id,
+		display_name: 'Expense policy',
+		metadata: { team: 'finance', reviewed: true },
+	});
+	expect(
+		nodeItems(result, 'Get many files in target')
+			.map((f) => f.id)
+			.sort(),
+	).toEqual([uploaded.id, added.id].sort());
+
+	// Index
+	const index = one('Create index');
+	expect(index).toMatchObject({ name: 'e2e: every resource index', source_directory_id: target.id });
+	expect(one('Get index')).toMatchObject({ id: index.id, source_directory_id: target.id });
+	expect(one('Get many indexes')).toMatchObject({ id: index.id });
+	const synced = one('Sync and wait');
+	expect(synced.id).toBe(index.id);
+	expect(metadataOf(synced)).toMatchObject({ status: 'ready', files_total: 2, files_failed: 0 });
+	expect(metadataOf(synced).chunks_total).toBeGreaterThan(0);
+
+	// Deletes
+	expect(one('Delete file by unique ID')).toEqual({ deleted: true, id: added.id });
+	expect(one('Delete file')).toEqual({ deleted: true, id: uploaded.id });
+	expect(one('Delete index')).toMatchObject({ deleted: true, id: index.id });
+	expect(one('Delete target directory')).toMatchObject({ deleted: true, id: target.id });
+	expect(one('Delete directory')).toMatchObject({ deleted: true, id: directory.id });
+
+	// The emulator agrees: everything the workflow made is gone but the stored file.
+	expect(emulator.store.directory(String(directory.id))).toBeUndefined();
+	expect(emulator.store.directory(String(target.id))).toBeUndefined();
+	expect(emulator.store.directory(String(index.output_directory_id))).toBeUndefined();
+	expect(emulator.store.index(String(index.id))).toBeUndefined();
+	const blob = emulator.store.blob(String(uploaded.file_id));
+	expect((await emulator.store.readBlob(String(uploaded.file_id))).toString('utf8')).toContain('Expense');
+	expect(blob?.size).toBeGreaterThan(0);
+});
+
+test('workflows/continue-on-fail.json keeps failed items as items that name them', async () => {
+	const result = await run('e2eContinueOnFail');
+	expect(result.status).toBe('success');
+	expect(nodeErrors(result)).toEqual({});
+
+	// "On Error: Continue (using error output)": item 1's blank name goes to the second output.
+	const created = nodeItems(result, 'Create directories', 0, 0);
+	expect(created.map((d) => d.name)).toEqual(['e2e cof: alpha', 'e2e cof: gamma', 'e2e cof: delta']);
+	const failed = nodeItems(result, 'Create directories', 0, 1);
+	expect(failed).toHaveLength(1);
+	expect(failed[0].error).toBe('"Name" must not be empty [item 1]');
+	expect(nodeItems(result, 'Not created')).toEqual(failed);
+	expect(emulator.store.directories().filter((d) => d.name.startsWith('e2e cof:'))).toHaveLength(3);
+
+	// "On Error: Continue": item 1 asks for an unknown directory; the API's 404 is its output.
+	const got = nodeItems(result, 'Get directories');
+	expect(got).toHaveLength(3);
+	expect(got[0]).toMatchObject({ id: created[0].id, name: 'e2e cof: alpha' });
+	expect(got[1].error).toMatch(/404/);
+	expect(got[1].error).toContain('Directory dir-does-not-exist not found');
+	// API errors name the ID, not the item (by design, unlike input checks): pairedItem links it.
+	expect(nodeOutput(result, 'Get directories')[1].pairedItem).toEqual({ item: 1 });
+	expect(got[2]).toMatchObject({ id: created[2].id, name: 'e2e cof: delta' });
+
+	// Upload (a custom operation): the item without the binary field fails alone, the rest upload.
+	// (in the order Read/Write Files listed them, which need not be sorted)
+	const read = nodeItems(result, 'Read sample files').map((f) => String(f.fileName));
+	expect([...read].sort()).toEqual(samples);
+	const uploads = nodeOutput(result, 'Upload files');
+	expect(uploads).toHaveLength(samples.length);
+	const bad = read.indexOf('expense-policy.md');
+	uploads.forEach((u, i) => {
+		expect(u.pairedItem).toEqual({ item: i });
+		if (i === bad) {
+			expect(u.json.error).toBe(`"Input Binary Field" 'attachment' not found in the item [item ${bad}]`);
+		} else {
+			expect(u.json).toMatchObject({ directory_id: created[0].id, unique_id: read[i] });
+		}
+	});
+	expect(
+		emulator.store
+			.files(String(created[0].id), { includeDeleted: false })
+			.map((f) => f.unique_id)
+			.sort(),
+	).toEqual(samples.filter((s) => s !== 'expense-policy.md'));
+});

@@ -74,7 +74,7 @@ async function until<T>(what: string, check: () => Promise<T | undefined>, timeo
 	for (;;) {
 		const value = await check();
 		if (value !== undefined) return value;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(emulator.requests.map((r) => [r.method, r.path.slice(-12), r.query, r.status]))}`);
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
 		await new Promise((r) => setTimeout(r, 500));
 	}
 }
@@ -123,7 +123,7 @@ beforeAll(async () => {
 	await emulator.waitForBuilds();
 
 	// Executions of pollers are what this file reads back: keep them all.
-	uf = await makeUserFolder({ env: { EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all', EXECUTIONS_DATA_SAVE_ON_ERROR: 'all', N8N_LOG_LEVEL: 'debug' } });
+	uf = await makeUserFolder({ env: { EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all', EXECUTIONS_DATA_SAVE_ON_ERROR: 'all' } });
 	await importCredentials(uf, [
 		{
 			id: 'llamacloud-demo',
@@ -137,15 +137,27 @@ beforeAll(async () => {
 		setTrigger(loadWorkflow('examples/trigger-to-sync.json'), docs.id),
 	]);
 	server = await startServer(uf);
-	// Activation runs the first poll, which only records where each directory is.
-	await server.activate('e2eTriggerFiles');
-	await server.activate('llcTriggerToSync');
+	// Activation runs a first poll, which only records where the directory is: a file uploaded
+	// before that poll ends counts as already there. In 2.x activation returns before that poll
+	// (a publication outbox activates triggers a moment later), so wait for the saved cursor.
+	for (const id of ['e2eTriggerFiles', 'llcTriggerToSync']) {
+		await server.activate(id);
+		await until(`the first poll of ${id}`, async () => ((await staticData(id))?.cursor ? true : undefined));
+	}
 });
+
+/** The trigger node's static data as n8n saved it (the poll cursor). */
+async function staticData(workflowId: string): Promise<Record<string, any> | undefined> {
+	const r = await server.rest('GET', `/workflows/${workflowId}`);
+	const data = r.body?.data?.staticData;
+	const parsed = typeof data === 'string' ? JSON.parse(data) : data;
+	const key = Object.keys(parsed ?? {}).find((k) => k.startsWith('node:'));
+	return key ? parsed[key] : undefined;
+}
 
 afterAll(async () => {
 	if (server) {
 		const logs = server.logs();
-		fs.writeFileSync('/tmp/e2e-scratch/server.log', logs);
 		await server.stop();
 		// Whatever n8n logged (poll errors included) must not carry the API key.
 		expect(logs).not.toContain(CANARY_API_KEY);
@@ -178,14 +190,16 @@ test('n8n loads our node, trigger, tool and credential types with no load errors
 		expect(node(name).credentials).toEqual([{ name: 'llamaCloudIngestApi', required: true }]);
 		expect(node(name).iconUrl).toBeDefined();
 	}
+	// n8n appends "Custom API Call" (an HTTP Request with this credential) to the resource and
+	// operation lists of every node whose credential has `authenticate`.
+	const options = (property: any) => property.options.map((o: any) => o.value).sort();
+	const ours = node('llamaCloudIngest').properties;
+	expect(options(ours.find((p: any) => p.name === 'resource'))).toEqual(['__CUSTOM_API_CALL__', 'directory', 'file', 'index']);
 	const operations = (resource: string) =>
-		node('llamaCloudIngest')
-			.properties.find((p: any) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes(resource))
-			.options.map((o: any) => o.value)
-			.sort();
-	expect(operations('directory')).toEqual(['create', 'delete', 'get', 'getAll', 'update']);
-	expect(operations('file')).toEqual(['add', 'delete', 'get', 'getAll', 'getByUniqueId', 'update', 'upload']);
-	expect(operations('index')).toEqual(['create', 'delete', 'get', 'getAll', 'sync']);
+		options(ours.find((p: any) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes(resource)));
+	expect(operations('directory')).toEqual(['__CUSTOM_API_CALL__', 'create', 'delete', 'get', 'getAll', 'update']);
+	expect(operations('file')).toEqual(['__CUSTOM_API_CALL__', 'add', 'delete', 'get', 'getAll', 'getByUniqueId', 'update', 'upload']);
+	expect(operations('index')).toEqual(['__CUSTOM_API_CALL__', 'create', 'delete', 'get', 'getAll', 'sync']);
 
 	const credentials = JSON.parse(fs.readFileSync(path.join(typesDir, 'credentials.json'), 'utf8')) as any[];
 	const credential = credentials.find((c) => c.name === 'llamaCloudIngestApi');
@@ -199,7 +213,6 @@ test('n8n loads our node, trigger, tool and credential types with no load errors
 test('every change to the watched directory starts exactly one execution item: none twice, none lost', async () => {
 	const wf = 'e2eTriggerFiles';
 	const seen = () => listings(inbox.id);
-	console.log(JSON.stringify(emulator.requests.map((r) => [r.method, r.path, r.query, r.status])), server.logs().slice(-3000));
 	expect(seen()).toBeGreaterThanOrEqual(1); // the activation poll
 	expect(await server.executions(wf)).toEqual([]); // it emitted nothing
 

@@ -212,7 +212,7 @@ describe('Add', () => {
 		const { error } = await run({ operation: 'add', directoryId: byId(directory.id), storageFileId: 'file-missing' });
 		expect(error?.name).toBe('NodeApiError');
 		expect((error as { httpCode?: string }).httpCode).toBe('404');
-		expect(error?.message).toBe('LlamaCloud API error 404 Not Found: File file-missing not found');
+		expect(error?.message).toBe('LlamaCloud API error 404 Not Found: File file-missing not found [item 0]');
 	});
 
 	test('a unique ID already used in the directory is a 409 with the API detail', async () => {
@@ -226,7 +226,7 @@ describe('Add', () => {
 		expect((await run(params)).error).toBeUndefined();
 		const { error } = await run(params);
 		expect(error?.message).toBe(
-			`LlamaCloud API error 409 Conflict: A file with unique_id 'same' already exists in directory ${directory.id}`,
+			`LlamaCloud API error 409 Conflict: A file with unique_id 'same' already exists in directory ${directory.id} [item 0]`,
 		);
 	});
 
@@ -253,7 +253,7 @@ describe('Add', () => {
 		expect(out).toHaveLength(4);
 		expect(out[0].json.unique_id).toBe('a');
 		expect(out[1].json.error).toBe('"File ID" must not be empty [item 1]');
-		expect(out[2].json.error).toBe('LlamaCloud API error 404 Not Found: File file-missing not found');
+		expect(out[2].json.error).toBe('LlamaCloud API error 404 Not Found: File file-missing not found [item 2]');
 		expect(out[3].json.unique_id).toBe('d');
 		expect(pairedItems).toEqual([[{ item: 0 }], [{ item: 1 }], [{ item: 2 }], [{ item: 3 }]]);
 		expect(emulator.store.files(directory.id).map((f) => f.unique_id).sort()).toEqual(['a', 'd']);
@@ -275,13 +275,13 @@ describe('Get and Get by Unique ID', () => {
 	test('an unknown file ID is a 404 with the API detail and the request', async () => {
 		const { error } = await run({ operation: 'get', directoryId: byId(directory.id), fileId: byId('dfl-nope') });
 		expect(error?.name).toBe('NodeApiError');
-		expect(error?.message).toBe('LlamaCloud API error 404 Not Found: Directory file dfl-nope not found');
+		expect(error?.message).toBe('LlamaCloud API error 404 Not Found: Directory file dfl-nope not found [item 0]');
 		expect(error?.description).toContain(`GET /api/v1/beta/directories/${directory.id}/files/dfl-nope (item 0)`);
 	});
 
 	test('an unknown directory is a 404 with the API detail', async () => {
 		const { error } = await run({ operation: 'get', directoryId: byId('dir-nope'), fileId: byId('dfl-1') });
-		expect(error?.message).toBe('LlamaCloud API error 404 Not Found: Directory dir-nope not found');
+		expect(error?.message).toBe('LlamaCloud API error 404 Not Found: Directory dir-nope not found [item 0]');
 	});
 
 	test('a blank file locator (from an expression) fails before any request', async () => {
@@ -497,7 +497,7 @@ describe('Get Many', () => {
 
 	test('an unknown directory is a 404 with the API detail', async () => {
 		const { error } = await run({ operation: 'getAll', directoryId: byId('dir-nope'), returnAll: true });
-		expect(error?.message).toBe('LlamaCloud API error 404 Not Found: Directory dir-nope not found');
+		expect(error?.message).toBe('LlamaCloud API error 404 Not Found: Directory dir-nope not found [item 0]');
 	});
 });
 
@@ -628,7 +628,7 @@ describe('Update', () => {
 			updateFields: { targetDirectoryId: byId(target.id) },
 		});
 		expect(error?.message).toBe(
-			`LlamaCloud API error 409 Conflict: A file with unique_id 'shared' already exists in directory ${target.id}`,
+			`LlamaCloud API error 409 Conflict: A file with unique_id 'shared' already exists in directory ${target.id} [item 0]`,
 		);
 	});
 });
@@ -692,7 +692,7 @@ describe('Delete', () => {
 	test('an unknown file ID is a 404 with the API detail', async () => {
 		const { error } = await run({ operation: 'delete', directoryId: byId(directory.id), fileId: byId('dfl-gone') });
 		expect(error?.name).toBe('NodeApiError');
-		expect(error?.message).toBe('LlamaCloud API error 404 Not Found: Directory file dfl-gone not found');
+		expect(error?.message).toBe('LlamaCloud API error 404 Not Found: Directory file dfl-gone not found [item 0]');
 	});
 });
 

@@ -424,7 +424,7 @@ describe('failures', () => {
 		expect(run.error).toBeUndefined();
 		expect(run.items.map((i) => i.json.unique_id ?? i.json.error)).toEqual([
 			'a.txt',
-			'LlamaCloud API error 422 Unprocessable Entity: unsupported file',
+			'LlamaCloud API error 422 Unprocessable Entity: unsupported file [item 1]',
 			'c.txt',
 		]);
 		expect(run.pairedItems).toEqual([[{ item: 0 }], [{ item: 1 }], [{ item: 2 }]]);

@@ -476,6 +476,10 @@ async function runCase(c: Case, continueOnFail: boolean) {
 	}
 }
 
+/** API errors end with the item they belong to; the table gives the message without it. */
+const withItem = (expected: string | RegExp, index: number) =>
+	typeof expected === 'string' && expected.startsWith('LlamaCloud API error') ? `${expected} [item ${index}]` : expected;
+
 const matches = (text: unknown, expected: string | RegExp) =>
 	typeof expected === 'string' ? expect(text).toBe(expected) : expect(text).toMatch(expected);
 
@@ -503,7 +507,7 @@ describe.each(names)('%s', (name) => {
 			expect(mine.length).toBeGreaterThanOrEqual(1);
 			for (const { item } of mine) {
 				if (failing.includes(index)) {
-					matches(item.json.error, c.message);
+					matches(item.json.error, withItem(c.message, index));
 					if (item.error) {
 						if (c.errorClass) expect(item.error.name).toBe(c.errorClass);
 						// The error knows its item: in its message, its description, or its context.
@@ -523,8 +527,8 @@ describe.each(names)('%s', (name) => {
 		const c = caseNamed(name);
 		const { error } = await runCase(c, false);
 		expect(error).toBeDefined();
-		matches(error?.message, c.message);
 		const index = c.allFail ? 0 : 1;
+		matches(error?.message, withItem(c.message, index));
 		const text = `${error?.message} ${error?.description ?? ''}`;
 		const context = (error as unknown as { context?: IDataObject }).context ?? {};
 		expect(text.includes(`item ${index}`) || context.itemIndex === index).toBe(true);

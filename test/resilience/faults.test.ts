@@ -60,7 +60,7 @@ describe('Request Options: Max Tries, Max Retry Wait, Timeout', () => {
 			directoryId: byId(directory.id),
 			requestOptions: { maxTries: 3 },
 		});
-		expect(error?.message).toBe('LlamaCloud API error 503 Service Unavailable: Service Unavailable');
+		expect(error?.message).toBe('LlamaCloud API error 503 Service Unavailable: Service Unavailable [item 0]');
 		expect(error?.description).toContain('(item 0)');
 		expect(error?.description).toContain('Tried 3 times');
 		expect(error?.description).toContain('"Max Tries"');
@@ -76,7 +76,7 @@ describe('Request Options: Max Tries, Max Retry Wait, Timeout', () => {
 			directoryId: byId(directory.id),
 			requestOptions: { maxTries: 2 },
 		}, { inputItems: [makeBinaryItem('a', { fileName: 'a.txt' })], binaryDataMode: 'default' });
-		expect(error?.message).toBe('LlamaCloud API error 500 Internal Server Error: Internal Server Error');
+		expect(error?.message).toBe('LlamaCloud API error 500 Internal Server Error: Internal Server Error [item 0]');
 		expect(error?.description).toContain('Tried 2 times');
 		expect(requestsTo('POST', UPLOAD)).toHaveLength(2);
 	});
@@ -84,7 +84,7 @@ describe('Request Options: Max Tries, Max Retry Wait, Timeout', () => {
 	test('Max Tries 1 turns retries off: one request, no attempts note', async () => {
 		emulator.faults.script([status(429, 0)], { method: 'GET' });
 		const { error } = await run({ resource: 'directory', operation: 'getAll', requestOptions: { maxTries: 1 } });
-		expect(error?.message).toBe('LlamaCloud API error 429 Too Many Requests: Too Many Requests');
+		expect(error?.message).toBe('LlamaCloud API error 429 Too Many Requests: Too Many Requests [item 0]');
 		expect(error?.description).not.toContain('Tried');
 		expect(requestsTo('GET', DIRECTORIES)).toHaveLength(1);
 	});

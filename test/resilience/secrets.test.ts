@@ -82,10 +82,10 @@ const uploadOne = (parameters: INodeParameters = {}) => ({
 describe('errors carry no key', () => {
 	test('the canary as the wrong key (routed and upload): 401, key nowhere', async () => {
 		const routed = await failingRun(getAll, elsewhere.url);
-		expect(routed.error?.message).toBe('LlamaCloud API error 401 Unauthorized: Invalid API key');
+		expect(routed.error?.message).toBe('LlamaCloud API error 401 Unauthorized: Invalid API key [item 0]');
 		const { parameters, extra } = uploadOne();
 		const upload = await failingRun(parameters, elsewhere.url, extra);
-		expect(upload.error?.message).toBe('LlamaCloud API error 401 Unauthorized: Invalid API key');
+		expect(upload.error?.message).toBe('LlamaCloud API error 401 Unauthorized: Invalid API key [item 0]');
 	});
 
 	test('a server that echoes the key in its error body: redacted', async () => {
@@ -93,7 +93,7 @@ describe('errors carry no key', () => {
 		emulator.faults.script([{ kind: 'status', status: 403, body: echo, contentType: 'application/json' }]);
 		const run = await failingRun(getAll);
 		expect(run.error?.message).toBe(
-			'LlamaCloud API error 403 Forbidden: Key [redacted] is not allowed here (Authorization: Bearer [redacted])',
+			'LlamaCloud API error 403 Forbidden: Key [redacted] is not allowed here (Authorization: Bearer [redacted]) [item 0]',
 		);
 		emulator.faults.script([{ kind: 'status', status: 400, body: `<html><title>Bad ${CANARY_API_KEY}</title></html>`, contentType: 'text/html' }]);
 		const html = await failingRun(getAll);
@@ -106,7 +106,7 @@ describe('errors carry no key', () => {
 		});
 		const { parameters, extra } = uploadOne();
 		const run = await failingRun(parameters, undefined, extra);
-		expect(run.error?.message).toBe('LlamaCloud API error 400 Bad Request: bad key [redacted]');
+		expect(run.error?.message).toBe('LlamaCloud API error 400 Bad Request: bad key [redacted] [item 0]');
 	});
 
 	test('dropped connections, timeouts and refused connections, routed and programmatic', async () => {

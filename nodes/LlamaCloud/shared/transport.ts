@@ -351,6 +351,11 @@ interface RequestSummary {
 	timeoutMs?: number;
 }
 
+/** " [item N]" so every error names its item, unless the detail already does. */
+function itemSuffix(text: string, itemIndex: number | undefined): string {
+	return itemIndex === undefined || text.endsWith(`[item ${itemIndex}]`) ? '' : ` [item ${itemIndex}]`;
+}
+
 function httpFailure(
 	ctx: RequestContext,
 	statusCode: number,
@@ -374,7 +379,7 @@ function httpFailure(
 		ctx.getNode(),
 		{ status: statusCode, detail: detail || statusText } as JsonObject,
 		{
-			message: `LlamaCloud API error ${statusCode} ${statusText}${detail ? `: ${detail}` : ''}`,
+			message: `LlamaCloud API error ${statusCode} ${statusText}${detail ? `: ${detail}` : ''}${itemSuffix(detail, request.itemIndex)}`,
 			httpCode: String(statusCode),
 			itemIndex: request.itemIndex,
 		},

@@ -4,8 +4,9 @@ module.exports = {
 	roots: ['<rootDir>/test'],
 	testMatch: ['**/*.test.ts'],
 	testTimeout: 60000,
-	// After each test file: the canary API key must not appear in anything the harness recorded.
-	setupFilesAfterEnv: ['<rootDir>/test/support/secrets.ts'],
+	// After each test file: the canary API key must not appear in anything the harness recorded,
+	// and the harness's binary data folder is removed.
+	setupFilesAfterEnv: ['<rootDir>/test/support/secrets.ts', '<rootDir>/test/support/cleanup.ts'],
 	// Type checking is `npm run typecheck`'s job; jest only transpiles, which keeps runs fast.
 	transform: {
 		'^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }],

@@ -22,16 +22,6 @@ function locatorValue(ctx: IExecuteSingleFunctions, name: string): unknown {
 	return ctx.getNodeParameter(name, null, { extractValue: true });
 }
 
-/** preSend: a resource locator must hold an ID (an expression may resolve to blank). */
-export function requireLocator(name: string, field: string, { optional = false } = {}): PreSendAction {
-	return async function (this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions) {
-		const value = locatorValue(this, name);
-		if (optional && (value === undefined || value === null)) return requestOptions;
-		requiredId(value, this, this.getItemIndex(), field);
-		return requestOptions;
-	};
-}
-
 /** preSend of Update: a PATCH with nothing in it would only bump updated_at. */
 export async function requireFileChange(
 	this: IExecuteSingleFunctions,

@@ -22,14 +22,13 @@ import {
 	routedOperation,
 } from '../shared/descriptions';
 import { metadataFields, sendMetadata } from '../shared/metadata';
-import { requireText } from '../shared/validation';
+import { requireId, requireText } from '../shared/validation';
 import {
 	expectOneFile,
 	fileDeleted,
 	filterByUniqueId,
 	reconcileAdd,
 	requireFileChange,
-	requireLocator,
 	resolveUniqueIdForDelete,
 	sendDateFilter,
 } from './hooks';
@@ -45,8 +44,8 @@ const ROUTED = ['add', 'delete', 'get', 'getByUniqueId', 'getAll', 'update'];
 const FILES_URL = `=/api/v1/beta/directories/${pathParam('directoryId')}/files`;
 const FILE_URL = `${FILES_URL}/${pathParam('fileId')}`;
 
-const requireDirectory = requireLocator('directoryId', 'Directory');
-const requireFile = requireLocator('fileId', 'File');
+const requireDirectory = requireId('directoryId', 'Directory');
+const requireFile = requireId('fileId', 'File');
 const optionalText = (parameter: string, field: string) => requireText(parameter, field, { optional: true });
 
 const routedOperations: INodePropertyOptions[] = [
@@ -121,7 +120,7 @@ const routedOperations: INodePropertyOptions[] = [
 			requireFileChange,
 			optionalText('updateFields.displayName', 'Display Name'),
 			optionalText('updateFields.uniqueId', 'Unique ID'),
-			requireLocator('updateFields.targetDirectoryId', 'Move to Directory', { optional: true }),
+			requireId('updateFields.targetDirectoryId', 'Move to Directory', { optional: true }),
 			sendMetadata,
 		],
 	}),

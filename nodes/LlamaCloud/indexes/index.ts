@@ -19,20 +19,12 @@ import {
 } from '../shared/descriptions';
 import { reuseExisting, reuseOption } from '../shared/reuse';
 import { apiPath } from '../shared/transport';
-import { fieldError, requiredId, requireId, requireText } from '../shared/validation';
+import { fieldError, requireId, requireText } from '../shared/validation';
 import { POLL_INTERVAL_RANGE, TIMEOUT_RANGE, syncIndex } from './sync';
 
 const show = (operation: string[]) => ({ show: { resource: ['index'], operation } });
 const INDEX_URL = `=/api/v1/indexes/${pathParam('indexId')}`;
 const requireIndex = requireId('indexId', 'Index');
-
-/** preSend: a resource locator must hold an ID (an empty "From List" choice is caught here). */
-function requireLocator(parameter: string, field: string) {
-	return async function (this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions) {
-		requiredId(this.getNodeParameter(parameter, '', { extractValue: true }), this, this.getItemIndex(), field);
-		return requestOptions;
-	};
-}
 
 /** preSend of Create: the products list, each with a non-blank configuration ID. */
 async function sendProducts(
@@ -77,7 +69,7 @@ export const indexOperations: INodeProperties = {
 			method: 'POST',
 			url: '/api/v1/indexes',
 			preSend: [
-				requireLocator('sourceDirectoryId', 'Source Directory'),
+				requireId('sourceDirectoryId', 'Source Directory'),
 				requireText('additionalFields.name', 'Name', { optional: true }),
 				sendProducts,
 				reuseIndex,

@@ -22,22 +22,29 @@ async function searchPage(
 	};
 }
 
-/** Case-insensitive "contains" on the current page, since the directory list filters by exact name only. */
+/** Case-insensitive "contains" on the current page: these lists filter by exact name only. */
 const matches = (text: unknown, filter?: string) =>
 	!filter || String(text ?? '').toLowerCase().includes(filter.toLowerCase());
 
-export async function searchDirectories(
-	this: ILoadOptionsFunctions,
-	filter?: string,
-	paginationToken?: string,
-): Promise<INodeListSearchResult> {
-	const result = await searchPage(this, '/api/v1/beta/directories', {}, paginationToken, (d) => ({
-		name: String(d.name ?? d.id),
-		value: String(d.id),
-	}));
-	result.results = result.results.filter((r) => matches(r.name, filter) || matches(r.value, filter));
-	return result;
+/** A search over a list of named objects (directories, indexes), filtered client-side. */
+function searchNamed(path: string) {
+	return async function (
+		this: ILoadOptionsFunctions,
+		filter?: string,
+		paginationToken?: string,
+	): Promise<INodeListSearchResult> {
+		const result = await searchPage(this, path, {}, paginationToken, (item) => ({
+			name: String(item.name ?? item.id),
+			value: String(item.id),
+		}));
+		result.results = result.results.filter((r) => matches(r.name, filter) || matches(r.value, filter));
+		return result;
+	};
 }
+
+export const searchDirectories = searchNamed('/api/v1/beta/directories');
+
+export const searchIndexes = searchNamed('/api/v1/indexes');
 
 export async function searchFiles(
 	this: ILoadOptionsFunctions,
@@ -53,17 +60,4 @@ export async function searchFiles(
 		paginationToken,
 		(f) => ({ name: String(f.display_name ?? f.id), value: String(f.id) }),
 	);
-}
-
-export async function searchIndexes(
-	this: ILoadOptionsFunctions,
-	filter?: string,
-	paginationToken?: string,
-): Promise<INodeListSearchResult> {
-	const result = await searchPage(this, '/api/v1/indexes', {}, paginationToken, (i) => ({
-		name: String(i.name ?? i.id),
-		value: String(i.id),
-	}));
-	result.results = result.results.filter((r) => matches(r.name, filter) || matches(r.value, filter));
-	return result;
 }

@@ -3,7 +3,12 @@
  * official LlamaCloud n8n node uploads (getBinaryDataBuffer, then a Blob in a FormData sent
  * with fetch). P1 prints its memory next to ours.
  */
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 
 export class BufferUpload implements INodeType {
 	description: INodeTypeDescription = {
@@ -28,7 +33,11 @@ export class BufferUpload implements INodeType {
 			const binary = this.helpers.assertBinaryData(i, 'data');
 			const buffer = await this.helpers.getBinaryDataBuffer(i, 'data');
 			const form = new FormData();
-			form.append('upload_file', new Blob([new Uint8Array(buffer)], { type: binary.mimeType }), binary.fileName ?? 'file');
+			form.append(
+				'upload_file',
+				new Blob([new Uint8Array(buffer)], { type: binary.mimeType }),
+				binary.fileName ?? 'file',
+			);
 			const response = await fetch(this.getNodeParameter('url', i) as string, {
 				method: 'POST',
 				headers: { Authorization: `Bearer ${this.getNodeParameter('apiKey', i) as string}` },
@@ -36,8 +45,12 @@ export class BufferUpload implements INodeType {
 			}).catch((error: Error) => {
 				throw new Error(`${error.message}: ${String((error as { cause?: unknown }).cause)}`);
 			});
-			if (!response.ok) throw new Error(`Upload failed: HTTP ${response.status} ${await response.text()}`);
-			out.push({ json: (await response.json()) as INodeExecutionData['json'], pairedItem: { item: i } });
+			if (!response.ok)
+				throw new Error(`Upload failed: HTTP ${response.status} ${await response.text()}`);
+			out.push({
+				json: (await response.json()) as INodeExecutionData['json'],
+				pairedItem: { item: i },
+			});
 		}
 		return [out];
 	}

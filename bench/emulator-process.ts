@@ -25,7 +25,10 @@ async function main() {
 			const files = emulator.store.files(String(directoryId), { includeDeleted: false });
 			return {
 				count: files.length,
-				bytes: files.reduce((sum, f) => sum + (emulator.store.blob(String(f.file_id))?.size ?? 0), 0),
+				bytes: files.reduce(
+					(sum, f) => sum + (emulator.store.blob(String(f.file_id))?.size ?? 0),
+					0,
+				),
 				sha256: files.map((f) => emulator.store.blob(String(f.file_id))?.sha256),
 			};
 		},

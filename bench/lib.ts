@@ -48,16 +48,30 @@ export function formatTable(results: BenchResult[]): string {
 	];
 	const widths = rows[0].map((_, col) => Math.max(...rows.map((row) => row[col].length)));
 	const line = (row: string[]) => row.map((cell, col) => cell.padEnd(widths[col])).join('  ');
-	const out = [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)];
+	const out = [
+		line(rows[0]),
+		widths.map((w) => '-'.repeat(w)).join('  '),
+		...rows.slice(1).map(line),
+	];
 	const notes = results.filter((r) => r.notes).map((r) => `  ${r.id}: ${r.notes}`);
 	return [...out, '', 'Notes:', ...notes].join('\n');
 }
 
-export async function writeResults(dir: string, results: BenchResult[], details: unknown): Promise<string> {
+export async function writeResults(
+	dir: string,
+	results: BenchResult[],
+	details: unknown,
+): Promise<string> {
 	await mkdir(dir, { recursive: true });
 	const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 	const path = join(dir, `bench-${stamp}.json`);
-	const body = { at: new Date().toISOString(), node: process.version, platform: `${process.platform}-${process.arch}`, results, details };
+	const body = {
+		at: new Date().toISOString(),
+		node: process.version,
+		platform: `${process.platform}-${process.arch}`,
+		results,
+		details,
+	};
 	await writeFile(path, `${JSON.stringify(body, null, 2)}\n`);
 	return path;
 }
@@ -66,7 +80,7 @@ export async function writeResults(dir: string, results: BenchResult[], details:
 export async function writeRandomFile(path: string, size: number): Promise<void> {
 	const out = createWriteStream(path);
 	const chunk = Buffer.allocUnsafe(8 * MiB);
-	for (let written = 0; written < size; ) {
+	for (let written = 0; written < size;) {
 		const n = Math.min(chunk.length, size - written);
 		randomFillSync(chunk, 0, n);
 		if (!out.write(n === chunk.length ? Buffer.from(chunk) : chunk.subarray(0, n))) {
@@ -74,7 +88,9 @@ export async function writeRandomFile(path: string, size: number): Promise<void>
 		}
 		written += n;
 	}
-	await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+	await new Promise<void>((resolve, reject) =>
+		out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+	);
 }
 
 /** Node arguments that run a TypeScript file with tsx (Node >= 20.6: `--import tsx`). */
@@ -105,7 +121,9 @@ export async function runChild<T>(script: string, input: unknown): Promise<T> {
 		.reverse()
 		.find((l) => l.startsWith(RESULT_PREFIX));
 	if (code !== 0 || !line) {
-		throw new Error(`bench child ${script} failed (exit ${code}):\n${stderr.slice(-4000)}\n${stdout.slice(-2000)}`);
+		throw new Error(
+			`bench child ${script} failed (exit ${code}):\n${stderr.slice(-4000)}\n${stdout.slice(-2000)}`,
+		);
 	}
 	return JSON.parse(line.slice(RESULT_PREFIX.length)) as T;
 }
@@ -140,7 +158,9 @@ export class EmulatorProcess {
 				lines.close();
 				resolve(JSON.parse(line));
 			});
-			child.once('exit', (code) => reject(new Error(`emulator process exited (${code}): ${stderr}`)));
+			child.once('exit', (code) =>
+				reject(new Error(`emulator process exited (${code}): ${stderr}`)),
+			);
 		});
 		return new EmulatorProcess(child, ready.url, ready.apiKey, child.pid ?? 0);
 	}
@@ -150,7 +170,8 @@ export class EmulatorProcess {
 		const reply = new Promise<T>((resolve) => this.pending.push(resolve));
 		this.child.stdin.write(`${JSON.stringify({ cmd, ...args })}\n`);
 		const answer = (await reply) as T & { error?: string };
-		if (answer && typeof answer === 'object' && 'error' in answer && answer.error) throw new Error(answer.error);
+		if (answer && typeof answer === 'object' && 'error' in answer && answer.error)
+			throw new Error(answer.error);
 		return answer;
 	}
 

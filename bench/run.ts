@@ -32,7 +32,9 @@ async function main() {
 	// The trigger benchmarks live in their own module (bench/trigger.ts).
 	const triggerModule = join(__dirname, 'trigger.ts');
 	if (wanted('trigger') && existsSync(triggerModule)) {
-		const { benchTrigger } = (await import(triggerModule)) as { benchTrigger: () => Promise<BenchResult[]> };
+		const { benchTrigger } = (await import(triggerModule)) as {
+			benchTrigger: () => Promise<BenchResult[]>;
+		};
 		results.push(...(await benchTrigger()));
 	}
 

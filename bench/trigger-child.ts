@@ -45,7 +45,9 @@ function triggerPoll(staticData: IDataObject, mode: 'trigger' | 'manual' = 'trig
 			events: ['created', 'updated', 'deleted'],
 			options: {},
 		},
-		credentials: { llamaCloudIngestApi: { apiKey: input.apiKey, region: 'custom', baseUrl: input.url } },
+		credentials: {
+			llamaCloudIngestApi: { apiKey: input.apiKey, region: 'custom', baseUrl: input.url },
+		},
 		staticData,
 	});
 }
@@ -58,11 +60,18 @@ async function rawListing(maxPages = Infinity): Promise<{ count: number; pages: 
 	do {
 		const qs = new URLSearchParams({ include_deleted: 'true', page_size: String(MAX_PAGE_SIZE) });
 		if (token) qs.set('page_token', token);
-		const response = await request(`${input.url}/api/v1/beta/directories/${input.directoryId}/files?${qs}`, {
-			headers: { authorization: `Bearer ${input.apiKey}`, accept: 'application/json' },
-		});
-		if (response.statusCode !== 200) throw new Error(`list: ${response.statusCode} ${await response.body.text()}`);
-		const page = (await response.body.json()) as { items: unknown[]; next_page_token?: string | null };
+		const response = await request(
+			`${input.url}/api/v1/beta/directories/${input.directoryId}/files?${qs}`,
+			{
+				headers: { authorization: `Bearer ${input.apiKey}`, accept: 'application/json' },
+			},
+		);
+		if (response.statusCode !== 200)
+			throw new Error(`list: ${response.statusCode} ${await response.body.text()}`);
+		const page = (await response.body.json()) as {
+			items: unknown[];
+			next_page_token?: string | null;
+		};
 		count += page.items.length;
 		pages++;
 		token = page.next_page_token || undefined;
@@ -80,7 +89,12 @@ async function main() {
 	const repeats = input.repeats ?? 3;
 	if (input.scenario === 'activate') {
 		const first = await triggerPoll({});
-		reportToParent({ scenario: 'activate', timesMs: [], count: first.items?.length ?? 0, staticData: first.staticData });
+		reportToParent({
+			scenario: 'activate',
+			timesMs: [],
+			count: first.items?.length ?? 0,
+			staticData: first.staticData,
+		});
 		return;
 	}
 	const run: () => Promise<{ count: number; pages?: number; staticData?: IDataObject }> =
@@ -88,7 +102,11 @@ async function main() {
 			? async () => await rawListing()
 			: async () => {
 					const result = await triggerPoll(input.staticData ?? {});
-					return { count: result.items?.length ?? 0, pages: undefined, staticData: result.staticData };
+					return {
+						count: result.items?.length ?? 0,
+						pages: undefined,
+						staticData: result.staticData,
+					};
 				};
 	// Warm-up (module loading, JIT) with one page, so a large listing is not paid twice.
 	if (input.scenario === 'raw') await rawListing(1);
@@ -100,7 +118,13 @@ async function main() {
 		times.push(ms);
 		last = value;
 	}
-	reportToParent({ scenario: input.scenario, timesMs: times, count: last.count, pages: last.pages, staticData: last.staticData });
+	reportToParent({
+		scenario: input.scenario,
+		timesMs: times,
+		count: last.count,
+		pages: last.pages,
+		staticData: last.staticData,
+	});
 }
 
 main().catch((error) => {

@@ -47,21 +47,38 @@ export async function benchTrigger(options: TriggerBenchOptions = {}): Promise<B
 
 	const emulator = await EmulatorProcess.start();
 	try {
-		const { id: directoryId } = await emulator.command<{ id: string }>('directory', { name: 'trigger-bench' });
+		const { id: directoryId } = await emulator.command<{ id: string }>('directory', {
+			name: 'trigger-bench',
+		});
 		const base = { url: emulator.url, apiKey: emulator.apiKey, directoryId };
 		const child = (input: Omit<TriggerChildInput, keyof typeof base>) =>
 			runChild<TriggerChildOutput>(CHILD, { ...base, repeats, ...input });
 		const check = (runs: TriggerChildOutput[]) => {
-			for (const run of runs) if (run.count !== newFiles) throw new Error(`a poll emitted ${run.count} items, not ${newFiles}`);
+			for (const run of runs)
+				if (run.count !== newFiles)
+					throw new Error(`a poll emitted ${run.count} items, not ${newFiles}`);
 		};
 
 		// Files last changed weeks ago, one a second, seeded without HTTP.
 		const now = Date.now();
 		log(`P5: seeding ${files} files, first activation…`);
-		await emulator.command('seedFiles', { directoryId, count: files, prefix: 'old', firstMs: now - 40 * DAY, stepMs: 1000 });
+		await emulator.command('seedFiles', {
+			directoryId,
+			count: files,
+			prefix: 'old',
+			firstMs: now - 40 * DAY,
+			stepMs: 1000,
+		});
 		const activation = await child({ scenario: 'activate' });
-		if (activation.count !== 0) throw new Error(`the first activation emitted ${activation.count} items`);
-		await emulator.command('seedFiles', { directoryId, count: newFiles, prefix: 'new', firstMs: now, stepMs: 1 });
+		if (activation.count !== 0)
+			throw new Error(`the first activation emitted ${activation.count} items`);
+		await emulator.command('seedFiles', {
+			directoryId,
+			count: newFiles,
+			prefix: 'new',
+			firstMs: now,
+			stepMs: 1,
+		});
 		const staticData = activation.staticData!;
 
 		/** Raw listings and full-scan polls taking turns, then polls with the filter honoured. */
@@ -78,8 +95,16 @@ export async function benchTrigger(options: TriggerBenchOptions = {}): Promise<B
 			await emulator.command('quirks', { ignoreUpdatedAtFilters: false });
 			const filtered = await child({ scenario: 'poll', staticData, repeats: 5 });
 			check([...scan, filtered]);
-			if (raw[0].count !== files + newFiles) throw new Error(`the raw listing saw ${raw[0].count} files`);
-			return { raw, scan, filtered, rawMs: best(all(raw)), scanMs: best(all(scan)), filteredMs: best(filtered.timesMs) };
+			if (raw[0].count !== files + newFiles)
+				throw new Error(`the raw listing saw ${raw[0].count} files`);
+			return {
+				raw,
+				scan,
+				filtered,
+				rawMs: best(all(raw)),
+				scanMs: best(all(scan)),
+				filteredMs: best(filtered.timesMs),
+			};
 		};
 
 		await emulator.command('faults', { options: { latencyMs, path: LIST_PATH } });
@@ -128,7 +153,8 @@ export async function benchTrigger(options: TriggerBenchOptions = {}): Promise<B
 				target: '<= 4096 bytes',
 				pass: stateBytes <= 4096,
 				unit: 'bytes',
-				notes: 'JSON of the node static data after the poll (watermark + digest of the late-arrival window); at most ~3.9 KiB by construction',
+				notes:
+					'JSON of the node static data after the poll (watermark + digest of the late-arrival window); at most ~3.9 KiB by construction',
 			},
 		];
 	} finally {

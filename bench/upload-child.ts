@@ -63,10 +63,17 @@ export interface ChildOutput {
 }
 
 const input = JSON.parse(process.argv[2]) as ChildInput;
-const credentials = { llamaCloudIngestApi: { apiKey: input.apiKey, region: 'custom', baseUrl: input.url } };
-const uploadUrl = (directoryId: string) => `${input.url}/api/v1/beta/directories/${directoryId}/files/upload`;
+const credentials = {
+	llamaCloudIngestApi: { apiKey: input.apiKey, region: 'custom', baseUrl: input.url },
+};
+const uploadUrl = (directoryId: string) =>
+	`${input.url}/api/v1/beta/directories/${directoryId}/files/upload`;
 
-function nodeUpload(directoryId: string, items: INodeExecutionData[], parameters: INodeParameters = {}) {
+function nodeUpload(
+	directoryId: string,
+	items: INodeExecutionData[],
+	parameters: INodeParameters = {},
+) {
 	return runNode({
 		type: LlamaCloud,
 		credentials,
@@ -81,12 +88,15 @@ function nodeUpload(directoryId: string, items: INodeExecutionData[], parameters
 }
 
 function expectUploaded(run: Awaited<ReturnType<typeof runNode>>, count: number) {
-	if (run.error) throw new Error(`upload failed: ${run.error.message} ${run.error.description ?? ''}`);
+	if (run.error)
+		throw new Error(`upload failed: ${run.error.message} ${run.error.description ?? ''}`);
 	const ok = run.items.filter((i) => typeof i.json.id === 'string' && !i.json.skipped).length;
 	if (ok !== count) throw new Error(`expected ${count} uploaded files, got ${ok}`);
 }
 
-async function measureMemory<T>(fn: () => Promise<T>): Promise<{ result: T; ms: number; memory: MemoryFigures }> {
+async function measureMemory<T>(
+	fn: () => Promise<T>,
+): Promise<{ result: T; ms: number; memory: MemoryFigures }> {
 	// No forced GC here: global.gc() leaves V8 with tight heap limits, after which a streaming
 	// upload meets a full GC every few megabytes (measured: 3x the CPU). Real processes don't.
 	await sleep(50);
@@ -107,7 +117,13 @@ async function measureMemory<T>(fn: () => Promise<T>): Promise<{ result: T; ms: 
 	return {
 		result,
 		ms,
-		memory: { baseline, sampledPeak, maxRssBefore, maxRssAfter, peakIncrease: Math.max(maxRssAfter, sampledPeak) - baseline },
+		memory: {
+			baseline,
+			sampledPeak,
+			maxRssBefore,
+			maxRssAfter,
+			peakIncrease: Math.max(maxRssAfter, sampledPeak) - baseline,
+		},
 	};
 }
 
@@ -118,7 +134,10 @@ new PerformanceObserver((list) => {
 	if (!timing) return;
 	for (const entry of list.getEntries()) {
 		timedCpu.gc += entry.duration;
-		if ((entry as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) timedCpu.majorGcs++;
+		if (
+			(entry as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR
+		)
+			timedCpu.majorGcs++;
 	}
 }).observe({ entryTypes: ['gc'] });
 
@@ -148,20 +167,31 @@ async function storedLargeItem(): Promise<INodeExecutionData> {
 
 async function warmUpNode(): Promise<void> {
 	const item = await makeStoredBinaryItem(randomBytes(256 * 1024), { fileName: 'warm.bin' });
-	expectUploaded(await nodeUpload(input.warmDirectoryId, [item], { uniqueId: `warm-${process.pid}` }), 1);
+	expectUploaded(
+		await nodeUpload(input.warmDirectoryId, [item], { uniqueId: `warm-${process.pid}` }),
+		1,
+	);
 }
 
 async function nodeStream(): Promise<ChildOutput> {
 	const item = await storedLargeItem();
 	await warmUpNode();
 	const size = Number(item.binary!.data.bytes);
-	const first = await measureMemory(() => nodeUpload(input.directoryId, [item], { uniqueId: 'node-0', options: { maxFileSizeMb: 4096 } }));
+	const first = await measureMemory(() =>
+		nodeUpload(input.directoryId, [item], { uniqueId: 'node-0', options: { maxFileSizeMb: 4096 } }),
+	);
 	expectUploaded(first.result, 1);
 	const timesMs = [first.ms];
 	for (let i = 1; i < (input.repeats ?? 1); i++) {
 		timesMs.push(
 			await timed(async () =>
-				expectUploaded(await nodeUpload(input.directoryId, [item], { uniqueId: `node-${i}`, options: { maxFileSizeMb: 4096 } }), 1),
+				expectUploaded(
+					await nodeUpload(input.directoryId, [item], {
+						uniqueId: `node-${i}`,
+						options: { maxFileSizeMb: 4096 },
+					}),
+					1,
+				),
 			),
 		);
 	}
@@ -172,16 +202,32 @@ async function nodeBuffer(): Promise<ChildOutput> {
 	const item = await storedLargeItem();
 	const size = Number(item.binary!.data.bytes);
 	const run = (directoryId: string, items: INodeExecutionData[]) =>
-		runNode({ type: BufferUpload, parameters: { url: uploadUrl(directoryId), apiKey: input.apiKey }, inputItems: items });
-	const warm = await run(input.warmDirectoryId, [await makeStoredBinaryItem(randomBytes(256 * 1024), { fileName: `warm-${process.pid}.bin` })]);
+		runNode({
+			type: BufferUpload,
+			parameters: { url: uploadUrl(directoryId), apiKey: input.apiKey },
+			inputItems: items,
+		});
+	const warm = await run(input.warmDirectoryId, [
+		await makeStoredBinaryItem(randomBytes(256 * 1024), { fileName: `warm-${process.pid}.bin` }),
+	]);
 	if (warm.error) throw new Error(warm.error.message);
 	const measured = await measureMemory(() => run(input.directoryId, [item]));
 	if (measured.result.error) throw new Error(measured.result.error.message);
 	return { scenario: input.scenario, timesMs: [measured.ms], bytes: size, memory: measured.memory };
 }
 
-async function undiciUpload(directoryId: string, uniqueId: string, body: () => Readable | Buffer, size: number, fileName: string) {
-	const layout = multipartLayout({ display_name: fileName, unique_id: uniqueId }, { fileName, mimeType: 'application/octet-stream', size }, 'upload_file');
+async function undiciUpload(
+	directoryId: string,
+	uniqueId: string,
+	body: () => Readable | Buffer,
+	size: number,
+	fileName: string,
+) {
+	const layout = multipartLayout(
+		{ display_name: fileName, unique_id: uniqueId },
+		{ fileName, mimeType: 'application/octet-stream', size },
+		'upload_file',
+	);
 	const content = body();
 	const payload = Buffer.isBuffer(content)
 		? Buffer.concat([layout.head, content, layout.tail])
@@ -195,23 +241,40 @@ async function undiciUpload(directoryId: string, uniqueId: string, body: () => R
 			);
 	const response = await request(uploadUrl(directoryId), {
 		method: 'POST',
-		headers: { authorization: `Bearer ${input.apiKey}`, accept: 'application/json', ...layout.headers },
+		headers: {
+			authorization: `Bearer ${input.apiKey}`,
+			accept: 'application/json',
+			...layout.headers,
+		},
 		body: payload,
 	});
 	const text = await response.body.text();
-	if (response.statusCode !== 200) throw new Error(`undici upload: HTTP ${response.statusCode} ${text}`);
+	if (response.statusCode !== 200)
+		throw new Error(`undici upload: HTTP ${response.statusCode} ${text}`);
 }
 
 async function undiciStream(): Promise<ChildOutput> {
 	const path = String(input.filePath);
 	const { size } = await import('node:fs/promises').then((fs) => fs.stat(path));
 	const warm = randomBytes(256 * 1024);
-	await undiciUpload(input.warmDirectoryId, `warm-undici-${process.pid}`, () => warm, warm.length, 'warm.bin');
+	await undiciUpload(
+		input.warmDirectoryId,
+		`warm-undici-${process.pid}`,
+		() => warm,
+		warm.length,
+		'warm.bin',
+	);
 	const timesMs: number[] = [];
 	for (let i = 0; i < (input.repeats ?? 1); i++) {
 		timesMs.push(
 			await timed(() =>
-				undiciUpload(input.directoryId, `undici-${i}`, () => createReadStream(path, { highWaterMark: 256 * 1024 }), size, 'big.bin'),
+				undiciUpload(
+					input.directoryId,
+					`undici-${i}`,
+					() => createReadStream(path, { highWaterMark: 256 * 1024 }),
+					size,
+					'big.bin',
+				),
 			),
 		);
 	}
@@ -230,17 +293,28 @@ async function bulkNode(): Promise<ChildOutput> {
 	const size = Number(input.size);
 	const items = await storedSmallFiles('', count, size);
 	const warm = await storedSmallFiles(`warm-${process.pid}-`, 20, size);
-	expectUploaded(await nodeUpload(input.warmDirectoryId, warm, { options: { concurrency: input.concurrency } }), warm.length);
+	expectUploaded(
+		await nodeUpload(input.warmDirectoryId, warm, { options: { concurrency: input.concurrency } }),
+		warm.length,
+	);
 	const ms = await timed(async () =>
-		expectUploaded(await nodeUpload(input.directoryId, items, { options: { concurrency: input.concurrency } }), count),
+		expectUploaded(
+			await nodeUpload(input.directoryId, items, { options: { concurrency: input.concurrency } }),
+			count,
+		),
 	);
 	return { scenario: input.scenario, timesMs: [ms], files: count, bytes: count * size };
 }
 
 /** The bulk files, stored in n8n's binary data service (filesystem mode) like the node's input. */
-async function storedSmallFiles(prefix: string, count: number, size: number): Promise<INodeExecutionData[]> {
+async function storedSmallFiles(
+	prefix: string,
+	count: number,
+	size: number,
+): Promise<INodeExecutionData[]> {
 	const items: INodeExecutionData[] = [];
-	for (let i = 0; i < count; i++) items.push(await makeStoredBinaryItem(smallFile(i, size), { fileName: `${prefix}f${i}.bin` }));
+	for (let i = 0; i < count; i++)
+		items.push(await makeStoredBinaryItem(smallFile(i, size), { fileName: `${prefix}f${i}.bin` }));
 	return items;
 }
 
@@ -286,4 +360,3 @@ scenarios[input.scenario]()
 		process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
 		process.exit(1);
 	});
-

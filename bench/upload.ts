@@ -15,7 +15,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { EmulatorProcess, GiB, MiB, round, runChild, writeRandomFile, type BenchResult } from './lib';
+import {
+	EmulatorProcess,
+	GiB,
+	MiB,
+	round,
+	runChild,
+	writeRandomFile,
+	type BenchResult,
+} from './lib';
 import type { ChildInput, ChildOutput } from './upload-child';
 
 export interface UploadBenchOptions {
@@ -43,7 +51,9 @@ const CHILD = join(__dirname, 'upload-child.ts');
 const best = (times: number[]) => Math.min(...times);
 type ChildRequest = Omit<ChildInput, 'url' | 'apiKey' | 'directoryId' | 'warmDirectoryId'>;
 
-export async function benchUpload(options: UploadBenchOptions = {}): Promise<{ results: BenchResult[]; details: Record<string, unknown> }> {
+export async function benchUpload(
+	options: UploadBenchOptions = {},
+): Promise<{ results: BenchResult[]; details: Record<string, unknown> }> {
 	const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
 	const parts = options.parts ?? ['large', 'bulk'];
 	const work = await mkdtemp(join(tmpdir(), 'llamacloud-bench-'));
@@ -59,7 +69,8 @@ export async function benchUpload(options: UploadBenchOptions = {}): Promise<{ r
 		// Uploaded content piles up in the emulator's temp folder: each child starts afresh.
 		await emulator.command('reset');
 		await emulator.command('faults', { options: faults });
-		const directory = async (name: string) => (await emulator.command<{ id: string }>('directory', { name })).id;
+		const directory = async (name: string) =>
+			(await emulator.command<{ id: string }>('directory', { name })).id;
 		return await runChild<ChildOutput>(CHILD, {
 			url: emulator.url,
 			apiKey: emulator.apiKey,
@@ -141,7 +152,9 @@ export async function benchUpload(options: UploadBenchOptions = {}): Promise<{ r
 			const rate = (output: ChildOutput) => Number(output.files) / (output.timesMs[0] / 1000);
 
 			const latency = `${latencyMs[0]}-${latencyMs[1]} ms`;
-			log(`P3: ${count} files of ${size} bytes, concurrency ${concurrency}, emulator latency ${latency} per upload…`);
+			log(
+				`P3: ${count} files of ${size} bytes, concurrency ${concurrency}, emulator latency ${latency} per upload…`,
+			);
 			faults = { latencyMs, path: '/files/upload$' };
 			const [[node], [undici], [sequential]] = await takeTurns(1, [
 				{ scenario: 'bulk-node', ...bulk, concurrency },
@@ -154,7 +167,9 @@ export async function benchUpload(options: UploadBenchOptions = {}): Promise<{ r
 				{ scenario: 'bulk-node', ...bulk, concurrency },
 				{ scenario: 'bulk-undici', ...bulk, concurrency },
 			]);
-			Object.assign(details, { bulk: { count, size, concurrency, latencyMs, node, undici, sequential, rawNode, rawUndici } });
+			Object.assign(details, {
+				bulk: { count, size, concurrency, latencyMs, node, undici, sequential, rawNode, rawUndici },
+			});
 
 			const name = `Bulk ${count} x ${size / 1000} KB`;
 			results.push(

@@ -42,7 +42,8 @@ export class LlamaCloudIngestApi implements ICredentialType {
 				{ name: 'Custom Base URL', value: 'custom' },
 			],
 			default: 'us',
-			description: 'Where the key was created. A key used in the wrong region is rejected with 401.',
+			description:
+				'Where the key was created. A key used in the wrong region is rejected with 401.',
 		},
 		{
 			displayName: 'Base URL',
@@ -60,7 +61,8 @@ export class LlamaCloudIngestApi implements ICredentialType {
 			name: 'projectId',
 			type: 'string',
 			default: '',
-			description: 'Optional. Sent as project_id on every request; leave empty to use the key\'s default project.',
+			description:
+				"Optional. Sent as project_id on every request; leave empty to use the key's default project.",
 		},
 		{
 			displayName: 'Organization ID',
@@ -91,7 +93,8 @@ export class LlamaCloudIngestApi implements ICredentialType {
 			// Resolved like requestDefaults: an undefined value is left out of the query string.
 			qs: {
 				project_id: '={{$credentials.projectId ? $credentials.projectId.trim() : undefined}}',
-				organization_id: '={{$credentials.organizationId ? $credentials.organizationId.trim() : undefined}}',
+				organization_id:
+					'={{$credentials.organizationId ? $credentials.organizationId.trim() : undefined}}',
 			},
 		},
 		rules: [

@@ -27,7 +27,10 @@ export const BUILD_STATUS = {
 export type BuildStatus = (typeof BUILD_STATUS)[keyof typeof BUILD_STATUS];
 
 /** States in which no build is in progress: poll until one of these. */
-export const TERMINAL_BUILD_STATUSES: readonly BuildStatus[] = [BUILD_STATUS.ready, BUILD_STATUS.failed];
+export const TERMINAL_BUILD_STATUSES: readonly BuildStatus[] = [
+	BUILD_STATUS.ready,
+	BUILD_STATUS.failed,
+];
 
 /** What happened to one source file during a build. */
 export const FILE_DIAGNOSTIC_STATUS = {
@@ -41,7 +44,8 @@ export const FILE_DIAGNOSTIC_STATUS = {
 	removed: 'removed',
 } as const;
 
-export type FileDiagnosticStatus = (typeof FILE_DIAGNOSTIC_STATUS)[keyof typeof FILE_DIAGNOSTIC_STATUS];
+export type FileDiagnosticStatus =
+	(typeof FILE_DIAGNOSTIC_STATUS)[keyof typeof FILE_DIAGNOSTIC_STATUS];
 
 /** One entry of `metadata.diagnostics`. */
 export interface FileDiagnostic {
@@ -103,7 +107,11 @@ export function isTerminalBuildStatus(status: unknown): status is 'ready' | 'fai
 }
 
 /** Reads the build status out of an index's metadata (undefined when absent or unknown). */
-export function readBuildStatus(metadata: Record<string, unknown> | null | undefined): BuildStatus | undefined {
+export function readBuildStatus(
+	metadata: Record<string, unknown> | null | undefined,
+): BuildStatus | undefined {
 	const value = metadata?.[BUILD_STATUS_FIELD];
-	return Object.values(BUILD_STATUS).includes(value as BuildStatus) ? (value as BuildStatus) : undefined;
+	return Object.values(BUILD_STATUS).includes(value as BuildStatus)
+		? (value as BuildStatus)
+		: undefined;
 }

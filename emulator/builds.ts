@@ -28,7 +28,12 @@ interface ActiveBuild {
 
 type Outcome =
 	| { ok: true; counts: Partial<IndexBuildMetadata>; diagnostics: FileDiagnostic[] }
-	| { ok: false; error: string; counts: Partial<IndexBuildMetadata>; diagnostics: FileDiagnostic[] };
+	| {
+			ok: false;
+			error: string;
+			counts: Partial<IndexBuildMetadata>;
+			diagnostics: FileDiagnostic[];
+	  };
 
 export class IndexBuilder {
 	private readonly active = new Map<string, ActiveBuild>();
@@ -100,7 +105,10 @@ export class IndexBuilder {
 			finished_at: null,
 		});
 		build.timer = this.after(() => {
-			this.store.updateIndexMetadata(index, { status: BUILD_STATUS.running, started_at: this.store.now().iso });
+			this.store.updateIndexMetadata(index, {
+				status: BUILD_STATUS.running,
+				started_at: this.store.now().iso,
+			});
 			build.timer = this.after(() => {
 				build.timer = null;
 				void this.finish(index, build);
@@ -124,17 +132,35 @@ export class IndexBuilder {
 			outcome = await this.run(index, () => this.stale(index, build));
 		} catch (error) {
 			this.onError(error);
-			outcome = { ok: false, error: `Internal error while building the index: ${String(error)}`, counts: {}, diagnostics: [] };
+			outcome = {
+				ok: false,
+				error: `Internal error while building the index: ${String(error)}`,
+				counts: {},
+				diagnostics: [],
+			};
 		}
 		if (outcome === null || this.stale(index, build)) return;
 
 		const now = this.store.now().iso;
 		const diagnostics = outcome.diagnostics.slice(0, MAX_DIAGNOSTICS);
-		const common = { ...outcome.counts, diagnostics, diagnostics_truncated: outcome.diagnostics.length > MAX_DIAGNOSTICS, finished_at: now };
+		const common = {
+			...outcome.counts,
+			diagnostics,
+			diagnostics_truncated: outcome.diagnostics.length > MAX_DIAGNOSTICS,
+			finished_at: now,
+		};
 		if (outcome.ok) {
-			this.store.updateIndexMetadata(index, { ...common, status: BUILD_STATUS.ready, error: null }, { last_synced_at: now, last_exported_at: now });
+			this.store.updateIndexMetadata(
+				index,
+				{ ...common, status: BUILD_STATUS.ready, error: null },
+				{ last_synced_at: now, last_exported_at: now },
+			);
 		} else {
-			this.store.updateIndexMetadata(index, { ...common, status: BUILD_STATUS.failed, error: outcome.error });
+			this.store.updateIndexMetadata(index, {
+				...common,
+				status: BUILD_STATUS.failed,
+				error: outcome.error,
+			});
 		}
 		this.active.delete(index.id);
 		if (build.pending) this.start(index);
@@ -154,7 +180,12 @@ export class IndexBuilder {
 		const parsed = new Map<DirectoryFileRecord, string[]>();
 		const failed: FileDiagnostic[] = [];
 		const others: FileDiagnostic[] = [];
-		const diagnostic = (f: DirectoryFileRecord, status: FileDiagnostic['status'], chunks: number, error?: string): FileDiagnostic => ({
+		const diagnostic = (
+			f: DirectoryFileRecord,
+			status: FileDiagnostic['status'],
+			chunks: number,
+			error?: string,
+		): FileDiagnostic => ({
 			directory_file_id: f.id,
 			unique_id: f.unique_id,
 			display_name: f.display_name,
@@ -166,11 +197,15 @@ export class IndexBuilder {
 		for (const file of files) {
 			const previous = index.built.get(file.id);
 			if (previous && previous.version === versionOf(file)) {
-				others.push(diagnostic(file, FILE_DIAGNOSTIC_STATUS.unchanged, previous.chunkFileIds.length));
+				others.push(
+					diagnostic(file, FILE_DIAGNOSTIC_STATUS.unchanged, previous.chunkFileIds.length),
+				);
 				continue;
 			}
 			const blob = file.file_id ? this.store.findBlob(file.file_id) : undefined;
-			const result = blob ? await parseDocument(blob.name, () => this.store.openBlob(blob)) : { ok: false as const, reason: 'its content is missing' };
+			const result = blob
+				? await parseDocument(blob.name, () => this.store.openBlob(blob))
+				: { ok: false as const, reason: 'its content is missing' };
 			if (isStale()) return null;
 			if (result.ok) {
 				parsed.set(file, result.chunks);
@@ -216,7 +251,11 @@ export class IndexBuilder {
 		for (const [file, chunks] of parsed) {
 			this.dropChunks(index, file.id);
 			const chunkFileIds = chunks.map((text, i) => {
-				const blob = this.store.createBlobFromContent(index.project_id, `${file.display_name}.chunk-${i}.txt`, Buffer.from(text, 'utf8'));
+				const blob = this.store.createBlobFromContent(
+					index.project_id,
+					`${file.display_name}.chunk-${i}.txt`,
+					Buffer.from(text, 'utf8'),
+				);
 				return this.store.insertFile(output, {
 					file_id: blob.id,
 					display_name: `${file.display_name} (chunk ${i + 1}/${chunks.length})`,
@@ -232,7 +271,11 @@ export class IndexBuilder {
 			});
 			index.built.set(file.id, { version: versionOf(file), chunkFileIds });
 		}
-		return { ok: true, counts: { ...counts, chunks_total: this.chunkCount(index) }, diagnostics: [...others, ...removed] };
+		return {
+			ok: true,
+			counts: { ...counts, chunks_total: this.chunkCount(index) },
+			diagnostics: [...others, ...removed],
+		};
 	}
 
 	private dropChunks(index: IndexRecord, sourceFileId: string): void {

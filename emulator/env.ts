@@ -37,7 +37,8 @@ function integer(env: Env, name: string, min = 0): number | undefined {
 	const text = read(env, name);
 	if (text === undefined) return undefined;
 	const value = Number(text);
-	if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer >= ${min}, got '${text}'`);
+	if (!Number.isInteger(value) || value < min)
+		throw new Error(`${name} must be an integer >= ${min}, got '${text}'`);
 	return value;
 }
 
@@ -45,7 +46,8 @@ function probability(env: Env, name: string): number | undefined {
 	const text = read(env, name);
 	if (text === undefined) return undefined;
 	const value = Number(text);
-	if (!(value >= 0 && value <= 1)) throw new Error(`${name} must be a probability between 0 and 1, got '${text}'`);
+	if (!(value >= 0 && value <= 1))
+		throw new Error(`${name} must be a probability between 0 and 1, got '${text}'`);
 	return value;
 }
 
@@ -54,7 +56,8 @@ function latency(env: Env, name: string): number | [number, number] | undefined 
 	const text = read(env, name);
 	if (text === undefined) return undefined;
 	const m = /^(\d+)(?:\s*-\s*(\d+))?$/.exec(text);
-	if (!m || (m[2] !== undefined && Number(m[2]) < Number(m[1]))) throw new Error(`${name} must be "<ms>" or "<min>-<max>", got '${text}'`);
+	if (!m || (m[2] !== undefined && Number(m[2]) < Number(m[1])))
+		throw new Error(`${name} must be "<ms>" or "<min>-<max>", got '${text}'`);
 	return m[2] === undefined ? Number(m[1]) : [Number(m[1]), Number(m[2])];
 }
 
@@ -66,9 +69,12 @@ export function faultsFromEnv(env: Env): FaultOptions | undefined {
 		try {
 			faults = JSON.parse(json) as FaultOptions;
 		} catch (error) {
-			throw new Error(`${ENV.faults} must be a JSON object of fault options: ${(error as Error).message}`);
+			throw new Error(
+				`${ENV.faults} must be a JSON object of fault options: ${(error as Error).message}`,
+			);
 		}
-		if (!faults || typeof faults !== 'object' || Array.isArray(faults)) throw new Error(`${ENV.faults} must be a JSON object`);
+		if (!faults || typeof faults !== 'object' || Array.isArray(faults))
+			throw new Error(`${ENV.faults} must be a JSON object`);
 	}
 	const discrete: FaultOptions = {
 		seed: integer(env, ENV.faultSeed),
@@ -81,7 +87,8 @@ export function faultsFromEnv(env: Env): FaultOptions | undefined {
 		latencyMs: latency(env, ENV.faultLatencyMs),
 		retryAfterSeconds: integer(env, ENV.faultRetryAfter),
 	};
-	for (const [key, value] of Object.entries(discrete)) if (value !== undefined) (faults as Record<string, unknown>)[key] = value;
+	for (const [key, value] of Object.entries(discrete))
+		if (value !== undefined) (faults as Record<string, unknown>)[key] = value;
 	return Object.keys(faults).length > 0 ? faults : undefined;
 }
 

@@ -66,7 +66,13 @@ export interface FaultDecision {
 	latencyMs: number;
 	action:
 		| null
-		| { kind: 'status'; status: number; retryAfterSeconds?: number; body?: string; contentType?: string }
+		| {
+				kind: 'status';
+				status: number;
+				retryAfterSeconds?: number;
+				body?: string;
+				contentType?: string;
+		  }
 		| { kind: 'reset'; when: 'before' | 'after'; readBytes?: number };
 }
 
@@ -81,7 +87,8 @@ export const FAULT_COUNTER_KINDS = [
 ] as const;
 
 /** Injected faults by kind; scripted statuses outside the four above count as `status<code>`. */
-export type FaultCounters = Record<(typeof FAULT_COUNTER_KINDS)[number] | 'total', number> & Record<string, number>;
+export type FaultCounters = Record<(typeof FAULT_COUNTER_KINDS)[number] | 'total', number> &
+	Record<string, number>;
 
 /** mulberry32: tiny, fast, good enough to spread faults; the point is reproducibility. */
 export function createPrng(seed: number): () => number {
@@ -137,7 +144,12 @@ export class FaultController {
 	script(steps: Array<FaultStep | null>, filter: ScriptFilter = {}): void {
 		this.steps = [...steps];
 		this.scriptFilter = {
-			method: filter.method === undefined ? undefined : typeof filter.method === 'string' ? new RegExp(`^${filter.method}$`, 'i') : filter.method,
+			method:
+				filter.method === undefined
+					? undefined
+					: typeof filter.method === 'string'
+						? new RegExp(`^${filter.method}$`, 'i')
+						: filter.method,
 			path: filter.path === undefined ? undefined : toRegExp(filter.path),
 		};
 		this.enabled = true;
@@ -183,7 +195,13 @@ export class FaultController {
 				this.count('latency');
 				return { latencyMs: step.ms, action: null };
 			}
-			this.count(step.kind === 'status' ? `status${step.status}` : step.when === 'before' ? 'resetBefore' : 'resetAfter');
+			this.count(
+				step.kind === 'status'
+					? `status${step.status}`
+					: step.when === 'before'
+						? 'resetBefore'
+						: 'resetAfter',
+			);
 			return { latencyMs: 0, action: step };
 		}
 

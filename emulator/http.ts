@@ -70,7 +70,11 @@ export interface ApiResponse {
 export type Handler = (ctx: RequestContext) => Promise<ApiResponse>;
 
 /** Validates input, or throws the 422 FastAPI would send, located in `where`. */
-export function parseInput<S extends ZodTypeAny>(schema: S, value: unknown, where: Location): z.output<S> {
+export function parseInput<S extends ZodTypeAny>(
+	schema: S,
+	value: unknown,
+	where: Location,
+): z.output<S> {
 	const result = schema.safeParse(value);
 	if (!result.success) throw HttpError.fromZod(where, result.error);
 	return result.data;

@@ -54,7 +54,15 @@ export {
 } from './schemas';
 export type { Directory, DirectoryFile, Index, Metadata, Project, StoredFile } from './schemas';
 export { HEALTH_PATH } from './server';
-export type { ActiveUpload, BlobRecord, DirectoryFileRecord, DirectoryRecord, IndexRecord, ProjectRecord, SeedFilesOptions } from './store';
+export type {
+	ActiveUpload,
+	BlobRecord,
+	DirectoryFileRecord,
+	DirectoryRecord,
+	IndexRecord,
+	ProjectRecord,
+	SeedFilesOptions,
+} from './store';
 
 /** Read-only views of the state (copies), plus seeding helpers that skip HTTP. */
 export interface EmulatorStoreView {
@@ -76,7 +84,10 @@ export interface EmulatorStoreView {
 	/** Uploads currently being streamed to disk, with the bytes written so far. */
 	activeUploads(): ActiveUpload[];
 	/** Creates a directory without HTTP (default project unless given). */
-	createDirectory(name: string, options?: { projectId?: string; description?: string }): DirectoryRecord;
+	createDirectory(
+		name: string,
+		options?: { projectId?: string; description?: string },
+	): DirectoryRecord;
 	/** Inserts `count` files without HTTP: 100,000 take well under a second. */
 	seedFiles(directoryId: string, count: number, options?: SeedFilesOptions): DirectoryFileRecord[];
 }
@@ -84,7 +95,14 @@ export interface EmulatorStoreView {
 /** Injection controls; see emulator/faults.ts. */
 export type EmulatorFaults = Pick<
 	FaultController,
-	'configure' | 'script' | 'disable' | 'reset' | 'resetCounters' | 'counters' | 'scriptRemaining' | 'config'
+	| 'configure'
+	| 'script'
+	| 'disable'
+	| 'reset'
+	| 'resetCounters'
+	| 'counters'
+	| 'scriptRemaining'
+	| 'config'
 >;
 
 export interface Emulator {
@@ -112,13 +130,18 @@ export interface Emulator {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
 	const clock = options.clock ?? Date.now;
 	const apiKey = options.apiKey ?? `llx-emulator-${randomBytes(16).toString('hex')}`;
-	const log = options.quiet === false ? (options.log ?? ((line: string) => console.log(line))) : null;
+	const log =
+		options.quiet === false ? (options.log ?? ((line: string) => console.log(line))) : null;
 	const tmpDir = mkdtempSync(join(options.tmpDir ?? tmpdir(), 'llamacloud-emulator-'));
 
 	const store = new EmulatorStore(clock, options.projects);
-	const builder = new IndexBuilder(store, options.buildStepMs ?? DEFAULTS.buildStepMs, (error) => log?.(`emulator: build error: ${String(error)}`));
+	const builder = new IndexBuilder(store, options.buildStepMs ?? DEFAULTS.buildStepMs, (error) =>
+		log?.(`emulator: build error: ${String(error)}`),
+	);
 	const faults = new FaultController(options.faults);
-	const quirks: EmulatorQuirks = { ignoreUpdatedAtFilters: options.ignoreUpdatedAtFilters ?? false };
+	const quirks: EmulatorQuirks = {
+		ignoreUpdatedAtFilters: options.ignoreUpdatedAtFilters ?? false,
+	};
 	const server = new EmulatorServer(
 		{
 			store,
@@ -171,7 +194,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			const d = store.findDirectory(id);
 			return d && copy(d);
 		},
-		files: (directoryId, opts) => store.allFiles(directoryId, opts?.includeDeleted ?? true).map(copy),
+		files: (directoryId, opts) =>
+			store.allFiles(directoryId, opts?.includeDeleted ?? true).map(copy),
 		file: (id) => {
 			const f = store.findFile(id);
 			return f && copy(f);
@@ -195,7 +219,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		},
 		activeUploads: () => store.activeUploads(),
 		createDirectory: (name, opts) =>
-			copy(store.createDirectory(opts?.projectId ?? store.defaultProject!.id, { name, description: opts?.description })),
+			copy(
+				store.createDirectory(opts?.projectId ?? store.defaultProject!.id, {
+					name,
+					description: opts?.description,
+				}),
+			),
 		seedFiles: (directoryId, count, opts) => store.seedFiles(directoryId, count, opts).map(copy),
 	};
 

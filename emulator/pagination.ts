@@ -82,7 +82,8 @@ export function paginate<T>(options: PageOptions<T>): Page<T> {
 	const last = items[items.length - 1];
 	return {
 		items,
-		next_page_token: hasMore && last !== undefined ? encodePageToken(options.kind, list.keyOf(last)) : null,
+		next_page_token:
+			hasMore && last !== undefined ? encodePageToken(options.kind, list.keyOf(last)) : null,
 		total_size: total,
 	};
 }

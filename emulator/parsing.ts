@@ -15,8 +15,35 @@ import { CHUNK_TARGET_CHARS } from './buildState';
 
 export const TEXT_EXTENSIONS = new Set(['txt', 'md', 'markdown', 'csv', 'json', 'html', 'htm']);
 export const KNOWN_BINARY_EXTENSIONS = new Set([
-	'doc', 'docx', 'odt', 'rtf', 'epub', 'ppt', 'pptx', 'odp', 'key', 'xls', 'xlsx', 'ods', 'numbers',
-	'png', 'jpg', 'jpeg', 'gif', 'bmp', 'tif', 'tiff', 'webp', 'svg', 'zip', 'mp3', 'wav', 'm4a', 'mp4', 'mov', 'webm',
+	'doc',
+	'docx',
+	'odt',
+	'rtf',
+	'epub',
+	'ppt',
+	'pptx',
+	'odp',
+	'key',
+	'xls',
+	'xlsx',
+	'ods',
+	'numbers',
+	'png',
+	'jpg',
+	'jpeg',
+	'gif',
+	'bmp',
+	'tif',
+	'tiff',
+	'webp',
+	'svg',
+	'zip',
+	'mp3',
+	'wav',
+	'm4a',
+	'mp4',
+	'mov',
+	'webm',
 ]);
 const SNIFF_BYTES = 8 * 1024;
 
@@ -30,7 +57,10 @@ function extensionOf(name: string): string {
 export async function parseDocument(name: string, open: () => Readable): Promise<ParseResult> {
 	const ext = extensionOf(name);
 	if (KNOWN_BINARY_EXTENSIONS.has(ext)) return { ok: true, chunks: [] };
-	if (ext === 'pdf') return (await startsWith(open(), '%PDF-')) ? { ok: true, chunks: [] } : { ok: false, reason: 'not a valid PDF (it does not start with %PDF-)' };
+	if (ext === 'pdf')
+		return (await startsWith(open(), '%PDF-'))
+			? { ok: true, chunks: [] }
+			: { ok: false, reason: 'not a valid PDF (it does not start with %PDF-)' };
 
 	const strict = TEXT_EXTENSIONS.has(ext);
 	// fatal: a .md with invalid UTF-8 fails; unknown types are decoded leniently once they pass the NUL sniff.
@@ -42,7 +72,11 @@ export async function parseDocument(name: string, open: () => Readable): Promise
 		for await (const piece of stream as AsyncIterable<Buffer>) {
 			if (!strict && offset < SNIFF_BYTES) {
 				const nul = piece.subarray(0, SNIFF_BYTES - offset).indexOf(0);
-				if (nul >= 0) return { ok: false, reason: `binary content of unknown type (NUL byte at offset ${offset + nul})` };
+				if (nul >= 0)
+					return {
+						ok: false,
+						reason: `binary content of unknown type (NUL byte at offset ${offset + nul})`,
+					};
 			}
 			offset += piece.length;
 			chunker.push(decoder.decode(piece, { stream: true }));

@@ -35,10 +35,12 @@ export class Router<H> {
 		for (const route of this.routes) {
 			const params = matchSegments(route.segments, segments);
 			if (!params) continue;
-			if (route.method === method) return { handler: route.handler, params, pattern: route.pattern };
+			if (route.method === method)
+				return { handler: route.handler, params, pattern: route.pattern };
 			allowed.add(route.method);
 		}
-		if (allowed.size > 0) throw new HttpError(405, 'Method Not Allowed', { allow: [...allowed].join(', ') });
+		if (allowed.size > 0)
+			throw new HttpError(405, 'Method Not Allowed', { allow: [...allowed].join(', ') });
 		throw HttpError.notFound('Not Found');
 	}
 }

@@ -19,7 +19,13 @@ const NonEmpty = z.string().min(1);
 const Timestamp = z.string().datetime({ offset: true });
 
 /** Metadata values: the reference allows string | number | boolean; the SDK adds null and string[]. */
-export const MetadataValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())]);
+export const MetadataValueSchema = z.union([
+	z.string(),
+	z.number(),
+	z.boolean(),
+	z.null(),
+	z.array(z.string()),
+]);
 export const MetadataSchema = z.record(z.string(), MetadataValueSchema);
 export type Metadata = z.infer<typeof MetadataSchema>;
 
@@ -30,7 +36,15 @@ export const PRODUCT_TYPES = ['parse', 'extract'] as const;
 export const SYNC_FREQUENCIES = ['manual', 'daily', 'on_source_change'] as const;
 export const VECTOR_TARGETS = ['DEFAULT', 'DISABLED'] as const;
 export const ATTACHMENT_KINDS = ['screenshots', 'items'] as const;
-export const FILE_PURPOSES = ['user_data', 'parse', 'extract', 'classify', 'split', 'sheet', 'agent_app'] as const;
+export const FILE_PURPOSES = [
+	'user_data',
+	'parse',
+	'extract',
+	'classify',
+	'split',
+	'sheet',
+	'agent_app',
+] as const;
 
 // ---------------------------------------------------------------------------------------------
 // Responses
@@ -145,7 +159,15 @@ export type StoredFile = z.infer<typeof StoredFileSchema>;
 export const ErrorSchema = z.object({
 	detail: z.union([
 		z.string(),
-		z.array(z.object({ type: z.string(), loc: z.array(z.union([z.string(), z.number()])), msg: z.string() }).passthrough()),
+		z.array(
+			z
+				.object({
+					type: z.string(),
+					loc: z.array(z.union([z.string(), z.number()])),
+					msg: z.string(),
+				})
+				.passthrough(),
+		),
 	]),
 });
 
@@ -188,7 +210,9 @@ export const CreateIndexBody = z.object({
 	source_directory_id: NonEmpty,
 	name: NonEmpty.nullish(),
 	description: z.string().nullish(),
-	products: z.array(z.object({ product_config_id: NonEmpty, product_type: z.enum(PRODUCT_TYPES) })).nullish(),
+	products: z
+		.array(z.object({ product_config_id: NonEmpty, product_type: z.enum(PRODUCT_TYPES) }))
+		.nullish(),
 	// The SDK types this as a list of attachment kinds.
 	store_attachments: z.array(z.enum(ATTACHMENT_KINDS)).nullish(),
 	sync_frequency: z.enum(SYNC_FREQUENCIES).default('manual'),
@@ -210,7 +234,11 @@ export const UploadFormFields = z.object({
 			} catch {
 				// fall through to the issue below
 			}
-			ctx.addIssue({ code: 'custom', message: 'Value error, metadata must be a JSON object', params: { type: 'value_error' } });
+			ctx.addIssue({
+				code: 'custom',
+				message: 'Value error, metadata must be a JSON object',
+				params: { type: 'value_error' },
+			});
 			return z.NEVER;
 		})
 		.pipe(MetadataSchema)
@@ -236,7 +264,11 @@ const QueryBool = z.string().transform((text, ctx) => {
 	const value = text.toLowerCase();
 	if (['true', '1', 'yes', 'on', 't', 'y'].includes(value)) return true;
 	if (['false', '0', 'no', 'off', 'f', 'n'].includes(value)) return false;
-	ctx.addIssue({ code: 'custom', message: 'Input should be a valid boolean, unable to interpret input', params: { type: 'bool_parsing' } });
+	ctx.addIssue({
+		code: 'custom',
+		message: 'Input should be a valid boolean, unable to interpret input',
+		params: { type: 'bool_parsing' },
+	});
 	return z.NEVER;
 });
 
@@ -254,19 +286,33 @@ const QueryInt = z.string().transform((text, ctx) => {
 const QueryDatetime = z.string().transform((text, ctx) => {
 	const ms = parseIsoDatetime(text);
 	if (ms !== null) return ms;
-	ctx.addIssue({ code: 'custom', message: 'Input should be a valid datetime', params: { type: 'datetime_parsing' } });
+	ctx.addIssue({
+		code: 'custom',
+		message: 'Input should be a valid datetime',
+		params: { type: 'datetime_parsing' },
+	});
 	return z.NEVER;
 });
 
 /** Parses ISO 8601 keeping sub-millisecond digits, so "on or after 12:00:00.0005" excludes 12:00:00.000. */
 export function parseIsoDatetime(text: string): number | null {
-	const m = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/.exec(text.trim());
+	const m =
+		/^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/.exec(
+			text.trim(),
+		);
 	if (!m) return null;
 	const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '', zone] = m;
 	const base = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s);
 	const check = new Date(base);
 	// Date.UTC rolls over out-of-range parts (Feb 30 → Mar 2); reject those instead.
-	if (check.getUTCDate() !== +d || check.getUTCMonth() !== +mo - 1 || check.getUTCHours() !== +h || +mi > 59 || +s > 59) return null;
+	if (
+		check.getUTCDate() !== +d ||
+		check.getUTCMonth() !== +mo - 1 ||
+		check.getUTCHours() !== +h ||
+		+mi > 59 ||
+		+s > 59
+	)
+		return null;
 	let ms = base + (frac ? Number(`0.${frac}`) * 1000 : 0);
 	if (zone && zone.toUpperCase() !== 'Z') {
 		const sign = zone.startsWith('-') ? -1 : 1;

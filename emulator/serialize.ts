@@ -1,6 +1,12 @@
 /** Store records → API objects (only the fields the API shows, in the reference's order). */
 import type { Directory, DirectoryFile, Index, Page, Project, StoredFile } from './schemas';
-import type { BlobRecord, DirectoryFileRecord, DirectoryRecord, IndexRecord, ProjectRecord } from './store';
+import type {
+	BlobRecord,
+	DirectoryFileRecord,
+	DirectoryRecord,
+	IndexRecord,
+	ProjectRecord,
+} from './store';
 
 export function toDirectory(d: DirectoryRecord): Directory {
 	return {
@@ -54,7 +60,14 @@ export function toIndex(i: IndexRecord): Index {
 }
 
 export function toProject(p: ProjectRecord): Project {
-	return { id: p.id, name: p.name, organization_id: p.organization_id, created_at: p.created_at, updated_at: p.updated_at, is_default: p.is_default };
+	return {
+		id: p.id,
+		name: p.name,
+		organization_id: p.organization_id,
+		created_at: p.created_at,
+		updated_at: p.updated_at,
+		is_default: p.is_default,
+	};
 }
 
 export function toStoredFile(b: BlobRecord): StoredFile {
@@ -75,5 +88,9 @@ export function toStoredFile(b: BlobRecord): StoredFile {
 }
 
 export function toPage<R, T>(page: Page<R>, map: (record: R) => T): Page<T> {
-	return { items: page.items.map(map), next_page_token: page.next_page_token, total_size: page.total_size };
+	return {
+		items: page.items.map(map),
+		next_page_token: page.next_page_token,
+		total_size: page.total_size,
+	};
 }

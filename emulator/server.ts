@@ -9,7 +9,14 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError, jsonDecodeError } from './errors';
 import type { FaultController, FaultDecision } from './faults';
-import { parseInput, type ApiResponse, type AppContext, type Handler, type RecordedRequest, type RequestContext } from './http';
+import {
+	parseInput,
+	type ApiResponse,
+	type AppContext,
+	type Handler,
+	type RecordedRequest,
+	type RequestContext,
+} from './http';
 import { Router } from './router';
 import { addDirectoryRoutes } from './routes/directories';
 import { addFileRoutes } from './routes/files';
@@ -61,7 +68,8 @@ export class EmulatorServer {
 	readonly listener = (req: IncomingMessage, res: ServerResponse): void => {
 		this.handle(req, res).catch((error) => {
 			this.settings.log?.(`emulator: unhandled error: ${String(error)}`);
-			if (!res.headersSent) this.send(res, { status: 500, body: { detail: 'Internal Server Error' } });
+			if (!res.headersSent)
+				this.send(res, { status: 500, body: { detail: 'Internal Server Error' } });
 			else res.destroy();
 		});
 	};
@@ -79,7 +87,13 @@ export class EmulatorServer {
 		}
 
 		const query = queryObject(url.searchParams);
-		const record: RecordedRequest = { method, path: url.pathname, query, status: 0, at: this.app.store.now().iso };
+		const record: RecordedRequest = {
+			method,
+			path: url.pathname,
+			query,
+			status: 0,
+			at: this.app.store.now().iso,
+		};
 		this.remember(record);
 
 		const decision = this.faults.decide(method, url.pathname);
@@ -120,7 +134,12 @@ export class EmulatorServer {
 		if (action?.kind === 'reset' && action.when === 'after') {
 			record.fault = 'resetAfter';
 			socket.destroy();
-			this.logLine(method, url.pathname, `reset after processing (would have been ${response.status}) (injected)`, started);
+			this.logLine(
+				method,
+				url.pathname,
+				`reset after processing (would have been ${response.status}) (injected)`,
+				started,
+			);
 			return;
 		}
 		response = this.validated(response, method, url.pathname);
@@ -175,8 +194,11 @@ export class EmulatorServer {
 	}
 
 	private errorResponse(error: unknown): ApiResponse {
-		if (error instanceof HttpError) return { status: error.status, body: { detail: error.detail }, headers: error.headers };
-		this.settings.log?.(`emulator: handler error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+		if (error instanceof HttpError)
+			return { status: error.status, body: { detail: error.detail }, headers: error.headers };
+		this.settings.log?.(
+			`emulator: handler error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+		);
 		return { status: 500, body: { detail: 'Internal Server Error' } };
 	}
 
@@ -186,8 +208,13 @@ export class EmulatorServer {
 		const result = response.schema.safeParse(sampleItems(response.body));
 		if (result.success) return response;
 		const problem = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-		this.settings.log?.(`emulator: response of ${method} ${path} does not match its schema: ${problem}`);
-		return { status: 500, body: { detail: `Emulator response failed schema validation: ${problem}` } };
+		this.settings.log?.(
+			`emulator: response of ${method} ${path} does not match its schema: ${problem}`,
+		);
+		return {
+			status: 500,
+			body: { detail: `Emulator response failed schema validation: ${problem}` },
+		};
 	}
 
 	private send(res: ServerResponse, response: ApiResponse): void {
@@ -205,7 +232,10 @@ export class EmulatorServer {
 		res.end(payload);
 	}
 
-	private sendFault(res: ServerResponse, action: Extract<FaultDecision['action'], { kind: 'status' }>): void {
+	private sendFault(
+		res: ServerResponse,
+		action: Extract<FaultDecision['action'], { kind: 'status' }>,
+	): void {
 		const headers: Record<string, string | number> = {};
 		const retryAfter = action.retryAfterSeconds;
 		if (retryAfter !== undefined) headers['retry-after'] = String(retryAfter);
@@ -224,7 +254,8 @@ export class EmulatorServer {
 
 	private remember(record: RecordedRequest): void {
 		this.requests.push(record);
-		if (this.requests.length > this.settings.requestLogSize) this.requests.splice(0, this.requests.length - this.settings.requestLogSize);
+		if (this.requests.length > this.settings.requestLogSize)
+			this.requests.splice(0, this.requests.length - this.settings.requestLogSize);
 	}
 
 	private logLine(method: string, path: string, outcome: string, started: number): void {
@@ -259,7 +290,8 @@ async function readJson(req: IncomingMessage, maxBytes: number): Promise<unknown
 	let tooLarge = false;
 	for await (const chunk of req as AsyncIterable<Buffer>) {
 		size += chunk.length;
-		if (size > maxBytes) tooLarge = true; // keep reading (and dropping) so the client gets the 413
+		if (size > maxBytes)
+			tooLarge = true; // keep reading (and dropping) so the client gets the 413
 		else chunks.push(chunk);
 	}
 	if (tooLarge) throw new HttpError(413, `Request body too large: the limit is ${maxBytes} bytes`);

@@ -165,7 +165,9 @@ function fileTypeOf(name: string): string | null {
 }
 
 function conflict(uniqueId: string, directoryId: string): HttpError {
-	return HttpError.conflict(`A file with unique_id '${uniqueId}' already exists in directory ${directoryId}`);
+	return HttpError.conflict(
+		`A file with unique_id '${uniqueId}' already exists in directory ${directoryId}`,
+	);
 }
 
 export class EmulatorStore {
@@ -193,7 +195,11 @@ export class EmulatorStore {
 	) {
 		const organization = randomUUID();
 		const seeds = projects.length > 0 ? projects : [{ name: 'Default', is_default: true }];
-		this.projectSeeds = seeds.map((seed) => ({ organization_id: organization, ...seed, id: seed.id ?? randomUUID() }));
+		this.projectSeeds = seeds.map((seed) => ({
+			organization_id: organization,
+			...seed,
+			id: seed.id ?? randomUUID(),
+		}));
 		this.seedProjects();
 	}
 
@@ -271,12 +277,16 @@ export class EmulatorStore {
 			const project = this.projects.get(projectId);
 			if (!project) throw HttpError.notFound(`Project ${projectId} not found`);
 			if (organizationId !== undefined && project.organization_id !== organizationId) {
-				throw new HttpError(403, `Project ${projectId} does not belong to organization ${organizationId}`);
+				throw new HttpError(
+					403,
+					`Project ${projectId} does not belong to organization ${organizationId}`,
+				);
 			}
 			return project;
 		}
 		const fallback = this.defaultProject!;
-		if (organizationId === undefined || fallback.organization_id === organizationId) return fallback;
+		if (organizationId === undefined || fallback.organization_id === organizationId)
+			return fallback;
 		return this.listProjects().find((p) => p.organization_id === organizationId)!;
 	}
 
@@ -318,13 +328,25 @@ export class EmulatorStore {
 
 	getDirectory(projectId: string, id: string): DirectoryRecord {
 		const directory = this.directories.get(id);
-		if (!directory || directory.project_id !== projectId) throw HttpError.notFound(`Directory ${id} not found`);
+		if (!directory || directory.project_id !== projectId)
+			throw HttpError.notFound(`Directory ${id} not found`);
 		return directory;
 	}
 
-	listDirectories(projectId: string, filters: DirectoryFilters, page: PageRequest): Page<DirectoryRecord> {
-		const types = filters.types?.length || filters.type ? new Set([...(filters.types ?? []), ...(filters.type ? [filters.type] : [])]) : null;
-		const active = filters.name !== undefined || filters.data_source_id !== undefined || types !== null || !filters.include_deleted;
+	listDirectories(
+		projectId: string,
+		filters: DirectoryFilters,
+		page: PageRequest,
+	): Page<DirectoryRecord> {
+		const types =
+			filters.types?.length || filters.type
+				? new Set([...(filters.types ?? []), ...(filters.type ? [filters.type] : [])])
+				: null;
+		const active =
+			filters.name !== undefined ||
+			filters.data_source_id !== undefined ||
+			types !== null ||
+			!filters.include_deleted;
 		return paginate({
 			kind: 'directories',
 			list: this.directoriesByProject.get(projectId)!,
@@ -340,7 +362,11 @@ export class EmulatorStore {
 		});
 	}
 
-	updateDirectory(projectId: string, id: string, patch: { name?: string | null; description?: string | null }): DirectoryRecord {
+	updateDirectory(
+		projectId: string,
+		id: string,
+		patch: { name?: string | null; description?: string | null },
+	): DirectoryRecord {
 		const directory = this.getDirectory(projectId, id);
 		if (patch.name != null) directory.name = patch.name;
 		// An explicit null clears the description; an absent key leaves it.
@@ -354,7 +380,9 @@ export class EmulatorStore {
 		const directory = this.getDirectory(projectId, id);
 		const owner = [...this.indexes.values()].find((i) => i.output_directory_id === id);
 		if (owner) {
-			throw HttpError.conflict(`Directory ${id} is the output directory of index ${owner.id}; delete the index instead`);
+			throw HttpError.conflict(
+				`Directory ${id} is the output directory of index ${owner.id}; delete the index instead`,
+			);
 		}
 		this.removeDirectory(directory);
 	}
@@ -379,7 +407,12 @@ export class EmulatorStore {
 	addFile(
 		projectId: string,
 		directoryId: string,
-		input: { file_id: string; display_name?: string | null; unique_id?: string | null; metadata?: Metadata | null },
+		input: {
+			file_id: string;
+			display_name?: string | null;
+			unique_id?: string | null;
+			metadata?: Metadata | null;
+		},
 	): DirectoryFileRecord {
 		const directory = this.getDirectory(projectId, directoryId);
 		const blob = this.getBlob(projectId, input.file_id);
@@ -435,13 +468,24 @@ export class EmulatorStore {
 		return file;
 	}
 
-	listFiles(projectId: string, directoryId: string, filters: FileFilters, page: PageRequest): Page<DirectoryFileRecord> {
+	listFiles(
+		projectId: string,
+		directoryId: string,
+		filters: FileFilters,
+		page: PageRequest,
+	): Page<DirectoryFileRecord> {
 		this.getDirectory(projectId, directoryId);
 		const files = this.filesOf(directoryId);
 		const { sorted } = files;
 		// The list is sorted by updated_at, so the updated_at filters are a binary search.
-		const start = filters.updated_at_on_or_after === undefined ? 0 : sorted.firstAtOrAfter(filters.updated_at_on_or_after);
-		const end = filters.updated_at_on_or_before === undefined ? sorted.length : sorted.endAtOrBefore(filters.updated_at_on_or_before);
+		const start =
+			filters.updated_at_on_or_after === undefined
+				? 0
+				: sorted.firstAtOrAfter(filters.updated_at_on_or_after);
+		const end =
+			filters.updated_at_on_or_before === undefined
+				? sorted.length
+				: sorted.endAtOrBefore(filters.updated_at_on_or_before);
 		const ranged = start !== 0 || end !== sorted.length;
 		const contains = filters.display_name_contains?.toLowerCase();
 		const needsFilter =
@@ -499,10 +543,17 @@ export class EmulatorStore {
 		projectId: string,
 		directoryId: string,
 		fileId: string,
-		patch: { target_directory_id?: string | null; display_name?: string | null; unique_id?: string | null; metadata?: Metadata | null },
+		patch: {
+			target_directory_id?: string | null;
+			display_name?: string | null;
+			unique_id?: string | null;
+			metadata?: Metadata | null;
+		},
 	): DirectoryFileRecord {
 		const file = this.getFile(projectId, directoryId, fileId);
-		const target = patch.target_directory_id ? this.getDirectory(projectId, patch.target_directory_id) : this.directories.get(directoryId)!;
+		const target = patch.target_directory_id
+			? this.getDirectory(projectId, patch.target_directory_id)
+			: this.directories.get(directoryId)!;
 		const uniqueId = patch.unique_id ?? file.unique_id;
 		const holder = this.filesOf(target.id).live.get(uniqueId);
 		if (holder && holder !== file) throw conflict(uniqueId, target.id);
@@ -555,7 +606,15 @@ export class EmulatorStore {
 
 	createBlob(
 		projectId: string,
-		input: { name: string; external_file_id?: string | null; purpose?: string | null; size: number; sha256: string; path?: string | null; content?: Buffer | null },
+		input: {
+			name: string;
+			external_file_id?: string | null;
+			purpose?: string | null;
+			size: number;
+			sha256: string;
+			path?: string | null;
+			content?: Buffer | null;
+		},
 		at: Stamp = this.now(),
 	): BlobRecord {
 		const blob: BlobRecord = {
@@ -579,7 +638,11 @@ export class EmulatorStore {
 	/** An in-memory blob (index chunks, seeded files). */
 	createBlobFromContent(projectId: string, name: string, content: Buffer, at?: Stamp): BlobRecord {
 		const sha256 = createHash('sha256').update(content).digest('hex');
-		return this.createBlob(projectId, { name, size: content.length, sha256, content, purpose: 'user_data' }, at);
+		return this.createBlob(
+			projectId,
+			{ name, size: content.length, sha256, content, purpose: 'user_data' },
+			at,
+		);
 	}
 
 	getBlob(projectId: string, id: string): BlobRecord {
@@ -670,7 +733,11 @@ export class EmulatorStore {
 		return this.indexes.get(id);
 	}
 
-	listIndexes(projectId: string, filters: { source_directory_id?: string }, page: PageRequest): Page<IndexRecord> {
+	listIndexes(
+		projectId: string,
+		filters: { source_directory_id?: string },
+		page: PageRequest,
+	): Page<IndexRecord> {
 		const source = filters.source_directory_id;
 		return paginate({
 			kind: 'indexes',
@@ -686,7 +753,11 @@ export class EmulatorStore {
 	}
 
 	/** Merges build metadata and bumps updated_at. */
-	updateIndexMetadata(index: IndexRecord, patch: Partial<IndexBuildMetadata>, extra: Partial<Pick<IndexRecord, 'last_synced_at' | 'last_exported_at'>> = {}): void {
+	updateIndexMetadata(
+		index: IndexRecord,
+		patch: Partial<IndexBuildMetadata>,
+		extra: Partial<Pick<IndexRecord, 'last_synced_at' | 'last_exported_at'>> = {},
+	): void {
 		index.metadata = { ...index.metadata, ...patch };
 		Object.assign(index, extra);
 		index.updated_at = this.now().iso;
@@ -733,7 +804,11 @@ export class EmulatorStore {
 	}
 
 	/** Inserts `count` files without HTTP (one sort for all, not one insert each). */
-	seedFiles(directoryId: string, count: number, options: SeedFilesOptions = {}): DirectoryFileRecord[] {
+	seedFiles(
+		directoryId: string,
+		count: number,
+		options: SeedFilesOptions = {},
+	): DirectoryFileRecord[] {
 		const directory = this.directories.get(directoryId);
 		if (!directory) throw new Error(`Directory ${directoryId} not found`);
 		const files = this.filesOf(directoryId);
@@ -742,7 +817,10 @@ export class EmulatorStore {
 		const uniqueId = options.uniqueId ?? displayName;
 		const content = options.content ?? 'Seed file\n';
 		// A shared content makes one blob for all files: 100,000 files stay cheap.
-		const shared = typeof content === 'function' ? null : this.createBlobFromContent(directory.project_id, 'seed.txt', Buffer.from(content));
+		const shared =
+			typeof content === 'function'
+				? null
+				: this.createBlobFromContent(directory.project_id, 'seed.txt', Buffer.from(content));
 		const now = this.now();
 
 		const created: DirectoryFileRecord[] = [];
@@ -750,13 +828,23 @@ export class EmulatorStore {
 		let at = now;
 		for (let i = 0; i < count; i++) {
 			const unique = uniqueId(i);
-			if (files.live.has(unique) || seen.has(unique)) throw new Error(`seedFiles: unique_id '${unique}' already exists in ${directoryId}`);
+			if (files.live.has(unique) || seen.has(unique))
+				throw new Error(`seedFiles: unique_id '${unique}' already exists in ${directoryId}`);
 			seen.add(unique);
-			const ms = typeof options.updatedAtMs === 'function' ? options.updatedAtMs(i) : (options.updatedAtMs ?? now.ms);
+			const ms =
+				typeof options.updatedAtMs === 'function'
+					? options.updatedAtMs(i)
+					: (options.updatedAtMs ?? now.ms);
 			if (ms !== at.ms) at = stampOf(ms); // most seeds share one timestamp: format it once
 			const name = displayName(i);
 			const blob =
-				shared ?? this.createBlobFromContent(directory.project_id, name, Buffer.from((content as (i: number) => string | Buffer)(i)), at);
+				shared ??
+				this.createBlobFromContent(
+					directory.project_id,
+					name,
+					Buffer.from((content as (i: number) => string | Buffer)(i)),
+					at,
+				);
 			const file: DirectoryFileRecord = {
 				id: newId(ID_PREFIX.directoryFile),
 				directory_id: directoryId,

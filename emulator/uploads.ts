@@ -41,9 +41,13 @@ export interface ReceiveOptions {
 }
 
 /** Reads a multipart body; answers 422 when the file part is missing, 413 when it is too big. */
-export async function receiveMultipart(req: IncomingMessage, options: ReceiveOptions): Promise<MultipartForm> {
+export async function receiveMultipart(
+	req: IncomingMessage,
+	options: ReceiveOptions,
+): Promise<MultipartForm> {
 	const { fileField } = options;
-	const missingFile = (msg = 'Field required', type = 'missing') => HttpError.invalid('body', [fileField], msg, type);
+	const missingFile = (msg = 'Field required', type = 'missing') =>
+		HttpError.invalid('body', [fileField], msg, type);
 	if (!/^multipart\/form-data/i.test(req.headers['content-type'] ?? '')) throw missingFile();
 
 	let parser: busboy.Busboy;
@@ -78,7 +82,12 @@ export async function receiveMultipart(req: IncomingMessage, options: ReceiveOpt
 			}
 			const path = join(options.tmpDir, `upload-${randomUUID()}`);
 			tempPath = path;
-			const upload: ActiveUpload = { field: name, filename: info.filename ?? 'file', path, bytes: 0 };
+			const upload: ActiveUpload = {
+				field: name,
+				filename: info.filename ?? 'file',
+				path,
+				bytes: 0,
+			};
 			const untrack = options.track(upload);
 			const hash = createHash('sha256');
 			stream.on('limit', () => {
@@ -129,10 +138,15 @@ export async function receiveMultipart(req: IncomingMessage, options: ReceiveOpt
 	const file = received as ReceivedFile | null;
 	if (tooLarge) {
 		if (tempPath) await rm(tempPath, { force: true });
-		throw new HttpError(413, `File too large: the maximum upload size is ${options.maxBytes} bytes`);
+		throw new HttpError(
+			413,
+			`File too large: the maximum upload size is ${options.maxBytes} bytes`,
+		);
 	}
 	if (!file) {
-		throw fileFieldWasText ? missingFile('Value error, Expected UploadFile, received: <class \'str\'>', 'value_error') : missingFile();
+		throw fileFieldWasText
+			? missingFile("Value error, Expected UploadFile, received: <class 'str'>", 'value_error')
+			: missingFile();
 	}
 	return { fields, file, fileInfo: { field: fileField, filename: file.filename, size: file.size } };
 }

@@ -48,10 +48,21 @@ async function main() {
 	let credentials = realCredentials;
 	if (!credentials) {
 		emulator = await startEmulator({ buildStepMs: 300, quiet: true });
-		credentials = { apiKey: emulator.apiKey, region: 'custom', baseUrl: emulator.url, projectId: '', organizationId: '' };
-		console.log(`LlamaCloud emulator at ${emulator.url} (set LLAMA_CLOUD_API_KEY to use LlamaCloud itself)`);
+		credentials = {
+			apiKey: emulator.apiKey,
+			region: 'custom',
+			baseUrl: emulator.url,
+			projectId: '',
+			organizationId: '',
+		};
+		console.log(
+			`LlamaCloud emulator at ${emulator.url} (set LLAMA_CLOUD_API_KEY to use LlamaCloud itself)`,
+		);
 	} else {
-		const where = credentials.region === 'custom' ? String(credentials.baseUrl) : `region ${String(credentials.region).toUpperCase()}`;
+		const where =
+			credentials.region === 'custom'
+				? String(credentials.baseUrl)
+				: `region ${String(credentials.region).toUpperCase()}`;
 		console.log(`LlamaCloud at ${where} (key from LLAMA_CLOUD_API_KEY)`);
 	}
 
@@ -67,15 +78,20 @@ async function main() {
 			onNodeStart: (name) => process.stdout.write(`  … ${name}\n`),
 			onNodeFinish: (name, task) => {
 				const seconds = ((task.executionTime ?? 0) / 1000).toFixed(2);
-				const outcome = task.error ? `FAILED: ${task.error.message}` : describe(name, itemsOf(task));
+				const outcome = task.error
+					? `FAILED: ${task.error.message}`
+					: describe(name, itemsOf(task));
 				rows.push([name, outcome, `${seconds}s`]);
 				process.stdout.write(`  ${task.error ? '✗' : '✓'} ${name}: ${outcome}\n`);
 			},
 		});
 		console.log('\nSummary');
 		const width = Math.max(...rows.map((r) => r[0].length));
-		for (const [name, outcome, time] of rows) console.log(`  ${name.padEnd(width)}  ${time.padStart(6)}  ${outcome}`);
-		console.log(`  ${'Total'.padEnd(width)}  ${((Date.now() - started) / 1000).toFixed(2).padStart(5)}s`);
+		for (const [name, outcome, time] of rows)
+			console.log(`  ${name.padEnd(width)}  ${time.padStart(6)}  ${outcome}`);
+		console.log(
+			`  ${'Total'.padEnd(width)}  ${((Date.now() - started) / 1000).toFixed(2).padStart(5)}s`,
+		);
 		if (run.status !== 'success') {
 			console.error(`\nThe workflow did not succeed: ${run.workflowError?.message ?? run.status}`);
 			process.exitCode = 1;

@@ -3,7 +3,13 @@ import { rm } from 'node:fs/promises';
 import { HttpError } from '../errors';
 import { ok, noContent, parseInput, pathParam, type Handler } from '../http';
 import type { Router } from '../router';
-import { AddFileBody, DirectoryFilePageSchema, DirectoryFileSchema, UpdateFileBody, UploadFormFields } from '../schemas';
+import {
+	AddFileBody,
+	DirectoryFilePageSchema,
+	DirectoryFileSchema,
+	UpdateFileBody,
+	UploadFormFields,
+} from '../schemas';
 import { toDirectoryFile, toPage } from '../serialize';
 import { DIRECTORIES } from './directories';
 
@@ -13,12 +19,20 @@ export function addFileRoutes(router: Router<Handler>): void {
 	router.add('POST', FILES, async (ctx) => {
 		const directoryId = pathParam(ctx, 'directory_id');
 		const body = parseInput(AddFileBody, await ctx.json(), 'body');
-		return ok(toDirectoryFile(ctx.app.store.addFile(ctx.project.id, directoryId, body)), DirectoryFileSchema);
+		return ok(
+			toDirectoryFile(ctx.app.store.addFile(ctx.project.id, directoryId, body)),
+			DirectoryFileSchema,
+		);
 	});
 
 	router.add('GET', FILES, async (ctx) => {
 		const directoryId = pathParam(ctx, 'directory_id');
-		const { page_size, page_token, expand: _expand, ...filters } = parseInput(ctx.app.queries.files, ctx.query, 'query');
+		const {
+			page_size,
+			page_token,
+			expand: _expand,
+			...filters
+		} = parseInput(ctx.app.queries.files, ctx.query, 'query');
 		if (ctx.app.quirks.ignoreUpdatedAtFilters) {
 			delete filters.updated_at_on_or_after;
 			delete filters.updated_at_on_or_before;
@@ -64,17 +78,29 @@ export function addFileRoutes(router: Router<Handler>): void {
 	});
 
 	router.add('GET', `${FILES}/:directory_file_id`, async (ctx) => {
-		const file = ctx.app.store.getFile(ctx.project.id, pathParam(ctx, 'directory_id'), pathParam(ctx, 'directory_file_id'));
+		const file = ctx.app.store.getFile(
+			ctx.project.id,
+			pathParam(ctx, 'directory_id'),
+			pathParam(ctx, 'directory_file_id'),
+		);
 		return ok(toDirectoryFile(file), DirectoryFileSchema);
 	});
 
 	router.add('PATCH', `${FILES}/:directory_file_id`, async (ctx) => {
 		const directoryId = pathParam(ctx, 'directory_id');
 		const fileId = pathParam(ctx, 'directory_file_id');
-		const { directory_id, target_directory_id, ...changes } = parseInput(UpdateFileBody, await ctx.json(), 'body');
+		const { directory_id, target_directory_id, ...changes } = parseInput(
+			UpdateFileBody,
+			await ctx.json(),
+			'body',
+		);
 		// The reference moves with `directory_id`, the SDK with `target_directory_id`: both work.
 		if (directory_id && target_directory_id && directory_id !== target_directory_id) {
-			throw HttpError.invalid('body', ['target_directory_id'], 'Value error, directory_id and target_directory_id disagree');
+			throw HttpError.invalid(
+				'body',
+				['target_directory_id'],
+				'Value error, directory_id and target_directory_id disagree',
+			);
 		}
 		const file = ctx.app.store.updateFile(ctx.project.id, directoryId, fileId, {
 			...changes,
@@ -84,7 +110,11 @@ export function addFileRoutes(router: Router<Handler>): void {
 	});
 
 	router.add('DELETE', `${FILES}/:directory_file_id`, async (ctx) => {
-		ctx.app.store.deleteFile(ctx.project.id, pathParam(ctx, 'directory_id'), pathParam(ctx, 'directory_file_id'));
+		ctx.app.store.deleteFile(
+			ctx.project.id,
+			pathParam(ctx, 'directory_id'),
+			pathParam(ctx, 'directory_file_id'),
+		);
 		return noContent;
 	});
 }

@@ -15,7 +15,11 @@ export function addIndexRoutes(router: Router<Handler>): void {
 	});
 
 	router.add('GET', INDEXES, async (ctx) => {
-		const { page_size, page_token, ...filters } = parseInput(ctx.app.queries.indexes, ctx.query, 'query');
+		const { page_size, page_token, ...filters } = parseInput(
+			ctx.app.queries.indexes,
+			ctx.query,
+			'query',
+		);
 		const page = ctx.app.store.listIndexes(ctx.project.id, filters, {
 			pageSize: page_size ?? ctx.app.defaultPageSize,
 			pageToken: page_token,
@@ -24,7 +28,10 @@ export function addIndexRoutes(router: Router<Handler>): void {
 	});
 
 	router.add('GET', `${INDEXES}/:index_id`, async (ctx) => {
-		return ok(toIndex(ctx.app.store.getIndex(ctx.project.id, pathParam(ctx, 'index_id'))), IndexSchema);
+		return ok(
+			toIndex(ctx.app.store.getIndex(ctx.project.id, pathParam(ctx, 'index_id'))),
+			IndexSchema,
+		);
 	});
 
 	router.add('DELETE', `${INDEXES}/:index_id`, async (ctx) => {

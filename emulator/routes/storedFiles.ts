@@ -27,6 +27,9 @@ export function addStoredFileRoutes(router: Router<Handler>): void {
 	});
 
 	router.add('GET', '/api/v1/beta/files/:file_id', async (ctx) => {
-		return ok(toStoredFile(ctx.app.store.getBlob(ctx.project.id, pathParam(ctx, 'file_id'))), StoredFileSchema);
+		return ok(
+			toStoredFile(ctx.app.store.getBlob(ctx.project.id, pathParam(ctx, 'file_id'))),
+			StoredFileSchema,
+		);
 	});
 }

@@ -12,7 +12,10 @@ export class LlamaCloud implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'LlamaCloud',
 		name: 'llamaCloudIngest',
-		icon: { light: 'file:../../icons/llamacloud.svg', dark: 'file:../../icons/llamacloud.dark.svg' },
+		icon: {
+			light: 'file:../../icons/llamacloud.svg',
+			dark: 'file:../../icons/llamacloud.dark.svg',
+		},
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',

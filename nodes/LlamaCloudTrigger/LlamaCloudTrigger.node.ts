@@ -43,11 +43,15 @@ export class LlamaCloudTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'LlamaCloud Trigger',
 		name: 'llamaCloudIngestTrigger',
-		icon: { light: 'file:../../icons/llamacloud.svg', dark: 'file:../../icons/llamacloud.dark.svg' },
+		icon: {
+			light: 'file:../../icons/llamacloud.svg',
+			dark: 'file:../../icons/llamacloud.dark.svg',
+		},
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ ($parameter["events"] || []).join(", ") }}',
-		description: 'Starts the workflow when files are added to, changed in or deleted from a LlamaCloud directory',
+		description:
+			'Starts the workflow when files are added to, changed in or deleted from a LlamaCloud directory',
 		defaults: { name: 'LlamaCloud Trigger' },
 		polling: true,
 		inputs: [],
@@ -65,8 +69,16 @@ export class LlamaCloudTrigger implements INodeType {
 					'Which changes start the workflow. Each item is the directory file plus an "event" field: created, updated or deleted.',
 				options: [
 					{ name: 'New File', value: 'created', description: 'A file appeared in the directory' },
-					{ name: 'Updated File', value: 'updated', description: 'A file was renamed, re-keyed or got new metadata' },
-					{ name: 'Deleted File', value: 'deleted', description: 'A file was deleted (the item is the deleted file)' },
+					{
+						name: 'Updated File',
+						value: 'updated',
+						description: 'A file was renamed, re-keyed or got new metadata',
+					},
+					{
+						name: 'Deleted File',
+						value: 'deleted',
+						description: 'A file was deleted (the item is the deleted file)',
+					},
 				],
 			},
 			{
@@ -82,7 +94,8 @@ export class LlamaCloudTrigger implements INodeType {
 						type: 'string',
 						default: '',
 						placeholder: 'e.g. invoice',
-						description: 'Only files whose current display name contains this text (case-insensitive)',
+						description:
+							'Only files whose current display name contains this text (case-insensitive)',
 					},
 					{
 						displayName: 'Emit Existing Files on First Activation',
@@ -112,21 +125,29 @@ export class LlamaCloudTrigger implements INodeType {
 	};
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const directoryId = String(this.getNodeParameter('directoryId', '', { extractValue: true }) ?? '').trim();
-		if (!directoryId) throw new NodeOperationError(this.getNode(), 'Choose a directory to watch ("Directory")');
+		const directoryId = String(
+			this.getNodeParameter('directoryId', '', { extractValue: true }) ?? '',
+		).trim();
+		if (!directoryId)
+			throw new NodeOperationError(this.getNode(), 'Choose a directory to watch ("Directory")');
 		const events = (this.getNodeParameter('events', []) as string[]).filter((e): e is FileEvent =>
 			FILE_EVENTS.includes(e as FileEvent),
 		);
-		if (events.length === 0) throw new NodeOperationError(this.getNode(), 'Choose at least one event ("Events")');
+		if (events.length === 0)
+			throw new NodeOperationError(this.getNode(), 'Choose at least one event ("Events")');
 		const options = this.getNodeParameter('options', {}) as TriggerOptions;
 		const nameFilter = (options.displayNameContains ?? '').trim().toLowerCase();
 		const wanted = (file: ListedFile, event: FileEvent) =>
 			events.includes(event) &&
-			(!nameFilter || String(file.json.display_name ?? '').toLowerCase().includes(nameFilter));
+			(!nameFilter ||
+				String(file.json.display_name ?? '')
+					.toLowerCase()
+					.includes(nameFilter));
 
 		if (this.getMode() === 'manual') return await fetchTestEvents(this, directoryId, wanted);
 
-		const windowMs = Math.max(0, Number(options.lateArrivalSeconds ?? DEFAULT_LATE_ARRIVAL_SECONDS)) * 1000;
+		const windowMs =
+			Math.max(0, Number(options.lateArrivalSeconds ?? DEFAULT_LATE_ARRIVAL_SECONDS)) * 1000;
 		const staticData = this.getWorkflowStaticData('node');
 		const previous = readState(staticData, directoryId);
 
@@ -154,12 +175,15 @@ export class LlamaCloudTrigger implements INodeType {
 				: await listNewest(this, directoryId, windowMs);
 			next = stateAfter(files, directoryId, windowMs, 0);
 			emitted = options.emitExisting
-				? files.filter((f) => f.deletedMs === null).map((file) => ({ file, event: 'created' as const }))
+				? files
+						.filter((f) => f.deletedMs === null)
+						.map((file) => ({ file, event: 'created' as const }))
 				: [];
 		}
 
 		// n8n saves the workflow when static data changes: only write a cursor that moved.
-		if (JSON.stringify(staticData.cursor) !== JSON.stringify(next)) staticData.cursor = next as unknown as IDataObject;
+		if (JSON.stringify(staticData.cursor) !== JSON.stringify(next))
+			staticData.cursor = next as unknown as IDataObject;
 
 		const items = emitted
 			.filter(({ file, event }) => wanted(file, event))
@@ -201,7 +225,11 @@ async function listFiles(
  * file in the late-arrival window before it. Looks back an hour, a day, a month, then lists
  * everything, so an idle large directory costs one full listing once, an active one a page.
  */
-async function listNewest(ctx: IPollFunctions, directoryId: string, windowMs: number): Promise<ListedFile[]> {
+async function listNewest(
+	ctx: IPollFunctions,
+	directoryId: string,
+	windowMs: number,
+): Promise<ListedFile[]> {
 	for (const lookback of LOOKBACKS_MS) {
 		const fromMs = Date.now() - lookback;
 		const { files, filterIgnored } = await listFiles(ctx, directoryId, fromMs);

@@ -54,15 +54,21 @@ export interface PollPlan {
 	undecided: number;
 }
 
-export const directoryHash = (directoryId: string): string => hashString(directoryId, 0xd1).toString(16).padStart(8, '0');
+export const directoryHash = (directoryId: string): string =>
+	hashString(directoryId, 0xd1).toString(16).padStart(8, '0');
 
 /** The saved cursor, if it is one this code wrote for this directory. */
-export function readState(raw: Record<string, unknown>, directoryId: string): CursorState | undefined {
+export function readState(
+	raw: Record<string, unknown>,
+	directoryId: string,
+): CursorState | undefined {
 	const state = raw.cursor as Partial<CursorState> | undefined;
 	if (!state || typeof state !== 'object' || state.version !== 1) return undefined;
 	if (state.directory !== directoryHash(directoryId)) return undefined;
-	if (typeof state.watermark !== 'string' || Number.isNaN(Date.parse(state.watermark))) return undefined;
-	if (typeof state.windowMs !== 'number' || !Number.isFinite(state.windowMs) || state.windowMs < 0) return undefined;
+	if (typeof state.watermark !== 'string' || Number.isNaN(Date.parse(state.watermark)))
+		return undefined;
+	if (typeof state.windowMs !== 'number' || !Number.isFinite(state.windowMs) || state.windowMs < 0)
+		return undefined;
 	if (!isStoredDigest(state.window)) return undefined;
 	return state as CursorState;
 }
@@ -92,14 +98,20 @@ export const updatedMsOf = (json: Record<string, unknown>): number =>
 	parseTimestamp(json.updated_at) ?? parseTimestamp(json.created_at) ?? 0;
 
 /** Parses a listed file; its version (a hash of the whole object) is computed when first asked for. */
-export function toListedFile(json: Record<string, unknown>, updatedMs = updatedMsOf(json)): ListedFile {
+export function toListedFile(
+	json: Record<string, unknown>,
+	updatedMs = updatedMsOf(json),
+): ListedFile {
 	let version: Version | undefined;
 	return {
 		json,
 		id: String(json.id),
 		updatedMs,
 		createdMs: parseTimestamp(json.created_at) ?? updatedMs,
-		deletedMs: json.deleted_at === null || json.deleted_at === undefined ? null : (parseTimestamp(json.deleted_at) ?? updatedMs),
+		deletedMs:
+			json.deleted_at === null || json.deleted_at === undefined
+				? null
+				: (parseTimestamp(json.deleted_at) ?? updatedMs),
 		get version() {
 			return (version ??= versionOf(json as { id: string; deleted_at?: unknown }));
 		},
@@ -116,16 +128,25 @@ export function latestVersions(files: ListedFile[]): ListedFile[] {
 		const known = byId.get(file.id);
 		if (!known || file.updatedMs >= known.updatedMs) byId.set(file.id, file);
 	}
-	return [...byId.values()].sort((x, y) => x.updatedMs - y.updatedMs || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+	return [...byId.values()].sort(
+		(x, y) => x.updatedMs - y.updatedMs || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0),
+	);
 }
 
 /**
  * The cursor after a listing that covers the new window: the newest change and every file
  * within `windowMs` before it. `fallbackMs` is the watermark when nothing newer was listed.
  */
-export function stateAfter(files: ListedFile[], directoryId: string, windowMs: number, fallbackMs: number): CursorState {
+export function stateAfter(
+	files: ListedFile[],
+	directoryId: string,
+	windowMs: number,
+	fallbackMs: number,
+): CursorState {
 	const watermark = files.reduce((max, f) => Math.max(max, f.updatedMs), fallbackMs);
-	const inWindow = files.filter((f) => f.updatedMs >= watermark - windowMs && f.updatedMs <= watermark);
+	const inWindow = files.filter(
+		(f) => f.updatedMs >= watermark - windowMs && f.updatedMs <= watermark,
+	);
 	return {
 		version: 1,
 		directory: directoryHash(directoryId),
@@ -145,7 +166,12 @@ export function listFromMs(state: CursorState, windowMs: number): number {
  * (deduplicated by `latestVersions`). Files older than that (a server that ignored the filter)
  * must have been dropped by the caller.
  */
-export function planPoll(state: CursorState, files: ListedFile[], directoryId: string, windowMs: number): PollPlan {
+export function planPoll(
+	state: CursorState,
+	files: ListedFile[],
+	directoryId: string,
+	windowMs: number,
+): PollPlan {
 	const w = Date.parse(state.watermark);
 	const windowStart = w - state.windowMs;
 	const inOldWindow = files.filter((f) => f.updatedMs >= windowStart && f.updatedMs <= w);
@@ -176,7 +202,11 @@ export function planPoll(state: CursorState, files: ListedFile[], directoryId: s
  * of its `updated_at`: created before the window → seen; created in it or later → unseen (had
  * the previous poll seen it, the digest would hold a version of it).
  */
-function classify(file: ListedFile, windowStart: number, replaced: number | undefined): FileEvent | undefined {
+function classify(
+	file: ListedFile,
+	windowStart: number,
+	replaced: number | undefined,
+): FileEvent | undefined {
 	let seenBefore: boolean;
 	let deletedBefore: boolean;
 	if (replaced !== undefined) {

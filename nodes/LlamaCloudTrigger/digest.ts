@@ -87,7 +87,9 @@ function canonicalJson(value: unknown): string {
 	if (value !== null && typeof value === 'object') {
 		const entries = Object.keys(value as object)
 			.sort()
-			.map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
+			.map(
+				(key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`,
+			);
 		return `{${entries.join(',')}}`;
 	}
 	return JSON.stringify(value) ?? 'null';
@@ -98,7 +100,10 @@ export const idHash = (id: string): number => hashString(id, SEED_ID);
 /** The version of a file object: any change to any field (same millisecond or not) changes `b`. */
 export function versionOf(file: { id: string; deleted_at?: unknown }): Version {
 	const deleted = file.deleted_at !== null && file.deleted_at !== undefined ? 1 : 0;
-	return { a: idHash(file.id), b: ((hashString(canonicalJson(file), SEED_VERSION) & ~1) | deleted) >>> 0 };
+	return {
+		a: idHash(file.id),
+		b: ((hashString(canonicalJson(file), SEED_VERSION) & ~1) | deleted) >>> 0,
+	};
 }
 
 export const isDeletedVersion = (b: number): boolean => (b & 1) === 1;
@@ -183,7 +188,12 @@ function diffSketch(stored: StoredDigest, current: Version[]): DigestDiff {
  * what is left cannot be part of the difference, so the previous poll saw it; every other
  * listed version not already decoded is undecided.
  */
-function undecodable(byKey: Map<string, Version>, residue: Sketch, added: Set<string>, removed: Map<number, number>): DigestDiff {
+function undecodable(
+	byKey: Map<string, Version>,
+	residue: Sketch,
+	added: Set<string>,
+	removed: Map<number, number>,
+): DigestDiff {
 	const undecided = new Set<string>();
 	for (const [key, v] of byKey) {
 		if (added.has(key)) continue;
@@ -241,13 +251,21 @@ class Sketch {
 	}
 
 	isEmpty(cell: number): boolean {
-		return this.count[cell] === 0 && this.aSum[cell] === 0 && this.bSum[cell] === 0 && this.check[cell] === 0;
+		return (
+			this.count[cell] === 0 &&
+			this.aSum[cell] === 0 &&
+			this.bSum[cell] === 0 &&
+			this.check[cell] === 0
+		);
 	}
 
 	/** A cell holding exactly one version (count ±1 and a matching check hash). */
 	private pure(cell: number): boolean {
 		const c = this.count[cell];
-		return (c === 1 || c === -1) && mix(this.aSum[cell], this.bSum[cell], SEED_CHECK) === this.check[cell];
+		return (
+			(c === 1 || c === -1) &&
+			mix(this.aSum[cell], this.bSum[cell], SEED_CHECK) === this.check[cell]
+		);
 	}
 
 	/** The cell with `v` taken out (or put back, for sign -1) is empty or holds exactly one version. */
@@ -266,7 +284,10 @@ class Sketch {
 	 * can be left with -1 — are tried: one whose removal leaves a cell empty or pure is in the
 	 * difference (a wrong guess would need a 32-bit check hash to match by chance).
 	 */
-	peel(known: Version[] = []): { decoded: Array<{ version: Version; sign: number }>; complete: boolean } {
+	peel(known: Version[] = []): {
+		decoded: Array<{ version: Version; sign: number }>;
+		complete: boolean;
+	} {
 		const decoded: Array<{ version: Version; sign: number }> = [];
 		const take = (version: Version, sign: number, queue: number[]) => {
 			decoded.push({ version, sign });
@@ -276,16 +297,23 @@ class Sketch {
 		const drain = (queue: number[]) => {
 			while (queue.length > 0 && decoded.length <= 4 * SKETCH_CELLS) {
 				const cell = queue.pop()!;
-				if (this.pure(cell)) take({ a: this.aSum[cell], b: this.bSum[cell] }, this.count[cell], queue);
+				if (this.pure(cell))
+					take({ a: this.aSum[cell], b: this.bSum[cell] }, this.count[cell], queue);
 			}
 		};
 		const initial: number[] = [];
 		for (let cell = 0; cell < SKETCH_CELLS; cell++) if (this.pure(cell)) initial.push(cell);
 		drain(initial);
 
-		const candidates = known.map((version) => ({ version, cells: this.cellsOf(version), check: mix(version.a, version.b, SEED_CHECK) }));
-		const taken = new Set<string>(decoded.filter((d) => d.sign < 0).map((d) => versionKey(d.version)));
-		for (let progress = true; progress && !this.allEmpty() && decoded.length <= 4 * SKETCH_CELLS; ) {
+		const candidates = known.map((version) => ({
+			version,
+			cells: this.cellsOf(version),
+			check: mix(version.a, version.b, SEED_CHECK),
+		}));
+		const taken = new Set<string>(
+			decoded.filter((d) => d.sign < 0).map((d) => versionKey(d.version)),
+		);
+		for (let progress = true; progress && !this.allEmpty() && decoded.length <= 4 * SKETCH_CELLS;) {
 			progress = false;
 			for (const { version, cells, check } of candidates) {
 				const key = versionKey(version);

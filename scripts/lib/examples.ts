@@ -28,7 +28,9 @@ export interface ExampleWorkflow {
 }
 
 export function loadExample(file: string): ExampleWorkflow {
-	return JSON.parse(readFileSync(path.join(REPO_ROOT, 'examples', file), 'utf8')) as ExampleWorkflow;
+	return JSON.parse(
+		readFileSync(path.join(REPO_ROOT, 'examples', file), 'utf8'),
+	) as ExampleWorkflow;
 }
 
 /**
@@ -42,7 +44,9 @@ function builtNode(relativePath: string, className: string): INodeType {
 		const NodeClass = (require(file) as Record<string, new () => INodeType>)[className];
 		return new NodeClass();
 	} catch (error) {
-		throw new Error(`Cannot load ${path.relative(REPO_ROOT, file)}: run \`npm run build\` first (${(error as Error).message})`);
+		throw new Error(
+			`Cannot load ${path.relative(REPO_ROOT, file)}: run \`npm run build\` first (${(error as Error).message})`,
+		);
 	}
 }
 
@@ -54,7 +58,10 @@ export const STAND_IN_TYPES = {
 };
 
 const builtTypes = () => ({
-	'n8n-nodes-llamacloud-ingest.llamaCloudIngest': builtNode('nodes/LlamaCloud/LlamaCloud.node.js', 'LlamaCloud'),
+	'n8n-nodes-llamacloud-ingest.llamaCloudIngest': builtNode(
+		'nodes/LlamaCloud/LlamaCloud.node.js',
+		'LlamaCloud',
+	),
 	'n8n-nodes-llamacloud-ingest.llamaCloudIngestTrigger': builtNode(
 		'nodes/LlamaCloudTrigger/LlamaCloudTrigger.node.js',
 		'LlamaCloudTrigger',
@@ -72,7 +79,10 @@ export interface RunExampleOptions {
 	onNodeFinish?: (nodeName: string, task: ITaskData) => void;
 }
 
-export async function runExample(workflow: ExampleWorkflow, options: RunExampleOptions): Promise<WorkflowRun> {
+export async function runExample(
+	workflow: ExampleWorkflow,
+	options: RunExampleOptions,
+): Promise<WorkflowRun> {
 	// The JSON refers to a credential stored in n8n; the harness supplies the data instead.
 	const nodes = workflow.nodes.map(({ credentials: _stored, ...node }) => node as INode);
 	return await runWorkflow({

@@ -7,7 +7,12 @@
 import { createReadStream, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 const base = (name: string, displayName: string): INodeTypeDescription => ({
@@ -82,9 +87,14 @@ export class ReadWriteFileStandIn implements INodeType {
 		const matcher = globToRegExp(path.basename(selector));
 		let names: string[];
 		try {
-			names = readdirSync(directory).filter((name) => matcher.test(name)).sort();
+			names = readdirSync(directory)
+				.filter((name) => matcher.test(name))
+				.sort();
 		} catch (error) {
-			throw new NodeOperationError(this.getNode(), `Cannot read ${directory}: ${(error as Error).message}`);
+			throw new NodeOperationError(
+				this.getNode(),
+				`Cannot read ${directory}: ${(error as Error).message}`,
+			);
 		}
 		const output: INodeExecutionData[] = [];
 		for (const name of names) {
@@ -97,7 +107,12 @@ export class ReadWriteFileStandIn implements INodeType {
 				MIME_TYPES[extension] ?? 'application/octet-stream',
 			);
 			output.push({
-				json: { fileName: name, directory, fileExtension: extension.slice(1), mimeType: binary.mimeType },
+				json: {
+					fileName: name,
+					directory,
+					fileExtension: extension.slice(1),
+					mimeType: binary.mimeType,
+				},
 				binary: { data: binary },
 				pairedItem: { item: 0 },
 			});

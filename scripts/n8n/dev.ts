@@ -39,11 +39,16 @@ async function main(): Promise<void> {
 	const { repoRoot } = n8nPaths();
 	ensureInstalled();
 	const missing = missingBuildFiles();
-	if (missing.length > 0) throw new Error(`build first (npm run build): missing ${missing.join(', ')}`);
+	if (missing.length > 0)
+		throw new Error(`build first (npm run build): missing ${missing.join(', ')}`);
 
 	const emulatorOptions = optionsFromEnv();
 	// A fixed key keeps the stored credential valid across restarts of `npm run dev`.
-	const emulator = await startEmulator({ ...emulatorOptions, apiKey: emulatorOptions.apiKey ?? 'llx-dev-emulator-key', quiet: true });
+	const emulator = await startEmulator({
+		...emulatorOptions,
+		apiKey: emulatorOptions.apiKey ?? 'llx-dev-emulator-key',
+		quiet: true,
+	});
 
 	const dir = path.join(repoRoot, '.cache', 'n8n-dev');
 	if (fresh) fs.rmSync(dir, { recursive: true, force: true });
@@ -68,18 +73,29 @@ async function main(): Promise<void> {
 			id: 'llamacloud-demo',
 			name: 'LlamaCloud API (demo)',
 			type: 'llamaCloudIngestApi',
-			data: { apiKey: emulator.apiKey, region: 'custom', baseUrl: emulator.url, projectId: '', organizationId: '' },
+			data: {
+				apiKey: emulator.apiKey,
+				region: 'custom',
+				baseUrl: emulator.url,
+				projectId: '',
+				organizationId: '',
+			},
 		},
 	]);
 	const examples = (isNew || reimport ? fs.readdirSync(path.join(repoRoot, 'examples')) : [])
 		.filter((f) => f.endsWith('.json'))
 		.map((f) => {
-			const text = fs.readFileSync(path.join(repoRoot, 'examples', f), 'utf8').split(EXAMPLES_FILES_DIR).join(filesDir);
+			const text = fs
+				.readFileSync(path.join(repoRoot, 'examples', f), 'utf8')
+				.split(EXAMPLES_FILES_DIR)
+				.join(filesDir);
 			return JSON.parse(text) as WorkflowJson;
 		});
 	const bad = badWorkflowIds(examples);
 	if (bad.length > 0) {
-		console.warn(`warning: ids longer than 21 characters; n8n will not keep these workflows' static data (trigger cursors): ${bad.join(', ')}`);
+		console.warn(
+			`warning: ids longer than 21 characters; n8n will not keep these workflows' static data (trigger cursors): ${bad.join(', ')}`,
+		);
 	}
 	if (examples.length > 0) await importWorkflow(uf, examples, { allowBadIds: true });
 

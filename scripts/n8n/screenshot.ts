@@ -60,7 +60,10 @@ export interface Page {
 	type(text: string): Promise<void>;
 	key(key: string, code?: string, keyCode?: number): Promise<void>;
 	navigate(url: string): Promise<void>;
-	screenshot(out: string, clip?: { x: number; y: number; width: number; height: number }): Promise<void>;
+	screenshot(
+		out: string,
+		clip?: { x: number; y: number; width: number; height: number },
+	): Promise<void>;
 }
 
 export interface Browser {
@@ -94,7 +97,9 @@ export async function launchChromium(): Promise<Browser> {
 	);
 	let failed: Error | undefined;
 	chromium.once('error', (error) => {
-		failed = new Error(`cannot start chromium (${error.message}); install it with: apt-get install -y chromium`);
+		failed = new Error(
+			`cannot start chromium (${error.message}); install it with: apt-get install -y chromium`,
+		);
 	});
 	const close = async () => {
 		if (chromium.pid !== undefined && chromium.exitCode === null && chromium.signalCode === null) {
@@ -113,9 +118,13 @@ export async function launchChromium(): Promise<Browser> {
 		const portFile = path.join(profile, 'DevToolsActivePort');
 		for (let i = 0; i < 200 && !failed && !fs.existsSync(portFile); i++) await sleep(100);
 		if (failed) throw failed;
-		if (!fs.existsSync(portFile)) throw new Error('chromium did not open its DevTools port within 20 s');
+		if (!fs.existsSync(portFile))
+			throw new Error('chromium did not open its DevTools port within 20 s');
 		const port = fs.readFileSync(portFile, 'utf8').split('\n')[0];
-		const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as Array<{ type: string; webSocketDebuggerUrl: string }>;
+		const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as Array<{
+			type: string;
+			webSocketDebuggerUrl: string;
+		}>;
 		const target = targets.find((t) => t.type === 'page');
 		if (!target) throw new Error('no page target');
 		const page = await connect(target.webSocketDebuggerUrl);
@@ -132,7 +141,9 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 async function connect(url: string): Promise<Page> {
-	const WebSocket = require(path.join(n8nPaths().cacheDir, 'node_modules', 'ws')) as new (url: string) => Ws;
+	const WebSocket = require(path.join(n8nPaths().cacheDir, 'node_modules', 'ws')) as new (
+		url: string,
+	) => Ws;
 	const ws = new WebSocket(url);
 	await new Promise((resolve, reject) => {
 		ws.once('open', resolve);
@@ -155,12 +166,23 @@ async function connect(url: string): Promise<Page> {
 			ws.send(JSON.stringify({ id, method, params }));
 		});
 	const evaluate = async (expression: string) => {
-		const r = await send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true });
-		if (r.exceptionDetails) throw new Error(`in the page: ${JSON.stringify(r.exceptionDetails.exception?.description ?? r.exceptionDetails.text)}`);
+		const r = await send('Runtime.evaluate', {
+			expression,
+			awaitPromise: true,
+			returnByValue: true,
+		});
+		if (r.exceptionDetails)
+			throw new Error(
+				`in the page: ${JSON.stringify(r.exceptionDetails.exception?.description ?? r.exceptionDetails.text)}`,
+			);
 		return r.result?.value;
 	};
 	await send('Page.enable');
-	await send('Emulation.setDeviceMetricsOverride', { ...VIEWPORT, deviceScaleFactor: 1, mobile: false });
+	await send('Emulation.setDeviceMetricsOverride', {
+		...VIEWPORT,
+		deviceScaleFactor: 1,
+		mobile: false,
+	});
 
 	const findCentre = (selector: string, text?: string) =>
 		evaluate(`(() => {
@@ -176,7 +198,9 @@ async function connect(url: string): Promise<Page> {
 		send,
 		evaluate,
 		waitFor: async (selectorOrJs, opts = {}) => {
-			const expression = opts.js ? selectorOrJs : `!!document.querySelector(${JSON.stringify(selectorOrJs)})`;
+			const expression = opts.js
+				? selectorOrJs
+				: `!!document.querySelector(${JSON.stringify(selectorOrJs)})`;
 			const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
 			while (!(await evaluate(expression))) {
 				if (Date.now() > deadline) throw new Error(`timed out waiting for ${selectorOrJs}`);
@@ -185,11 +209,24 @@ async function connect(url: string): Promise<Page> {
 		},
 		click: async (selector, opts = {}) => {
 			const at = await findCentre(selector, opts.text);
-			if (!at) throw new Error(`nothing to click: ${selector}${opts.text ? ` "${opts.text}"` : ''}`);
+			if (!at)
+				throw new Error(`nothing to click: ${selector}${opts.text ? ` "${opts.text}"` : ''}`);
 			await send('Input.dispatchMouseEvent', { type: 'mouseMoved', x: at.x, y: at.y });
 			for (let n = 1; n <= (opts.double ? 2 : 1); n++) {
-				await send('Input.dispatchMouseEvent', { type: 'mousePressed', x: at.x, y: at.y, button: 'left', clickCount: n });
-				await send('Input.dispatchMouseEvent', { type: 'mouseReleased', x: at.x, y: at.y, button: 'left', clickCount: n });
+				await send('Input.dispatchMouseEvent', {
+					type: 'mousePressed',
+					x: at.x,
+					y: at.y,
+					button: 'left',
+					clickCount: n,
+				});
+				await send('Input.dispatchMouseEvent', {
+					type: 'mouseReleased',
+					x: at.x,
+					y: at.y,
+					button: 'left',
+					clickCount: n,
+				});
 			}
 		},
 		type: async (text) => {
@@ -197,14 +234,23 @@ async function connect(url: string): Promise<Page> {
 		},
 		key: async (key, code = key, keyCode) => {
 			for (const type of ['keyDown', 'keyUp']) {
-				await send('Input.dispatchKeyEvent', { type, key, code, windowsVirtualKeyCode: keyCode, nativeVirtualKeyCode: keyCode });
+				await send('Input.dispatchKeyEvent', {
+					type,
+					key,
+					code,
+					windowsVirtualKeyCode: keyCode,
+					nativeVirtualKeyCode: keyCode,
+				});
 			}
 		},
 		navigate: async (url) => {
 			await send('Page.navigate', { url });
 		},
 		screenshot: async (out, clip) => {
-			const shot = await send('Page.captureScreenshot', { format: 'png', ...(clip ? { clip: { ...clip, scale: 1 } } : {}) });
+			const shot = await send('Page.captureScreenshot', {
+				format: 'png',
+				...(clip ? { clip: { ...clip, scale: 1 } } : {}),
+			});
 			fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
 			fs.writeFileSync(out, Buffer.from(shot.data as string, 'base64'));
 		},
@@ -286,7 +332,8 @@ async function regenerateDocs(): Promise<void> {
 	const { repoRoot } = n8nPaths();
 	ensureInstalled();
 	const missing = missingBuildFiles();
-	if (missing.length > 0) throw new Error(`build first (npm run build): missing ${missing.join(', ')}`);
+	if (missing.length > 0)
+		throw new Error(`build first (npm run build): missing ${missing.join(', ')}`);
 	const docs = path.join(repoRoot, 'docs');
 
 	// The emulator's URL shows in the credential form: a fixed port keeps the image stable.
@@ -304,7 +351,13 @@ async function regenerateDocs(): Promise<void> {
 				id: 'llamacloud-demo',
 				name: 'LlamaCloud API (demo)',
 				type: 'llamaCloudIngestApi',
-				data: { apiKey: emulator.apiKey, region: 'custom', baseUrl: emulator.url, projectId: '', organizationId: '' },
+				data: {
+					apiKey: emulator.apiKey,
+					region: 'custom',
+					baseUrl: emulator.url,
+					projectId: '',
+					organizationId: '',
+				},
 			},
 		]);
 		const examples = fs
@@ -332,7 +385,9 @@ async function regenerateDocs(): Promise<void> {
 		console.log('wrote docs/workflow-canvas.png');
 
 		// 2. The node's parameters (with the run's input and output) and its Operation list.
-		await page.click(`[data-test-id="canvas-node"][data-node-name="${OPERATIONS_NODE}"]`, { double: true });
+		await page.click(`[data-test-id="canvas-node"][data-node-name="${OPERATIONS_NODE}"]`, {
+			double: true,
+		});
 		await page.waitFor('[data-test-id="parameter-input-operation"]');
 		await sleep(1000);
 		await page.click('[data-test-id="parameter-input-operation"]');

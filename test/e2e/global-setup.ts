@@ -8,6 +8,8 @@ export default function globalSetup(): void {
 	ensureInstalled(); // instant when .cache/n8n is complete
 	const missing = missingBuildFiles();
 	if (missing.length > 0) {
-		throw new Error(`the package is not built (missing ${missing.join(', ')}); run \`npm run build\` first`);
+		throw new Error(
+			`the package is not built (missing ${missing.join(', ')}); run \`npm run build\` first`,
+		);
 	}
 }

@@ -41,15 +41,35 @@ async function startProbe() {
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-	return { url, requests, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+	return {
+		url,
+		requests,
+		close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+	};
 }
 
-const manual = (id: string, next: { name: string; type: string; typeVersion: number; parameters: object; credentials?: object }): WorkflowJson => ({
+const manual = (
+	id: string,
+	next: {
+		name: string;
+		type: string;
+		typeVersion: number;
+		parameters: object;
+		credentials?: object;
+	},
+): WorkflowJson => ({
 	id,
 	name: id,
 	settings: { executionOrder: 'v1' },
 	nodes: [
-		{ id: `${id}-1`, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		{
+			id: `${id}-1`,
+			name: 'Start',
+			type: 'n8n-nodes-base.manualTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
 		{ id: `${id}-2`, position: [220, 0], ...next },
 	],
 	connections: { Start: { main: [[{ node: next.name, type: 'main', index: 0 }]] } },
@@ -75,7 +95,12 @@ describe('real n8n with the package installed', () => {
 				name: 'Set',
 				type: 'n8n-nodes-base.set',
 				typeVersion: 3.4,
-				parameters: { assignments: { assignments: [{ id: 'a', name: 'hello', value: 'world', type: 'string' }] }, options: {} },
+				parameters: {
+					assignments: {
+						assignments: [{ id: 'a', name: 'hello', value: 'world', type: 'string' }],
+					},
+					options: {},
+				},
 			}),
 		);
 		const result = await executeWorkflow(uf, 'smokeSet');
@@ -85,7 +110,12 @@ describe('real n8n with the package installed', () => {
 
 	it("authenticates with the package's credential, imported encrypted", async () => {
 		await importCredentials(uf, [
-			{ id: 'smokeCred', name: 'Probe', type: 'llamaCloudIngestApi', data: { apiKey: 'llx-smoke-key', region: 'custom', baseUrl: probe.url } },
+			{
+				id: 'smokeCred',
+				name: 'Probe',
+				type: 'llamaCloudIngestApi',
+				data: { apiKey: 'llx-smoke-key', region: 'custom', baseUrl: probe.url },
+			},
 		]);
 		await importWorkflow(
 			uf,
@@ -104,7 +134,10 @@ describe('real n8n with the package installed', () => {
 		);
 		const result = await executeWorkflow(uf, 'smokeCredential');
 		expect(result.status).toBe('success');
-		expect(probe.requests).toContainEqual({ url: '/api/v1/projects', authorization: 'Bearer llx-smoke-key' });
+		expect(probe.requests).toContainEqual({
+			url: '/api/v1/projects',
+			authorization: 'Bearer llx-smoke-key',
+		});
 	});
 
 	it('loads the nodes and the credential under the package name, runs published pollers at start', async () => {
@@ -119,9 +152,19 @@ describe('real n8n with the package installed', () => {
 					type: 'n8n-nodes-base.rssFeedReadTrigger',
 					typeVersion: 1,
 					position: [0, 0],
-					parameters: { pollTimes: { item: [{ mode: 'everyHour' }] }, feedUrl: `${probe.url}/feed` },
+					parameters: {
+						pollTimes: { item: [{ mode: 'everyHour' }] },
+						feedUrl: `${probe.url}/feed`,
+					},
 				},
-				{ id: 'p2', name: 'NoOp', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [220, 0], parameters: {} },
+				{
+					id: 'p2',
+					name: 'NoOp',
+					type: 'n8n-nodes-base.noOp',
+					typeVersion: 1,
+					position: [220, 0],
+					parameters: {},
+				},
 			],
 			connections: { RSS: { main: [[{ node: 'NoOp', type: 'main', index: 0 }]] } },
 		});
@@ -132,7 +175,10 @@ describe('real n8n with the package installed', () => {
 			const types = await listLoadedTypes(uf, server);
 			expect(types.errors).toEqual([]);
 			expect(types.nodes).toEqual(
-				expect.arrayContaining([`${PACKAGE_NAME}.llamaCloudIngest`, `${PACKAGE_NAME}.llamaCloudIngestTrigger`]),
+				expect.arrayContaining([
+					`${PACKAGE_NAME}.llamaCloudIngest`,
+					`${PACKAGE_NAME}.llamaCloudIngestTrigger`,
+				]),
 			);
 			expect(types.credentials).toContain('llamaCloudIngestApi');
 

@@ -67,7 +67,8 @@ export function isInstalled(): boolean {
 export function ensureInstalled(): void {
 	const p = n8nPaths();
 	const r = spawnSync('bash', [p.installScript], { stdio: ['ignore', 'inherit', 'inherit'] });
-	if (r.status !== 0) throw new Error(`scripts/n8n/install.sh failed (exit ${r.status ?? r.signal})`);
+	if (r.status !== 0)
+		throw new Error(`scripts/n8n/install.sh failed (exit ${r.status ?? r.signal})`);
 }
 
 export async function freePort(): Promise<number> {
@@ -131,7 +132,8 @@ function baseEnv(): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = {};
 	for (const [k, v] of Object.entries(process.env)) {
 		if (/^(N8N_|DB_|EXECUTIONS_|QUEUE_|npm_|JEST_)/i.test(k)) continue;
-		if (['NODE_ENV', 'NODE_OPTIONS', 'NODE_PATH', 'WEBHOOK_URL', 'GENERIC_TIMEZONE'].includes(k)) continue;
+		if (['NODE_ENV', 'NODE_OPTIONS', 'NODE_PATH', 'WEBHOOK_URL', 'GENERIC_TIMEZONE'].includes(k))
+			continue;
 		env[k] = v;
 	}
 	return env;
@@ -191,7 +193,8 @@ export async function makeUserFolder(opts: UserFolderOptions = {}): Promise<User
 		fs.chmodSync(path.join(dir, '.n8n', 'config'), 0o600);
 	}
 	if (extensions === 'package') linkPackage(dir, opts.packageDir ?? p.repoRoot);
-	if (extensions === 'custom') env.N8N_CUSTOM_EXTENSIONS = opts.customDir ?? path.join(p.repoRoot, 'dist');
+	if (extensions === 'custom')
+		env.N8N_CUSTOM_EXTENSIONS = opts.customDir ?? path.join(p.repoRoot, 'dist');
 	for (const [k, v] of Object.entries(opts.env ?? {})) {
 		if (v === undefined) delete env[k];
 		else env[k] = v;
@@ -231,7 +234,8 @@ async function migratedTemplate(): Promise<string> {
 	const uf = await makeUserFolder({ extensions: 'none', owner: false, premigrated: false });
 	try {
 		const r = await runN8n(uf, ['list:workflow']);
-		if (r.code !== 0) throw new Error(`migrating a template database failed (exit ${r.code})\n${tail(r)}`);
+		if (r.code !== 0)
+			throw new Error(`migrating a template database failed (exit ${r.code})\n${tail(r)}`);
 		const staged = `${template}.${process.pid}`;
 		fs.rmSync(staged, { recursive: true, force: true });
 		fs.mkdirSync(path.join(staged, '.n8n'), { recursive: true });
@@ -254,7 +258,9 @@ async function migratedTemplate(): Promise<string> {
  * the whole package fails to load.
  */
 export function linkPackage(userFolder: string, packageDir: string): string {
-	const pkg = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as { name: string };
+	const pkg = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as {
+		name: string;
+	};
 	const modules = path.join(userFolder, '.n8n', 'nodes', 'node_modules');
 	const link = path.join(modules, pkg.name);
 	fs.mkdirSync(path.dirname(link), { recursive: true });
@@ -304,10 +310,12 @@ export async function runN8n(
 	child.stderr!.on('data', (b: Buffer) => err.push(b));
 	const timeoutMs = opts.timeoutMs ?? 180_000;
 	const timer = setTimeout(() => killGroup(child, 'SIGKILL'), timeoutMs);
-	const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
-		child.on('error', reject);
-		child.on('close', (c, s) => resolve([c, s]));
-	});
+	const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(
+		(resolve, reject) => {
+			child.on('error', reject);
+			child.on('close', (c, s) => resolve([c, s]));
+		},
+	);
 	clearTimeout(timer);
 	// The task runner may outlive its parent by a moment.
 	killGroup(child, 'SIGKILL');
@@ -354,7 +362,10 @@ export interface CredentialInput {
 }
 
 /** `n8n import:credentials`; a workflow node then refers to one by `{ [type]: { id, name } }`. */
-export async function importCredentials(uf: UserFolder, creds: CredentialInput[]): Promise<CommandResult> {
+export async function importCredentials(
+	uf: UserFolder,
+	creds: CredentialInput[],
+): Promise<CommandResult> {
 	const file = writeInput(uf, 'credentials', creds);
 	const r = await runN8n(uf, ['import:credentials', `--input=${file}`]);
 	if (r.code !== 0 || !/Successfully imported/.test(r.stdout + r.stderr)) {
@@ -378,7 +389,9 @@ export interface WorkflowJson {
 
 /** Ids n8n accepts but then treats as invalid (see WorkflowJson.id). */
 export function badWorkflowIds(workflows: WorkflowJson[]): string[] {
-	return workflows.filter((wf) => !wf.id || wf.id.length > 21).map((wf) => `"${wf.name}": ${JSON.stringify(wf.id)}`);
+	return workflows
+		.filter((wf) => !wf.id || wf.id.length > 21)
+		.map((wf) => `"${wf.name}": ${JSON.stringify(wf.id)}`);
 }
 
 /**
@@ -392,7 +405,9 @@ export async function importWorkflow(
 ): Promise<CommandResult> {
 	const bad = badWorkflowIds(Array.isArray(workflow) ? workflow : [workflow]);
 	if (bad.length > 0 && !opts.allowBadIds) {
-		throw new Error(`workflow ids must have 1-21 characters (n8n skips saving static data otherwise): ${bad.join(', ')}`);
+		throw new Error(
+			`workflow ids must have 1-21 characters (n8n skips saving static data otherwise): ${bad.join(', ')}`,
+		);
 	}
 	const file = writeInput(uf, 'workflow', workflow);
 	const r = await runN8n(uf, ['import:workflow', `--input=${file}`]);
@@ -409,7 +424,15 @@ export async function importWorkflow(
  */
 export async function publishWorkflow(uf: UserFolder, id: string): Promise<CommandResult> {
 	const r = await runN8n(uf, ['publish:workflow', `--id=${id}`]);
-	if (r.code !== 0 || /error/i.test(r.stderr.split('\n').filter((l) => !/deprecat/i.test(l)).join('\n'))) {
+	if (
+		r.code !== 0 ||
+		/error/i.test(
+			r.stderr
+				.split('\n')
+				.filter((l) => !/deprecat/i.test(l))
+				.join('\n'),
+		)
+	) {
 		throw new Error(`publish:workflow failed (exit ${r.code})\n${tail(r)}`);
 	}
 	return r;
@@ -431,10 +454,17 @@ export interface ExecutionResult {
  * `n8n execute --id --rawOutput`. A failed run is returned, not thrown (n8n prints the same JSON
  * then, through its logger); throws only when no run JSON came out at all.
  */
-export async function executeWorkflow(uf: UserFolder, id: string, opts: { timeoutMs?: number } = {}): Promise<ExecutionResult> {
+export async function executeWorkflow(
+	uf: UserFolder,
+	id: string,
+	opts: { timeoutMs?: number } = {},
+): Promise<ExecutionResult> {
 	const command = await runN8n(uf, ['execute', `--id=${id}`, '--rawOutput'], opts);
 	const run = extractRunJson(command.stdout) ?? extractRunJson(command.stderr);
-	if (!run) throw new Error(`n8n execute --id=${id} printed no run (exit ${command.code ?? command.signal})\n${tail(command)}`);
+	if (!run)
+		throw new Error(
+			`n8n execute --id=${id} printed no run (exit ${command.code ?? command.signal})\n${tail(command)}`,
+		);
 	return {
 		status: run.status ?? (run.data?.resultData?.error ? 'error' : 'unknown'),
 		run,
@@ -461,17 +491,33 @@ export function extractRunJson(text: string): any | undefined {
 }
 
 /** The items a node emitted on its first output in one of its runs. */
-export function nodeItems(result: ExecutionResult, nodeName: string, runIndex = 0, output = 0): any[] {
+export function nodeItems(
+	result: ExecutionResult,
+	nodeName: string,
+	runIndex = 0,
+	output = 0,
+): any[] {
 	const task = result.runData[nodeName]?.[runIndex];
-	if (!task) throw new Error(`node "${nodeName}" did not run (ran: ${Object.keys(result.runData).join(', ')})`);
+	if (!task)
+		throw new Error(
+			`node "${nodeName}" did not run (ran: ${Object.keys(result.runData).join(', ')})`,
+		);
 	if (task.error) throw new Error(`node "${nodeName}" failed: ${task.error.message}`);
 	return (task.data?.main?.[output] ?? []).map((i: { json: unknown }) => i.json);
 }
 
 /** A node's output items as n8n stored them (json, pairedItem, binary references, error). */
-export function nodeOutput(result: ExecutionResult, nodeName: string, runIndex = 0, output = 0): any[] {
+export function nodeOutput(
+	result: ExecutionResult,
+	nodeName: string,
+	runIndex = 0,
+	output = 0,
+): any[] {
 	const task = result.runData[nodeName]?.[runIndex];
-	if (!task) throw new Error(`node "${nodeName}" did not run (ran: ${Object.keys(result.runData).join(', ')})`);
+	if (!task)
+		throw new Error(
+			`node "${nodeName}" did not run (ran: ${Object.keys(result.runData).join(', ')})`,
+		);
 	return task.data?.main?.[output] ?? [];
 }
 
@@ -487,13 +533,21 @@ export interface N8nServer {
 	/** Resolves when a log line matches (e.g. a poll's outcome); rejects after timeoutMs. */
 	waitForLog(pattern: RegExp, timeoutMs?: number): Promise<string>;
 	/** A REST call as the owner (logs in on first use), e.g. rest('GET', '/login') = the owner. */
-	rest<T = any>(method: string, route: string, body?: unknown): Promise<{ status: number; body: T }>;
+	rest<T = any>(
+		method: string,
+		route: string,
+		body?: unknown,
+	): Promise<{ status: number; body: T }>;
 	/** Activates ("publishes") a workflow in the running server; pollers run poll() at once. */
 	activate(workflowId: string): Promise<void>;
 	/** Executions of a workflow (running ones included), newest first, each with its run data. */
 	executions(workflowId: string): Promise<ServerExecution[]>;
 	/** Waits until a workflow has `count` finished executions (e.g. a poll's); returns them all. */
-	waitForExecutions(workflowId: string, count?: number, timeoutMs?: number): Promise<ServerExecution[]>;
+	waitForExecutions(
+		workflowId: string,
+		count?: number,
+		timeoutMs?: number,
+	): Promise<ServerExecution[]>;
 	/** SIGTERM to the process group, SIGKILL after a grace period. */
 	stop(): Promise<void>;
 }
@@ -515,7 +569,10 @@ process.once('exit', () => {
 });
 
 /** `n8n start`; resolves once published workflows are active and /healthz/readiness answers 200. */
-export async function startServer(uf: UserFolder, opts: { timeoutMs?: number; echo?: boolean } = {}): Promise<N8nServer> {
+export async function startServer(
+	uf: UserFolder,
+	opts: { timeoutMs?: number; echo?: boolean } = {},
+): Promise<N8nServer> {
 	const p = n8nPaths();
 	const env = { ...uf.env, N8N_RUNNERS_BROKER_PORT: String(await freePort()) };
 	const child = spawn(p.node, [p.n8nBin, 'start'], {
@@ -547,7 +604,10 @@ export async function startServer(uf: UserFolder, opts: { timeoutMs?: number; ec
 	const url = `http://127.0.0.1:${uf.port}`;
 	const deadline = Date.now() + (opts.timeoutMs ?? 120_000);
 	for (;;) {
-		if (exited) throw new Error(`n8n start ended early (${exited})\n${log.split('\n').slice(-40).join('\n')}`);
+		if (exited)
+			throw new Error(
+				`n8n start ended early (${exited})\n${log.split('\n').slice(-40).join('\n')}`,
+			);
 		if (Date.now() > deadline) {
 			killGroup(child, 'SIGKILL');
 			throw new Error(`n8n start not ready in time\n${log.split('\n').slice(-40).join('\n')}`);
@@ -570,7 +630,8 @@ export async function startServer(uf: UserFolder, opts: { timeoutMs?: number; ec
 				headers: { 'browser-id': browserId },
 			});
 			const set = login.headers['set-cookie']?.find((c) => c.startsWith('n8n-auth='));
-			if (login.status !== 200 || !set) throw new Error(`login failed: ${login.status} ${login.text}`);
+			if (login.status !== 200 || !set)
+				throw new Error(`login failed: ${login.status} ${login.text}`);
 			cookie = set.split(';')[0];
 		}
 		const r = await request(method, `${url}/rest${route.startsWith('/') ? route : `/${route}`}`, {
@@ -583,14 +644,20 @@ export async function startServer(uf: UserFolder, opts: { timeoutMs?: number; ec
 	const executions = async (workflowId: string): Promise<ServerExecution[]> => {
 		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
 		const list = await rest('GET', `/executions?filter=${filter}`);
-		if (list.status !== 200) throw new Error(`executions: ${list.status} ${JSON.stringify(list.body)}`);
+		if (list.status !== 200)
+			throw new Error(`executions: ${list.status} ${JSON.stringify(list.body)}`);
 		const out: ServerExecution[] = [];
 		for (const e of list.body.data.results as Array<{ id: string; status: string; mode: string }>) {
 			const full = await rest('GET', `/executions/${e.id}`);
 			// The REST API sends run data in `flatted` form (it may hold cycles).
 			const raw = full.body?.data?.data;
 			const data = typeof raw === 'string' ? flatted().parse(raw) : raw;
-			out.push({ id: e.id, status: e.status, mode: e.mode, runData: data?.resultData?.runData ?? {} });
+			out.push({
+				id: e.id,
+				status: e.status,
+				mode: e.mode,
+				runData: data?.resultData?.runData ?? {},
+			});
 		}
 		return out;
 	};
@@ -624,9 +691,13 @@ export async function startServer(uf: UserFolder, opts: { timeoutMs?: number; ec
 		activate: async (workflowId) => {
 			// 2.x activates ("publishes") a given version of the workflow.
 			const wf = await rest('GET', `/workflows/${workflowId}`);
-			if (wf.status !== 200) throw new Error(`workflow ${workflowId}: ${wf.status} ${JSON.stringify(wf.body)}`);
-			const r = await rest('POST', `/workflows/${workflowId}/activate`, { versionId: wf.body.data.versionId });
-			if (r.status !== 200) throw new Error(`activate ${workflowId}: ${r.status} ${JSON.stringify(r.body)}`);
+			if (wf.status !== 200)
+				throw new Error(`workflow ${workflowId}: ${wf.status} ${JSON.stringify(wf.body)}`);
+			const r = await rest('POST', `/workflows/${workflowId}/activate`, {
+				versionId: wf.body.data.versionId,
+			});
+			if (r.status !== 200)
+				throw new Error(`activate ${workflowId}: ${r.status} ${JSON.stringify(r.body)}`);
 		},
 		executions,
 		waitForExecutions: async (workflowId, count = 1, timeoutMs = 60_000) => {
@@ -636,7 +707,9 @@ export async function startServer(uf: UserFolder, opts: { timeoutMs?: number; ec
 				const finished = all.filter((e) => !UNFINISHED.includes(e.status));
 				if (finished.length >= count) return finished;
 				if (Date.now() > deadline) {
-					throw new Error(`workflow ${workflowId}: ${finished.length}/${count} finished executions after ${timeoutMs} ms`);
+					throw new Error(
+						`workflow ${workflowId}: ${finished.length}/${count} finished executions after ${timeoutMs} ms`,
+					);
 				}
 				await new Promise((r) => setTimeout(r, 250));
 			}
@@ -654,7 +727,9 @@ export async function startServer(uf: UserFolder, opts: { timeoutMs?: number; ec
 
 /** n8n's own copy of `flatted` (not a dependency of this project). */
 function flatted(): { parse(text: string): any } {
-	return require(path.join(n8nPaths().cacheDir, 'node_modules', 'flatted')) as { parse(text: string): any };
+	return require(path.join(n8nPaths().cacheDir, 'node_modules', 'flatted')) as {
+		parse(text: string): any;
+	};
 }
 
 interface HttpResult {
@@ -677,7 +752,9 @@ function request(
 				method,
 				headers: {
 					accept: 'application/json',
-					...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+					...(payload
+						? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
+						: {}),
 					...opts.headers,
 				},
 				timeout: 30_000,
@@ -716,7 +793,8 @@ export interface LoadedTypes {
 	errors: string[];
 }
 
-const LOAD_ERROR = /Failed to load|Skipping package|could not be loaded|Unknown credential|Error loading|UnrecognizedNodeType|Cannot find module/i;
+const LOAD_ERROR =
+	/Failed to load|Skipping package|could not be loaded|Unknown credential|Error loading|UnrecognizedNodeType|Cannot find module/i;
 
 /**
  * The types a server of this user folder loaded: n8n writes them to
@@ -727,7 +805,8 @@ export async function listLoadedTypes(uf: UserFolder, server?: N8nServer): Promi
 	const own = server ?? (await startServer(uf));
 	try {
 		const typesDir = path.join(uf.dir, '.cache', 'n8n', 'public', 'types');
-		const read = (f: string) => JSON.parse(fs.readFileSync(path.join(typesDir, f), 'utf8')) as Array<{ name: string }>;
+		const read = (f: string) =>
+			JSON.parse(fs.readFileSync(path.join(typesDir, f), 'utf8')) as Array<{ name: string }>;
 		return {
 			nodes: [...new Set(read('nodes.json').map((n) => n.name))],
 			credentials: [...new Set(read('credentials.json').map((c) => c.name))],

@@ -29,9 +29,14 @@ import {
 } from './n8n';
 
 const EVERY_5_SECONDS = {
-	item: Array.from({ length: 12 }, (_, i) => ({ mode: 'custom', cronExpression: `${i * 5} * * * * *` })),
+	item: Array.from({ length: 12 }, (_, i) => ({
+		mode: 'custom',
+		cronExpression: `${i * 5} * * * * *`,
+	})),
 };
-const CREDENTIAL = { llamaCloudIngestApi: { id: 'llamacloud-demo', name: 'LlamaCloud API (demo)' } };
+const CREDENTIAL = {
+	llamaCloudIngestApi: { id: 'llamacloud-demo', name: 'LlamaCloud API (demo)' },
+};
 const byId = (value: string) => ({ __rl: true, mode: 'id', value });
 
 let emulator: Emulator;
@@ -44,7 +49,10 @@ let docsIndex: { id: string };
 async function api<T = any>(method: string, route: string, body?: unknown): Promise<T> {
 	const r = await fetch(`${emulator.url}${route}`, {
 		method,
-		headers: { Authorization: `Bearer ${emulator.apiKey}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+		headers: {
+			Authorization: `Bearer ${emulator.apiKey}`,
+			...(body ? { 'Content-Type': 'application/json' } : {}),
+		},
 		body: body ? JSON.stringify(body) : undefined,
 	});
 	const text = await r.text();
@@ -53,7 +61,11 @@ async function api<T = any>(method: string, route: string, body?: unknown): Prom
 }
 
 /** An upload as any LlamaCloud client would send it (multipart, `upload_file`). */
-async function upload(directoryId: string, name: string, content: string): Promise<{ id: string; unique_id: string }> {
+async function upload(
+	directoryId: string,
+	name: string,
+	content: string,
+): Promise<{ id: string; unique_id: string }> {
 	const form = new FormData();
 	form.append('upload_file', new Blob([content], { type: 'text/markdown' }), name);
 	const r = await fetch(`${emulator.url}/api/v1/beta/directories/${directoryId}/files/upload`, {
@@ -67,9 +79,15 @@ async function upload(directoryId: string, name: string, content: string): Promi
 
 /** The listings the trigger sent for a directory so far: one (or a few, when paging) per poll. */
 const listings = (directoryId: string) =>
-	emulator.requests.filter((r) => r.method === 'GET' && r.path === `/api/v1/beta/directories/${directoryId}/files`).length;
+	emulator.requests.filter(
+		(r) => r.method === 'GET' && r.path === `/api/v1/beta/directories/${directoryId}/files`,
+	).length;
 
-async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
+async function until<T>(
+	what: string,
+	check: () => Promise<T | undefined>,
+	timeoutMs = 90_000,
+): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const value = await check();
@@ -83,7 +101,9 @@ async function until<T>(what: string, check: () => Promise<T | undefined>, timeo
 function emitted(executions: ServerExecution[], triggerName: string) {
 	return [...executions]
 		.sort((a, b) => Number(a.id) - Number(b.id))
-		.flatMap((e) => (e.runData[triggerName]?.[0]?.data?.main?.[0] ?? []).map((i: { json: any }) => i.json));
+		.flatMap((e) =>
+			(e.runData[triggerName]?.[0]?.data?.main?.[0] ?? []).map((i: { json: any }) => i.json),
+		);
 }
 
 const triggerWorkflow: WorkflowJson = {
@@ -97,16 +117,31 @@ const triggerWorkflow: WorkflowJson = {
 			type: `${PACKAGE_NAME}.llamaCloudIngestTrigger`,
 			typeVersion: 1,
 			position: [0, 0],
-			parameters: { pollTimes: EVERY_5_SECONDS, directoryId: byId('PLACEHOLDER'), events: ['created', 'updated', 'deleted'], options: {} },
+			parameters: {
+				pollTimes: EVERY_5_SECONDS,
+				directoryId: byId('PLACEHOLDER'),
+				events: ['created', 'updated', 'deleted'],
+				options: {},
+			},
 			credentials: CREDENTIAL,
 		},
-		{ id: 'e2e00000-0000-4000-8000-trigger00002', name: 'Received', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [220, 0], parameters: {} },
+		{
+			id: 'e2e00000-0000-4000-8000-trigger00002',
+			name: 'Received',
+			type: 'n8n-nodes-base.noOp',
+			typeVersion: 1,
+			position: [220, 0],
+			parameters: {},
+		},
 	],
 	connections: { 'LlamaCloud Trigger': { main: [[{ node: 'Received', type: 'main', index: 0 }]] } },
 };
 
 function setTrigger(workflow: WorkflowJson, directoryId: string): WorkflowJson {
-	for (const node of workflow.nodes as Array<{ type: string; parameters: Record<string, unknown> }>) {
+	for (const node of workflow.nodes as Array<{
+		type: string;
+		parameters: Record<string, unknown>;
+	}>) {
 		if (node.type !== `${PACKAGE_NAME}.llamaCloudIngestTrigger`) continue;
 		node.parameters.directoryId = byId(directoryId);
 		node.parameters.pollTimes = EVERY_5_SECONDS;
@@ -119,17 +154,28 @@ beforeAll(async () => {
 	inbox = emulator.store.createDirectory('e2e: trigger inbox');
 	docs = emulator.store.createDirectory('e2e: trigger-to-sync docs');
 	await upload(docs.id, 'existing.md', '# Existing\n\nIndexed before the workflow was published.');
-	docsIndex = await api('POST', '/api/v1/indexes', { source_directory_id: docs.id, name: 'e2e: trigger-to-sync index' });
+	docsIndex = await api('POST', '/api/v1/indexes', {
+		source_directory_id: docs.id,
+		name: 'e2e: trigger-to-sync index',
+	});
 	await emulator.waitForBuilds();
 
 	// Executions of pollers are what this file reads back: keep them all.
-	uf = await makeUserFolder({ env: { EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all', EXECUTIONS_DATA_SAVE_ON_ERROR: 'all' } });
+	uf = await makeUserFolder({
+		env: { EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all', EXECUTIONS_DATA_SAVE_ON_ERROR: 'all' },
+	});
 	await importCredentials(uf, [
 		{
 			id: 'llamacloud-demo',
 			name: 'LlamaCloud API (demo)',
 			type: 'llamaCloudIngestApi',
-			data: { apiKey: emulator.apiKey, region: 'custom', baseUrl: emulator.url, projectId: '', organizationId: '' },
+			data: {
+				apiKey: emulator.apiKey,
+				region: 'custom',
+				baseUrl: emulator.url,
+				projectId: '',
+				organizationId: '',
+			},
 		},
 	]);
 	await importWorkflow(uf, [
@@ -142,7 +188,9 @@ beforeAll(async () => {
 	// (a publication outbox activates triggers a moment later), so wait for the saved cursor.
 	for (const id of ['e2eTriggerFiles', 'llcTriggerToSync']) {
 		await server.activate(id);
-		await until(`the first poll of ${id}`, async () => ((await staticData(id))?.cursor ? true : undefined));
+		await until(`the first poll of ${id}`, async () =>
+			(await staticData(id))?.cursor ? true : undefined,
+		);
 	}
 });
 
@@ -183,8 +231,15 @@ test('n8n loads our node, trigger, tool and credential types with no load errors
 	const typesDir = path.join(uf.dir, '.cache', 'n8n', 'public', 'types');
 	const nodes = JSON.parse(fs.readFileSync(path.join(typesDir, 'nodes.json'), 'utf8')) as any[];
 	const node = (name: string) => nodes.find((n) => n.name === `${PACKAGE_NAME}.${name}`);
-	expect(node('llamaCloudIngest')).toMatchObject({ displayName: 'LlamaCloud', version: 1, usableAsTool: true });
-	expect(node('llamaCloudIngestTrigger')).toMatchObject({ displayName: 'LlamaCloud Trigger', polling: true });
+	expect(node('llamaCloudIngest')).toMatchObject({
+		displayName: 'LlamaCloud',
+		version: 1,
+		usableAsTool: true,
+	});
+	expect(node('llamaCloudIngestTrigger')).toMatchObject({
+		displayName: 'LlamaCloud Trigger',
+		polling: true,
+	});
 	expect(node('llamaCloudIngestTool')).toMatchObject({ displayName: 'LlamaCloud Tool' });
 	for (const name of ['llamaCloudIngest', 'llamaCloudIngestTrigger', 'llamaCloudIngestTool']) {
 		expect(node(name).credentials).toEqual([{ name: 'llamaCloudIngestApi', required: true }]);
@@ -194,14 +249,48 @@ test('n8n loads our node, trigger, tool and credential types with no load errors
 	// operation lists of every node whose credential has `authenticate`.
 	const options = (property: any) => property.options.map((o: any) => o.value).sort();
 	const ours = node('llamaCloudIngest').properties;
-	expect(options(ours.find((p: any) => p.name === 'resource'))).toEqual(['__CUSTOM_API_CALL__', 'directory', 'file', 'index']);
+	expect(options(ours.find((p: any) => p.name === 'resource'))).toEqual([
+		'__CUSTOM_API_CALL__',
+		'directory',
+		'file',
+		'index',
+	]);
 	const operations = (resource: string) =>
-		options(ours.find((p: any) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes(resource)));
-	expect(operations('directory')).toEqual(['__CUSTOM_API_CALL__', 'create', 'delete', 'get', 'getAll', 'update']);
-	expect(operations('file')).toEqual(['__CUSTOM_API_CALL__', 'add', 'delete', 'get', 'getAll', 'getByUniqueId', 'update', 'upload']);
-	expect(operations('index')).toEqual(['__CUSTOM_API_CALL__', 'create', 'delete', 'get', 'getAll', 'sync']);
+		options(
+			ours.find(
+				(p: any) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes(resource),
+			),
+		);
+	expect(operations('directory')).toEqual([
+		'__CUSTOM_API_CALL__',
+		'create',
+		'delete',
+		'get',
+		'getAll',
+		'update',
+	]);
+	expect(operations('file')).toEqual([
+		'__CUSTOM_API_CALL__',
+		'add',
+		'delete',
+		'get',
+		'getAll',
+		'getByUniqueId',
+		'update',
+		'upload',
+	]);
+	expect(operations('index')).toEqual([
+		'__CUSTOM_API_CALL__',
+		'create',
+		'delete',
+		'get',
+		'getAll',
+		'sync',
+	]);
 
-	const credentials = JSON.parse(fs.readFileSync(path.join(typesDir, 'credentials.json'), 'utf8')) as any[];
+	const credentials = JSON.parse(
+		fs.readFileSync(path.join(typesDir, 'credentials.json'), 'utf8'),
+	) as any[];
 	const credential = credentials.find((c) => c.name === 'llamaCloudIngestApi');
 	expect(credential.displayName).toBe('LlamaCloud API');
 	expect(credential.properties.map((p: any) => p.name)).toEqual(
@@ -219,7 +308,12 @@ test('every change to the watched directory starts exactly one execution item: n
 	const events = async () => {
 		const all = await server.executions(wf);
 		if (all.some((e) => e.status === 'running' || e.status === 'new')) return undefined;
-		for (const e of all) expect({ id: e.id, status: e.status, mode: e.mode }).toEqual({ id: e.id, status: 'success', mode: 'trigger' });
+		for (const e of all)
+			expect({ id: e.id, status: e.status, mode: e.mode }).toEqual({
+				id: e.id,
+				status: 'success',
+				mode: 'trigger',
+			});
 		return emitted(all, 'LlamaCloud Trigger').map((f) => `${f.event} ${f.unique_id}`);
 	};
 	const eventsOnce = async (expected: string[]) => {
@@ -236,7 +330,9 @@ test('every change to the watched directory starts exactly one execution item: n
 
 	// Batch 2: one more file, a rename of a.md and the deletion of b.md.
 	await upload(inbox.id, 'd.md', '# D');
-	await api('PATCH', `/api/v1/beta/directories/${inbox.id}/files/${a.id}`, { display_name: 'A (renamed)' });
+	await api('PATCH', `/api/v1/beta/directories/${inbox.id}/files/${a.id}`, {
+		display_name: 'A (renamed)',
+	});
 	await api('DELETE', `/api/v1/beta/directories/${inbox.id}/files/${b.id}`);
 	const all = [...first, 'created d.md', 'updated a.md', 'deleted b.md'];
 	await until('batch 2 to be emitted', () => eventsOnce(all));
@@ -248,27 +344,46 @@ test('every change to the watched directory starts exactly one execution item: n
 	expect([...final].sort()).toEqual([...all].sort());
 
 	const items = emitted(await server.executions(wf), 'LlamaCloud Trigger');
-	expect(items.find((i) => i.event === 'updated')).toMatchObject({ id: a.id, display_name: 'A (renamed)' });
+	expect(items.find((i) => i.event === 'updated')).toMatchObject({
+		id: a.id,
+		display_name: 'A (renamed)',
+	});
 	expect(items.find((i) => i.event === 'deleted')).toMatchObject({ id: b.id });
 	expect(items.find((i) => i.event === 'deleted').deleted_at).toEqual(expect.any(String));
-	for (const e of await server.executions(wf)) expect(JSON.stringify(e.runData)).not.toContain(CANARY_API_KEY);
+	for (const e of await server.executions(wf))
+		expect(JSON.stringify(e.runData)).not.toContain(CANARY_API_KEY);
 });
 
 test('examples/trigger-to-sync.json: a new file leads to a sync of the directory index', async () => {
 	const before = emulator.store.index(docsIndex.id)?.metadata as { build_number: number };
-	const added = await upload(docs.id, 'new-policy.md', '# New policy\n\nAdded while the workflow was published.');
+	const added = await upload(
+		docs.id,
+		'new-policy.md',
+		'# New policy\n\nAdded while the workflow was published.',
+	);
 
 	const [execution] = await until('the sync execution', async () => {
-		const done = (await server.executions('llcTriggerToSync')).filter((e) => e.status !== 'running' && e.status !== 'new');
+		const done = (await server.executions('llcTriggerToSync')).filter(
+			(e) => e.status !== 'running' && e.status !== 'new',
+		);
 		return done.length > 0 ? done : undefined;
 	});
 	expect(execution).toMatchObject({ status: 'success', mode: 'trigger' });
-	const item = (node: string) => execution.runData[node][0].data.main[0].map((i: { json: any }) => i.json);
-	expect(item('Files changed')).toEqual([expect.objectContaining({ id: added.id, event: 'created', unique_id: 'new-policy.md' })]);
-	expect(item("Find the directory's index")).toEqual([expect.objectContaining({ id: docsIndex.id })]);
+	const item = (node: string) =>
+		execution.runData[node][0].data.main[0].map((i: { json: any }) => i.json);
+	expect(item('Files changed')).toEqual([
+		expect.objectContaining({ id: added.id, event: 'created', unique_id: 'new-policy.md' }),
+	]);
+	expect(item("Find the directory's index")).toEqual([
+		expect.objectContaining({ id: docsIndex.id }),
+	]);
 	const [synced] = item('Sync and wait');
 	expect(synced.id).toBe(docsIndex.id);
 	expect(synced.metadata).toMatchObject({ status: 'ready', files_total: 2, files_failed: 0 });
 	expect(synced.metadata.build_number).toBeGreaterThan(before.build_number);
-	expect(emulator.requests.filter((r) => r.method === 'POST' && r.path === `/api/v1/indexes/${docsIndex.id}/sync`)).toHaveLength(1);
+	expect(
+		emulator.requests.filter(
+			(r) => r.method === 'POST' && r.path === `/api/v1/indexes/${docsIndex.id}/sync`,
+		),
+	).toHaveLength(1);
 });

@@ -41,7 +41,13 @@ beforeAll(async () => {
 			id: 'llamacloud-demo',
 			name: 'LlamaCloud API (demo)',
 			type: 'llamaCloudIngestApi',
-			data: { apiKey: emulator.apiKey, region: 'custom', baseUrl: emulator.url, projectId: '', organizationId: '' },
+			data: {
+				apiKey: emulator.apiKey,
+				region: 'custom',
+				baseUrl: emulator.url,
+				projectId: '',
+				organizationId: '',
+			},
 		},
 	]);
 	// One import for all: each command costs an n8n start.
@@ -100,7 +106,12 @@ test('examples/ingest-folder.json uploads the sample folder, builds the index an
 
 	const [index] = nodeItems(result, 'Sync and wait');
 	expect(index.source_directory_id).toBe(directory.id);
-	expect(metadataOf(index)).toMatchObject({ status: 'ready', error: null, files_total: samples.length, files_failed: 0 });
+	expect(metadataOf(index)).toMatchObject({
+		status: 'ready',
+		error: null,
+		files_total: samples.length,
+		files_failed: 0,
+	});
 
 	const chunks = nodeItems(result, 'List indexed chunks');
 	expect(chunks.length).toBe(metadataOf(index).chunks_total);
@@ -112,7 +123,9 @@ test('examples/ingest-folder.json uploads the sample folder, builds the index an
 	const stored = emulator.store.files(String(directory.id), { includeDeleted: false });
 	expect(stored.map((f) => f.unique_id).sort()).toEqual(samples);
 	expect(emulator.store.index(String(index.id))?.metadata).toMatchObject({ status: 'ready' });
-	expect(emulator.store.files(String(index.output_directory_id), { includeDeleted: false })).toHaveLength(chunks.length);
+	expect(
+		emulator.store.files(String(index.output_directory_id), { includeDeleted: false }),
+	).toHaveLength(chunks.length);
 });
 
 test('workflows/every-resource.json runs every operation of Directory, File and Index', async () => {
@@ -151,7 +164,10 @@ test('workflows/every-resource.json runs every operation of Directory, File and 
 
 	// Directory
 	const directory = one('Create directory');
-	expect(directory).toMatchObject({ name: 'e2e: every resource', description: 'made by test/e2e/workflows/every-resource.json' });
+	expect(directory).toMatchObject({
+		name: 'e2e: every resource',
+		description: 'made by test/e2e/workflows/every-resource.json',
+	});
 	expect(directory.id).toMatch(/^dir-/);
 	const target = one('Create target directory');
 	expect(target.id).not.toBe(directory.id);
@@ -161,7 +177,10 @@ test('workflows/every-resource.json runs every operation of Directory, File and 
 		name: 'e2e: every resource (renamed)',
 		description: 'updated by the workflow',
 	});
-	expect(one('Get many directories')).toMatchObject({ id: directory.id, name: 'e2e: every resource (renamed)' });
+	expect(one('Get many directories')).toMatchObject({
+		id: directory.id,
+		name: 'e2e: every resource (renamed)',
+	});
 
 	// File
 	const uploaded = one('Upload file');
@@ -180,7 +199,10 @@ test('workflows/every-resource.json runs every operation of Directory, File and 
 		metadata: { copy: true },
 	});
 	expect(one('Get file')).toMatchObject({ id: uploaded.id, unique_id: 'docs/expense-policy.md' });
-	expect(one('Get file by unique ID')).toMatchObject({ id: uploaded.id, directory_id: directory.id });
+	expect(one('Get file by unique ID')).toMatchObject({
+		id: uploaded.id,
+		directory_id: directory.id,
+	});
 	expect(one('Get many files')).toMatchObject({ id: uploaded.id });
 	expect(one('Update and move file')).toMatchObject({
 		id: uploaded.id,
@@ -196,7 +218,10 @@ test('workflows/every-resource.json runs every operation of Directory, File and 
 
 	// Index
 	const index = one('Create index');
-	expect(index).toMatchObject({ name: 'e2e: every resource index', source_directory_id: target.id });
+	expect(index).toMatchObject({
+		name: 'e2e: every resource index',
+		source_directory_id: target.id,
+	});
 	expect(one('Get index')).toMatchObject({ id: index.id, source_directory_id: target.id });
 	expect(one('Get many indexes')).toMatchObject({ id: index.id });
 	const synced = one('Sync and wait');
@@ -217,7 +242,9 @@ test('workflows/every-resource.json runs every operation of Directory, File and 
 	expect(emulator.store.directory(String(index.output_directory_id))).toBeUndefined();
 	expect(emulator.store.index(String(index.id))).toBeUndefined();
 	const blob = emulator.store.blob(String(uploaded.file_id));
-	expect((await emulator.store.readBlob(String(uploaded.file_id))).toString('utf8')).toContain('Expense');
+	expect((await emulator.store.readBlob(String(uploaded.file_id))).toString('utf8')).toContain(
+		'Expense',
+	);
 	expect(blob?.size).toBeGreaterThan(0);
 });
 
@@ -228,7 +255,11 @@ test('workflows/continue-on-fail.json keeps failed items as items that name them
 
 	// "On Error: Continue (using error output)": item 1's blank name goes to the second output.
 	const created = nodeItems(result, 'Create directories', 0, 0);
-	expect(created.map((d) => d.name)).toEqual(['e2e cof: alpha', 'e2e cof: gamma', 'e2e cof: delta']);
+	expect(created.map((d) => d.name)).toEqual([
+		'e2e cof: alpha',
+		'e2e cof: gamma',
+		'e2e cof: delta',
+	]);
 	const failed = nodeItems(result, 'Create directories', 0, 1);
 	expect(failed).toHaveLength(1);
 	expect(failed[0].error).toBe('"Name" must not be empty [item 1]');
@@ -255,7 +286,9 @@ test('workflows/continue-on-fail.json keeps failed items as items that name them
 	uploads.forEach((u, i) => {
 		expect(u.pairedItem).toEqual({ item: i });
 		if (i === bad) {
-			expect(u.json.error).toBe(`"Input Binary Field" 'attachment' not found in the item [item ${bad}]`);
+			expect(u.json.error).toBe(
+				`"Input Binary Field" 'attachment' not found in the item [item ${bad}]`,
+			);
 		} else {
 			expect(u.json).toMatchObject({ directory_id: created[0].id, unique_id: read[i] });
 		}

@@ -40,7 +40,9 @@ test('prints its URL and a generated key, serves, and stops cleanly on SIGTERM',
 	const cli = await startCli({ LLAMACLOUD_EMULATOR_QUIET: '1' });
 	try {
 		expect(cli.key).toMatch(/^llx-emulator-/);
-		const res = await request(`${cli.url}/api/v1/projects`, { headers: { authorization: `Bearer ${cli.key}` } });
+		const res = await request(`${cli.url}/api/v1/projects`, {
+			headers: { authorization: `Bearer ${cli.key}` },
+		});
 		expect(res.statusCode).toBe(200);
 		expect(Array.isArray(await res.body.json())).toBe(true);
 	} finally {
@@ -55,7 +57,9 @@ test('a key from the environment is used but only shown masked; SIGINT stops it'
 	const cli = await startCli({ LLAMACLOUD_API_KEY: secret, LLAMACLOUD_EMULATOR_FAULT_503: '0' });
 	try {
 		expect(cli.output()).not.toContain(secret);
-		const res = await request(`${cli.url}/api/v1/projects`, { headers: { authorization: `Bearer ${secret}` } });
+		const res = await request(`${cli.url}/api/v1/projects`, {
+			headers: { authorization: `Bearer ${secret}` },
+		});
 		expect(res.statusCode).toBe(200);
 		await res.body.dump();
 	} finally {

@@ -33,30 +33,54 @@ test('create answers the whole directory, nullable fields as null', async () => 
 });
 
 test('create keeps description and data_source_id; get, update, delete', async () => {
-	const created = (await call('POST', '/api/v1/beta/directories', { json: { name: 'A', description: 'first', data_source_id: 'ds-1' } })).body;
+	const created = (
+		await call('POST', '/api/v1/beta/directories', {
+			json: { name: 'A', description: 'first', data_source_id: 'ds-1' },
+		})
+	).body;
 	expect(created).toMatchObject({ description: 'first', data_source_id: 'ds-1' });
 
 	const got = await call('GET', `/api/v1/beta/directories/${created.id}`);
 	expect(got.body).toEqual(created);
 
 	now += 1500;
-	const renamed = await call('PATCH', `/api/v1/beta/directories/${created.id}`, { json: { name: 'B' } });
-	expect(renamed.body).toMatchObject({ name: 'B', description: 'first', updated_at: '2025-01-01T00:00:01.500Z', created_at: created.created_at });
-	const described = await call('PATCH', `/api/v1/beta/directories/${created.id}`, { json: { description: 'second' } });
+	const renamed = await call('PATCH', `/api/v1/beta/directories/${created.id}`, {
+		json: { name: 'B' },
+	});
+	expect(renamed.body).toMatchObject({
+		name: 'B',
+		description: 'first',
+		updated_at: '2025-01-01T00:00:01.500Z',
+		created_at: created.created_at,
+	});
+	const described = await call('PATCH', `/api/v1/beta/directories/${created.id}`, {
+		json: { description: 'second' },
+	});
 	expect(described.body).toMatchObject({ name: 'B', description: 'second' });
-	const cleared = await call('PATCH', `/api/v1/beta/directories/${created.id}`, { json: { description: null } });
+	const cleared = await call('PATCH', `/api/v1/beta/directories/${created.id}`, {
+		json: { description: null },
+	});
 	expect(cleared.body.description).toBeNull();
-	const empty = await call('PATCH', `/api/v1/beta/directories/${created.id}`, { json: { name: '' } });
+	const empty = await call('PATCH', `/api/v1/beta/directories/${created.id}`, {
+		json: { name: '' },
+	});
 	expect(empty.status).toBe(422);
 
 	const deleted = await call('DELETE', `/api/v1/beta/directories/${created.id}`);
 	expect(deleted.status).toBe(204);
 	expect(deleted.text).toBe('');
 	// Permanent: gone from get, list, and list with include_deleted.
-	expect((await call('GET', `/api/v1/beta/directories/${created.id}`)).body).toEqual({ detail: `Directory ${created.id} not found` });
-	expect((await call('GET', '/api/v1/beta/directories', { query: { include_deleted: true } })).body.items).toEqual([]);
+	expect((await call('GET', `/api/v1/beta/directories/${created.id}`)).body).toEqual({
+		detail: `Directory ${created.id} not found`,
+	});
+	expect(
+		(await call('GET', '/api/v1/beta/directories', { query: { include_deleted: true } })).body
+			.items,
+	).toEqual([]);
 	expect((await call('DELETE', `/api/v1/beta/directories/${created.id}`)).status).toBe(404);
-	expect((await call('PATCH', `/api/v1/beta/directories/${created.id}`, { json: { name: 'x' } })).status).toBe(404);
+	expect(
+		(await call('PATCH', `/api/v1/beta/directories/${created.id}`, { json: { name: 'x' } })).status,
+	).toBe(404);
 });
 
 test('deleting a directory removes its files', async () => {
@@ -68,9 +92,14 @@ test('deleting a directory removes its files', async () => {
 });
 
 test('list filters: name, data_source_id, type, types', async () => {
-	const a = (await call('POST', '/api/v1/beta/directories', { json: { name: 'alpha', data_source_id: 'ds-1' } })).body;
+	const a = (
+		await call('POST', '/api/v1/beta/directories', {
+			json: { name: 'alpha', data_source_id: 'ds-1' },
+		})
+	).body;
 	const b = (await call('POST', '/api/v1/beta/directories', { json: { name: 'beta' } })).body;
-	const index = (await call('POST', '/api/v1/indexes', { json: { source_directory_id: b.id } })).body;
+	const index = (await call('POST', '/api/v1/indexes', { json: { source_directory_id: b.id } }))
+		.body;
 	await emulator.waitForBuilds();
 
 	const names = async (query: Record<string, any>) =>
@@ -94,7 +123,8 @@ test('list filters: name, data_source_id, type, types', async () => {
 
 test('the output directory of an index cannot be deleted directly', async () => {
 	const src = (await call('POST', '/api/v1/beta/directories', { json: { name: 'src' } })).body;
-	const index = (await call('POST', '/api/v1/indexes', { json: { source_directory_id: src.id } })).body;
+	const index = (await call('POST', '/api/v1/indexes', { json: { source_directory_id: src.id } }))
+		.body;
 	const reply = await call('DELETE', `/api/v1/beta/directories/${index.output_directory_id}`);
 	expect(reply.status).toBe(409);
 	expect(reply.body.detail).toContain(index.id);
@@ -109,7 +139,9 @@ test('pagination: default 50, page_size up to 1000, more is 422', async () => {
 	expect(typeof first.next_page_token).toBe('string');
 
 	const all = await listAll(call, '/api/v1/beta/directories', { page_size: 7 });
-	expect(all.map((d) => d.name).sort()).toEqual(Array.from({ length: 120 }, (_, i) => `d${i}`).sort());
+	expect(all.map((d) => d.name).sort()).toEqual(
+		Array.from({ length: 120 }, (_, i) => `d${i}`).sort(),
+	);
 
 	const last = (await call('GET', '/api/v1/beta/directories', { query: { page_size: 1000 } })).body;
 	expect(last.items).toHaveLength(120);
@@ -117,8 +149,13 @@ test('pagination: default 50, page_size up to 1000, more is 422', async () => {
 
 	const tooBig = await call('GET', '/api/v1/beta/directories', { query: { page_size: 1001 } });
 	expect(tooBig.status).toBe(422);
-	expect(tooBig.body.detail[0]).toMatchObject({ loc: ['query', 'page_size'], type: 'less_than_equal' });
-	expect((await call('GET', '/api/v1/beta/directories', { query: { page_size: 0 } })).status).toBe(422);
+	expect(tooBig.body.detail[0]).toMatchObject({
+		loc: ['query', 'page_size'],
+		type: 'less_than_equal',
+	});
+	expect((await call('GET', '/api/v1/beta/directories', { query: { page_size: 0 } })).status).toBe(
+		422,
+	);
 });
 
 test('an invalid page token answers 422 naming page_token', async () => {

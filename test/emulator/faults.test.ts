@@ -27,7 +27,9 @@ describe('probabilities', () => {
 				status429: first.filter((s) => s === 429).length,
 				total: first.filter((s) => s !== 200).length,
 			});
-			expect(a.requests.filter((r) => r.fault === 'status503')).toHaveLength(a.faults.counters.status503);
+			expect(a.requests.filter((r) => r.fault === 'status503')).toHaveLength(
+				a.faults.counters.status503,
+			);
 		} finally {
 			await Promise.all([a.close(), b.close()]);
 		}
@@ -75,7 +77,9 @@ describe('probabilities', () => {
 	});
 
 	test('methods and path restrict which requests are eligible', async () => {
-		const emulator = await startEmulator({ faults: { status500: 1, methods: ['POST'], path: '^/api/v1/indexes' } });
+		const emulator = await startEmulator({
+			faults: { status500: 1, methods: ['POST'], path: '^/api/v1/indexes' },
+		});
 		const call = api(emulator);
 		try {
 			expect((await call('GET', '/api/v1/indexes')).status).toBe(200);
@@ -98,7 +102,10 @@ describe('scripts and runtime control', () => {
 	beforeEach(() => emulator.reset());
 
 	test('steps are consumed one matching request at a time; others pass through', async () => {
-		emulator.faults.script([{ kind: 'status', status: 503 }, null, { kind: 'status', status: 502 }], { method: 'POST', path: /directories$/ });
+		emulator.faults.script(
+			[{ kind: 'status', status: 503 }, null, { kind: 'status', status: 502 }],
+			{ method: 'POST', path: /directories$/ },
+		);
 		expect((await call('GET', DIRS)).status).toBe(200); // not matching: untouched, nothing consumed
 		expect(emulator.faults.scriptRemaining).toBe(3);
 		const first = await call('POST', DIRS, { json: { name: 'one' } });
@@ -108,7 +115,12 @@ describe('scripts and runtime control', () => {
 		expect((await call('POST', DIRS, { json: { name: 'four' } })).status).toBe(200);
 		expect(emulator.faults.scriptRemaining).toBe(0);
 		// Status faults answer before processing: 'one' and 'three' were never created.
-		expect(emulator.store.directories().map((d) => d.name).sort()).toEqual(['four', 'two']);
+		expect(
+			emulator.store
+				.directories()
+				.map((d) => d.name)
+				.sort(),
+		).toEqual(['four', 'two']);
 		expect(emulator.faults.counters).toMatchObject({ status503: 1, status502: 1, total: 2 });
 	});
 
@@ -126,13 +138,20 @@ describe('scripts and runtime control', () => {
 		expect(emulator.faults.counters.resetAfter).toBe(1);
 		const listed = (await call('GET', DIRS)).body.items.map((d: any) => d.name);
 		expect(listed).toEqual(['applied']);
-		expect(emulator.requests.find((r) => r.method === 'POST')).toMatchObject({ fault: 'resetAfter', status: 0 });
+		expect(emulator.requests.find((r) => r.method === 'POST')).toMatchObject({
+			fault: 'resetAfter',
+			status: 0,
+		});
 	});
 
 	test('reset after processing an upload: the file is stored', async () => {
 		const dir = (await call('POST', DIRS, { json: { name: 'up' } })).body.id;
 		emulator.faults.script([{ kind: 'reset', when: 'after' }], { path: /upload$/ });
-		await expect(call('POST', `${DIRS}/${dir}/files/upload`, { form: fileForm('upload_file', 'a.txt', 'content') })).rejects.toThrow();
+		await expect(
+			call('POST', `${DIRS}/${dir}/files/upload`, {
+				form: fileForm('upload_file', 'a.txt', 'content'),
+			}),
+		).rejects.toThrow();
 		expect(emulator.store.files(dir).map((f) => f.unique_id)).toEqual(['a.txt']);
 	});
 
@@ -140,7 +159,9 @@ describe('scripts and runtime control', () => {
 		const dir = (await call('POST', DIRS, { json: { name: 'up' } })).body.id;
 		emulator.faults.script([{ kind: 'reset', when: 'before', readBytes: 64 * 1024 }]);
 		await expect(
-			call('POST', `${DIRS}/${dir}/files/upload`, { form: fileForm('upload_file', 'big.bin', Buffer.alloc(4 * 1024 * 1024, 7)) }),
+			call('POST', `${DIRS}/${dir}/files/upload`, {
+				form: fileForm('upload_file', 'big.bin', Buffer.alloc(4 * 1024 * 1024, 7)),
+			}),
 		).rejects.toThrow();
 		expect(emulator.store.files(dir)).toEqual([]);
 		expect(emulator.store.activeUploads()).toEqual([]);
@@ -186,14 +207,27 @@ describe('environment variables (standalone CLI)', () => {
 			LLAMACLOUD_EMULATOR_FAULT_LATENCY_MS: '20-200',
 			LLAMACLOUD_EMULATOR_FAULT_RETRY_AFTER: '2',
 		});
-		expect(faults).toEqual({ status429: 0.05, status500: 0.2, seed: 3, resetAfter: 0.1, latencyMs: [20, 200], retryAfterSeconds: 2 });
+		expect(faults).toEqual({
+			status429: 0.05,
+			status500: 0.2,
+			seed: 3,
+			resetAfter: 0.1,
+			latencyMs: [20, 200],
+			retryAfterSeconds: 2,
+		});
 		expect(faultsFromEnv({})).toBeUndefined();
 	});
 
 	test('bad values fail loudly, naming the variable', () => {
-		expect(() => faultsFromEnv({ LLAMACLOUD_EMULATOR_FAULT_503: '2' })).toThrow('LLAMACLOUD_EMULATOR_FAULT_503');
-		expect(() => faultsFromEnv({ LLAMACLOUD_EMULATOR_FAULTS: '{nope' })).toThrow('LLAMACLOUD_EMULATOR_FAULTS');
-		expect(() => faultsFromEnv({ LLAMACLOUD_EMULATOR_FAULT_LATENCY_MS: '9-1' })).toThrow('LLAMACLOUD_EMULATOR_FAULT_LATENCY_MS');
+		expect(() => faultsFromEnv({ LLAMACLOUD_EMULATOR_FAULT_503: '2' })).toThrow(
+			'LLAMACLOUD_EMULATOR_FAULT_503',
+		);
+		expect(() => faultsFromEnv({ LLAMACLOUD_EMULATOR_FAULTS: '{nope' })).toThrow(
+			'LLAMACLOUD_EMULATOR_FAULTS',
+		);
+		expect(() => faultsFromEnv({ LLAMACLOUD_EMULATOR_FAULT_LATENCY_MS: '9-1' })).toThrow(
+			'LLAMACLOUD_EMULATOR_FAULT_LATENCY_MS',
+		);
 		expect(() => optionsFromEnv({ PORT: 'http' })).toThrow('PORT');
 	});
 
@@ -202,7 +236,12 @@ describe('environment variables (standalone CLI)', () => {
 		expect(optionsFromEnv({ PORT: '9000' }).port).toBe(9000);
 		expect(optionsFromEnv({ PORT: '9000', LLAMACLOUD_EMULATOR_PORT: '9100' }).port).toBe(9100);
 		expect(optionsFromEnv({ LLAMACLOUD_API_KEY: 'llx-mine' }).apiKey).toBe('llx-mine');
-		expect(optionsFromEnv({ LLAMACLOUD_EMULATOR_MAX_UPLOAD_BYTES: '1024', LLAMACLOUD_EMULATOR_BUILD_STEP_MS: '5' })).toMatchObject({
+		expect(
+			optionsFromEnv({
+				LLAMACLOUD_EMULATOR_MAX_UPLOAD_BYTES: '1024',
+				LLAMACLOUD_EMULATOR_BUILD_STEP_MS: '5',
+			}),
+		).toMatchObject({
 			maxUploadBytes: 1024,
 			buildStepMs: 5,
 			quiet: false,

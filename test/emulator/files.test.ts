@@ -1,5 +1,10 @@
 /** Directory files: add, get, list filters, update and move, soft delete, unique_id, pagination. */
-import { DirectoryFilePageSchema, DirectoryFileSchema, startEmulator, type Emulator } from '../../emulator';
+import {
+	DirectoryFilePageSchema,
+	DirectoryFileSchema,
+	startEmulator,
+	type Emulator,
+} from '../../emulator';
 import { api, fileForm, listAll, type Call } from './helpers';
 
 let emulator: Emulator;
@@ -23,8 +28,14 @@ async function directory(name = 'docs'): Promise<string> {
 }
 
 /** POST /api/v1/beta/files: a stored file whose id "add" takes. */
-async function storedFile(name: string, content = 'hello', fields: Record<string, string> = {}): Promise<any> {
-	const reply = await call('POST', '/api/v1/beta/files', { form: fileForm('file', name, content, { purpose: 'user_data', ...fields }) });
+async function storedFile(
+	name: string,
+	content = 'hello',
+	fields: Record<string, string> = {},
+): Promise<any> {
+	const reply = await call('POST', '/api/v1/beta/files', {
+		form: fileForm('file', name, content, { purpose: 'user_data', ...fields }),
+	});
 	expect(reply.status).toBe(200);
 	return reply.body;
 }
@@ -64,9 +75,15 @@ describe('add, get, update, delete', () => {
 		const dir = await directory();
 		const stored = await storedFile('a.txt');
 		const metadata = { team: 'legal', pages: 3, draft: false, owner: null, tags: ['a', 'b'] };
-		const file = (await call('POST', filesPath(dir), { json: { file_id: stored.id, display_name: 'A', unique_id: 'u-1', metadata } })).body;
+		const file = (
+			await call('POST', filesPath(dir), {
+				json: { file_id: stored.id, display_name: 'A', unique_id: 'u-1', metadata },
+			})
+		).body;
 		expect(file).toMatchObject({ display_name: 'A', unique_id: 'u-1', metadata });
-		const bad = await call('POST', filesPath(dir), { json: { file_id: stored.id, metadata: { nested: { no: 1 } } } });
+		const bad = await call('POST', filesPath(dir), {
+			json: { file_id: stored.id, metadata: { nested: { no: 1 } } },
+		});
 		expect(bad.status).toBe(422);
 		expect(bad.body.detail[0].loc.slice(0, 3)).toEqual(['body', 'metadata', 'nested']);
 	});
@@ -74,8 +91,12 @@ describe('add, get, update, delete', () => {
 	test('add answers 404 for an unknown directory or file_id, 422 without file_id', async () => {
 		const dir = await directory();
 		const stored = await storedFile('a.txt');
-		expect((await call('POST', filesPath('dir-nope'), { json: { file_id: stored.id } })).body).toEqual({ detail: 'Directory dir-nope not found' });
-		expect((await call('POST', filesPath(dir), { json: { file_id: 'file-nope' } })).body).toEqual({ detail: 'File file-nope not found' });
+		expect(
+			(await call('POST', filesPath('dir-nope'), { json: { file_id: stored.id } })).body,
+		).toEqual({ detail: 'Directory dir-nope not found' });
+		expect((await call('POST', filesPath(dir), { json: { file_id: 'file-nope' } })).body).toEqual({
+			detail: 'File file-nope not found',
+		});
 		const missing = await call('POST', filesPath(dir), { json: {} });
 		expect(missing.body.detail[0]).toMatchObject({ loc: ['body', 'file_id'], type: 'missing' });
 	});
@@ -83,18 +104,30 @@ describe('add, get, update, delete', () => {
 	test('get, update (display_name, unique_id, metadata replaces), delete', async () => {
 		const dir = await directory();
 		const stored = await storedFile('a.txt');
-		const file = (await call('POST', filesPath(dir), { json: { file_id: stored.id, metadata: { a: 1, b: 2 } } })).body;
+		const file = (
+			await call('POST', filesPath(dir), { json: { file_id: stored.id, metadata: { a: 1, b: 2 } } })
+		).body;
 		expect((await call('GET', `${filesPath(dir)}/${file.id}`)).body).toEqual(file);
 
 		now += 10;
-		const updated = await call('PATCH', `${filesPath(dir)}/${file.id}`, { json: { display_name: 'Renamed', unique_id: 'u-2', metadata: { c: 'x' } } });
+		const updated = await call('PATCH', `${filesPath(dir)}/${file.id}`, {
+			json: { display_name: 'Renamed', unique_id: 'u-2', metadata: { c: 'x' } },
+		});
 		expect(updated.status).toBe(200);
-		expect(updated.body).toMatchObject({ display_name: 'Renamed', unique_id: 'u-2', metadata: { c: 'x' }, updated_at: iso(now), created_at: file.created_at });
+		expect(updated.body).toMatchObject({
+			display_name: 'Renamed',
+			unique_id: 'u-2',
+			metadata: { c: 'x' },
+			updated_at: iso(now),
+			created_at: file.created_at,
+		});
 
 		now += 10;
 		const del = await call('DELETE', `${filesPath(dir)}/${file.id}`);
 		expect(del.status).toBe(204);
-		expect((await call('GET', `${filesPath(dir)}/${file.id}`)).body).toEqual({ detail: `Directory file ${file.id} not found` });
+		expect((await call('GET', `${filesPath(dir)}/${file.id}`)).body).toEqual({
+			detail: `Directory file ${file.id} not found`,
+		});
 		expect((await call('DELETE', `${filesPath(dir)}/${file.id}`)).status).toBe(404);
 		expect((await call('PATCH', `${filesPath(dir)}/${file.id}`, { json: {} })).status).toBe(404);
 	});
@@ -102,30 +135,49 @@ describe('add, get, update, delete', () => {
 	test('a file is only reachable through its own directory', async () => {
 		const a = await directory('a');
 		const b = await directory('b');
-		const file = (await call('POST', filesPath(a), { json: { file_id: (await storedFile('x.txt')).id } })).body;
+		const file = (
+			await call('POST', filesPath(a), { json: { file_id: (await storedFile('x.txt')).id } })
+		).body;
 		expect((await call('GET', `${filesPath(b)}/${file.id}`)).status).toBe(404);
 	});
 });
 
 describe('move', () => {
-	test.each([['directory_id'], ['target_directory_id']])('PATCH with %s moves the file', async (field) => {
-		const from = await directory('from');
-		const to = await directory('to');
-		const file = (await call('POST', filesPath(from), { json: { file_id: (await storedFile('m.txt')).id } })).body;
-		now += 5;
-		const moved = await call('PATCH', `${filesPath(from)}/${file.id}`, { json: { [field]: to } });
-		expect(moved.status).toBe(200);
-		expect(moved.body).toMatchObject({ id: file.id, directory_id: to, updated_at: iso(now) });
-		expect((await call('GET', filesPath(from))).body.items).toEqual([]);
-		expect((await call('GET', filesPath(to))).body.items.map((f: any) => f.id)).toEqual([file.id]);
-		expect((await call('GET', `${filesPath(to)}/${file.id}`)).status).toBe(200);
-	});
+	test.each([['directory_id'], ['target_directory_id']])(
+		'PATCH with %s moves the file',
+		async (field) => {
+			const from = await directory('from');
+			const to = await directory('to');
+			const file = (
+				await call('POST', filesPath(from), { json: { file_id: (await storedFile('m.txt')).id } })
+			).body;
+			now += 5;
+			const moved = await call('PATCH', `${filesPath(from)}/${file.id}`, { json: { [field]: to } });
+			expect(moved.status).toBe(200);
+			expect(moved.body).toMatchObject({ id: file.id, directory_id: to, updated_at: iso(now) });
+			expect((await call('GET', filesPath(from))).body.items).toEqual([]);
+			expect((await call('GET', filesPath(to))).body.items.map((f: any) => f.id)).toEqual([
+				file.id,
+			]);
+			expect((await call('GET', `${filesPath(to)}/${file.id}`)).status).toBe(200);
+		},
+	);
 
 	test('moving to an unknown directory is a 404; disagreeing fields a 422', async () => {
 		const from = await directory();
-		const file = (await call('POST', filesPath(from), { json: { file_id: (await storedFile('m.txt')).id } })).body;
-		expect((await call('PATCH', `${filesPath(from)}/${file.id}`, { json: { target_directory_id: 'dir-nope' } })).status).toBe(404);
-		const both = await call('PATCH', `${filesPath(from)}/${file.id}`, { json: { directory_id: 'dir-a', target_directory_id: 'dir-b' } });
+		const file = (
+			await call('POST', filesPath(from), { json: { file_id: (await storedFile('m.txt')).id } })
+		).body;
+		expect(
+			(
+				await call('PATCH', `${filesPath(from)}/${file.id}`, {
+					json: { target_directory_id: 'dir-nope' },
+				})
+			).status,
+		).toBe(404);
+		const both = await call('PATCH', `${filesPath(from)}/${file.id}`, {
+			json: { directory_id: 'dir-a', target_directory_id: 'dir-b' },
+		});
 		expect(both.status).toBe(422);
 		expect(both.body.detail[0].loc).toEqual(['body', 'target_directory_id']);
 	});
@@ -136,9 +188,13 @@ describe('move', () => {
 		const stored = await storedFile('same.txt');
 		const file = (await call('POST', filesPath(from), { json: { file_id: stored.id } })).body;
 		await call('POST', filesPath(to), { json: { file_id: stored.id } });
-		const reply = await call('PATCH', `${filesPath(from)}/${file.id}`, { json: { target_directory_id: to } });
+		const reply = await call('PATCH', `${filesPath(from)}/${file.id}`, {
+			json: { target_directory_id: to },
+		});
 		expect(reply.status).toBe(409);
-		expect(reply.body).toEqual({ detail: `A file with unique_id 'same.txt' already exists in directory ${to}` });
+		expect(reply.body).toEqual({
+			detail: `A file with unique_id 'same.txt' already exists in directory ${to}`,
+		});
 	});
 });
 
@@ -149,27 +205,46 @@ describe('unique_id', () => {
 		await call('POST', filesPath(dir), { json: { file_id: stored.id } });
 		const again = await call('POST', filesPath(dir), { json: { file_id: stored.id } });
 		expect(again.status).toBe(409);
-		expect(again.body).toEqual({ detail: `A file with unique_id 'dup.txt' already exists in directory ${dir}` });
+		expect(again.body).toEqual({
+			detail: `A file with unique_id 'dup.txt' already exists in directory ${dir}`,
+		});
 		// A different unique_id for the same stored file is fine.
-		expect((await call('POST', filesPath(dir), { json: { file_id: stored.id, unique_id: 'other' } })).status).toBe(200);
+		expect(
+			(await call('POST', filesPath(dir), { json: { file_id: stored.id, unique_id: 'other' } }))
+				.status,
+		).toBe(200);
 	});
 
 	test('a repeated upload with the same unique_id answers 409 and stores nothing', async () => {
 		const dir = await directory();
-		expect((await call('POST', `${filesPath(dir)}/upload`, { form: fileForm('upload_file', 'a.txt', 'one') })).status).toBe(200);
+		expect(
+			(
+				await call('POST', `${filesPath(dir)}/upload`, {
+					form: fileForm('upload_file', 'a.txt', 'one'),
+				})
+			).status,
+		).toBe(200);
 		const blobs = emulator.store.blobs().length;
-		const again = await call('POST', `${filesPath(dir)}/upload`, { form: fileForm('upload_file', 'a.txt', 'two') });
+		const again = await call('POST', `${filesPath(dir)}/upload`, {
+			form: fileForm('upload_file', 'a.txt', 'two'),
+		});
 		expect(again.status).toBe(409);
 		expect(emulator.store.blobs()).toHaveLength(blobs);
 	});
 
 	test('renaming onto a taken unique_id answers 409', async () => {
 		const dir = await directory();
-		const a = (await call('POST', filesPath(dir), { json: { file_id: (await storedFile('a.txt')).id } })).body;
+		const a = (
+			await call('POST', filesPath(dir), { json: { file_id: (await storedFile('a.txt')).id } })
+		).body;
 		await call('POST', filesPath(dir), { json: { file_id: (await storedFile('b.txt')).id } });
-		expect((await call('PATCH', `${filesPath(dir)}/${a.id}`, { json: { unique_id: 'b.txt' } })).status).toBe(409);
+		expect(
+			(await call('PATCH', `${filesPath(dir)}/${a.id}`, { json: { unique_id: 'b.txt' } })).status,
+		).toBe(409);
 		// Setting a file's own unique_id again is not a conflict.
-		expect((await call('PATCH', `${filesPath(dir)}/${a.id}`, { json: { unique_id: 'a.txt' } })).status).toBe(200);
+		expect(
+			(await call('PATCH', `${filesPath(dir)}/${a.id}`, { json: { unique_id: 'a.txt' } })).status,
+		).toBe(200);
 	});
 
 	test('deleting a file frees its unique_id', async () => {
@@ -180,7 +255,11 @@ describe('unique_id', () => {
 		const second = await call('POST', filesPath(dir), { json: { file_id: stored.id } });
 		expect(second.status).toBe(200);
 		expect(second.body.id).not.toBe(first.id);
-		const all = (await call('GET', filesPath(dir), { query: { unique_id: 'reuse.txt', include_deleted: true } })).body;
+		const all = (
+			await call('GET', filesPath(dir), {
+				query: { unique_id: 'reuse.txt', include_deleted: true },
+			})
+		).body;
 		expect(all.items.map((f: any) => f.id).sort()).toEqual([first.id, second.body.id].sort());
 	});
 });
@@ -189,11 +268,18 @@ describe('soft delete', () => {
 	test('deleted files are hidden unless include_deleted=true, with deleted_at and a bumped updated_at', async () => {
 		const dir = await directory();
 		const created = now;
-		const file = (await call('POST', filesPath(dir), { json: { file_id: (await storedFile('gone.txt')).id } })).body;
+		const file = (
+			await call('POST', filesPath(dir), { json: { file_id: (await storedFile('gone.txt')).id } })
+		).body;
 		now += 1000;
 		await call('DELETE', `${filesPath(dir)}/${file.id}`);
-		expect((await call('GET', filesPath(dir))).body).toEqual({ items: [], next_page_token: null, total_size: 0 });
-		const withDeleted = (await call('GET', filesPath(dir), { query: { include_deleted: true } })).body;
+		expect((await call('GET', filesPath(dir))).body).toEqual({
+			items: [],
+			next_page_token: null,
+			total_size: 0,
+		});
+		const withDeleted = (await call('GET', filesPath(dir), { query: { include_deleted: true } }))
+			.body;
 		expect(withDeleted.items).toEqual([
 			{ ...file, deleted_at: iso(now), updated_at: iso(now), created_at: iso(created) },
 		]);
@@ -210,7 +296,11 @@ describe('list filters', () => {
 		ids = {};
 		const add = async (name: string, uniqueId: string) => {
 			const stored = await storedFile(name);
-			ids[uniqueId] = (await call('POST', filesPath(dir), { json: { file_id: stored.id, display_name: name, unique_id: uniqueId } })).body.id;
+			ids[uniqueId] = (
+				await call('POST', filesPath(dir), {
+					json: { file_id: stored.id, display_name: name, unique_id: uniqueId },
+				})
+			).body.id;
 			return stored.id;
 		};
 		await add('Annual Report.pdf', 'u-report');
@@ -224,7 +314,9 @@ describe('list filters', () => {
 	});
 
 	const uniqueIds = async (query: Record<string, any>) =>
-		DirectoryFilePageSchema.parse((await call('GET', filesPath(dir), { query })).body).items.map((f) => f.unique_id);
+		DirectoryFilePageSchema.parse((await call('GET', filesPath(dir), { query })).body).items.map(
+			(f) => f.unique_id,
+		);
 
 	test('display_name (exact) and display_name_contains (case-insensitive)', async () => {
 		expect(await uniqueIds({ display_name: 'notes.md' })).toEqual(['u-notes']);
@@ -235,7 +327,9 @@ describe('list filters', () => {
 	test('unique_id and file_id', async () => {
 		expect(await uniqueIds({ unique_id: 'u-draft' })).toEqual(['u-draft']);
 		expect(await uniqueIds({ unique_id: 'u-deleted' })).toEqual([]);
-		expect(await uniqueIds({ unique_id: 'u-deleted', include_deleted: true })).toEqual(['u-deleted']);
+		expect(await uniqueIds({ unique_id: 'u-deleted', include_deleted: true })).toEqual([
+			'u-deleted',
+		]);
 		expect(await uniqueIds({ file_id: ids.fileIdOfNotes })).toEqual(['u-notes']);
 		const page = (await call('GET', filesPath(dir), { query: { unique_id: 'u-notes' } })).body;
 		expect(page.total_size).toBe(1);
@@ -244,26 +338,54 @@ describe('list filters', () => {
 
 	test('include_deleted and total_size', async () => {
 		expect(await uniqueIds({})).toEqual(['u-report', 'u-notes', 'u-draft']);
-		expect(await uniqueIds({ include_deleted: true })).toEqual(['u-report', 'u-notes', 'u-draft', 'u-deleted']);
+		expect(await uniqueIds({ include_deleted: true })).toEqual([
+			'u-report',
+			'u-notes',
+			'u-draft',
+			'u-deleted',
+		]);
 		expect((await call('GET', filesPath(dir))).body.total_size).toBe(3);
 	});
 
 	test('updated_at_on_or_after / on_or_before are inclusive, any ISO form', async () => {
 		const t0 = START;
-		expect(await uniqueIds({ updated_at_on_or_after: iso(t0 + 1000) })).toEqual(['u-notes', 'u-draft']);
-		expect(await uniqueIds({ updated_at_on_or_before: iso(t0 + 1000) })).toEqual(['u-report', 'u-notes']);
-		expect(await uniqueIds({ updated_at_on_or_after: iso(t0 + 1000), updated_at_on_or_before: iso(t0 + 1000) })).toEqual(['u-notes']);
+		expect(await uniqueIds({ updated_at_on_or_after: iso(t0 + 1000) })).toEqual([
+			'u-notes',
+			'u-draft',
+		]);
+		expect(await uniqueIds({ updated_at_on_or_before: iso(t0 + 1000) })).toEqual([
+			'u-report',
+			'u-notes',
+		]);
+		expect(
+			await uniqueIds({
+				updated_at_on_or_after: iso(t0 + 1000),
+				updated_at_on_or_before: iso(t0 + 1000),
+			}),
+		).toEqual(['u-notes']);
 		// Sub-millisecond precision: 10:00:01.0005 is after the file stamped 10:00:01.000.
-		expect(await uniqueIds({ updated_at_on_or_after: '2025-03-01T10:00:01.000500Z' })).toEqual(['u-draft']);
+		expect(await uniqueIds({ updated_at_on_or_after: '2025-03-01T10:00:01.000500Z' })).toEqual([
+			'u-draft',
+		]);
 		// Offsets are honoured: 12:00:01+02:00 is 10:00:01Z.
-		expect(await uniqueIds({ updated_at_on_or_after: '2025-03-01T12:00:01+02:00' })).toEqual(['u-notes', 'u-draft']);
+		expect(await uniqueIds({ updated_at_on_or_after: '2025-03-01T12:00:01+02:00' })).toEqual([
+			'u-notes',
+			'u-draft',
+		]);
 		expect(await uniqueIds({ updated_at_on_or_after: iso(t0 + 60_000) })).toEqual([]);
 		// The deleted file was stamped (updated) at deletion time.
-		expect(await uniqueIds({ updated_at_on_or_after: iso(t0 + 3000), include_deleted: true })).toEqual(['u-deleted']);
+		expect(
+			await uniqueIds({ updated_at_on_or_after: iso(t0 + 3000), include_deleted: true }),
+		).toEqual(['u-deleted']);
 	});
 
 	test('filters combine', async () => {
-		expect(await uniqueIds({ display_name_contains: 'report', updated_at_on_or_after: iso(Date.parse('2025-03-01T10:00:01Z')) })).toEqual(['u-draft']);
+		expect(
+			await uniqueIds({
+				display_name_contains: 'report',
+				updated_at_on_or_after: iso(Date.parse('2025-03-01T10:00:01Z')),
+			}),
+		).toEqual(['u-draft']);
 	});
 });
 
@@ -289,21 +411,27 @@ describe('pagination', () => {
 
 	test('inserts and deletes between pages never skip or repeat an existing file', async () => {
 		const dir = emulator.store.createDirectory('moving');
-		const originals = emulator.store.seedFiles(dir.id, 60, { updatedAtMs: (i) => now - 100_000 + i * 10 });
+		const originals = emulator.store.seedFiles(dir.id, 60, {
+			updatedAtMs: (i) => now - 100_000 + i * 10,
+		});
 		const deletedBeforeSeen = new Set<string>();
 		const deleted = new Set<string>();
 		const seen: string[] = [];
 		let token: string | undefined;
 		let round = 0;
 		do {
-			const page = (await call('GET', filesPath(dir.id), { query: { page_size: 8, page_token: token } })).body;
+			const page = (
+				await call('GET', filesPath(dir.id), { query: { page_size: 8, page_token: token } })
+			).body;
 			seen.push(...page.items.map((f: any) => f.id));
 			token = page.next_page_token ?? undefined;
 
 			// Between pages: a new file (newest key), then delete one original not seen yet
 			// (every other round) and one already seen.
 			now += 1;
-			await call('POST', filesPath(dir.id), { json: { file_id: (await storedFile(`new-${round}.txt`)).id } });
+			await call('POST', filesPath(dir.id), {
+				json: { file_id: (await storedFile(`new-${round}.txt`)).id },
+			});
 			const unseen = originals.find((f) => !seen.includes(f.id) && !deleted.has(f.id));
 			if (unseen && round % 2 === 0) {
 				deleted.add(unseen.id);
@@ -331,7 +459,9 @@ describe('pagination', () => {
 		const totals = new Set<number>();
 		let token: string | undefined;
 		do {
-			const page = (await call('GET', filesPath(dir.id), { query: { page_size: 1000, page_token: token } })).body;
+			const page = (
+				await call('GET', filesPath(dir.id), { query: { page_size: 1000, page_token: token } })
+			).body;
 			totals.add(page.total_size);
 			for (const f of page.items) ids.push(f.id);
 			token = page.next_page_token ?? undefined;
@@ -340,7 +470,9 @@ describe('pagination', () => {
 		expect([...totals]).toEqual([100_000]);
 		// Same updated_at for all: strictly increasing ids means no repeat and a stable order.
 		expect(ids.every((id, i) => i === 0 || ids[i - 1] < id)).toBe(true);
-		const found = (await call('GET', filesPath(dir.id), { query: { unique_id: 'seed-054321.txt' } })).body;
+		const found = (
+			await call('GET', filesPath(dir.id), { query: { unique_id: 'seed-054321.txt' } })
+		).body;
 		expect(found.items.map((f: any) => f.display_name)).toEqual(['seed-054321.txt']);
 	});
 });

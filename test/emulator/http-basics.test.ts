@@ -55,9 +55,13 @@ describe('routing', () => {
 	});
 
 	test('an id with an encoded slash stays one segment and 404s', async () => {
-		const dir = (await call('POST', '/api/v1/beta/directories', { json: { name: 'slashes' } })).body;
+		const dir = (await call('POST', '/api/v1/beta/directories', { json: { name: 'slashes' } }))
+			.body;
 		// "<dir>/files" encoded as one segment must not reach the files list.
-		const reply = await call('GET', `/api/v1/beta/directories/${encodeURIComponent(`${dir.id}/files`)}`);
+		const reply = await call(
+			'GET',
+			`/api/v1/beta/directories/${encodeURIComponent(`${dir.id}/files`)}`,
+		);
 		expect(reply.status).toBe(404);
 		expect(reply.body).toEqual({ detail: `Directory ${dir.id}/files not found` });
 		const upload = await call('GET', `/api/v1/beta/directories/${dir.id}/files%2Fupload`);
@@ -81,9 +85,13 @@ describe('routing', () => {
 
 describe('validation errors (422, FastAPI shape)', () => {
 	test('a missing field is named', async () => {
-		const reply = await call('POST', '/api/v1/beta/directories', { json: { description: 'no name' } });
+		const reply = await call('POST', '/api/v1/beta/directories', {
+			json: { description: 'no name' },
+		});
 		expect(reply.status).toBe(422);
-		expect(reply.body).toEqual({ detail: [{ type: 'missing', loc: ['body', 'name'], msg: 'Field required' }] });
+		expect(reply.body).toEqual({
+			detail: [{ type: 'missing', loc: ['body', 'name'], msg: 'Field required' }],
+		});
 	});
 
 	test('a wrong type is named', async () => {
@@ -120,19 +128,32 @@ describe('validation errors (422, FastAPI shape)', () => {
 		const size = await call('GET', '/api/v1/beta/directories', { query: { page_size: 'ten' } });
 		expect(size.status).toBe(422);
 		expect(size.body.detail[0]).toMatchObject({ loc: ['query', 'page_size'], type: 'int_parsing' });
-		const bool = await call('GET', '/api/v1/beta/directories', { query: { include_deleted: 'maybe' } });
-		expect(bool.body.detail[0]).toMatchObject({ loc: ['query', 'include_deleted'], type: 'bool_parsing' });
+		const bool = await call('GET', '/api/v1/beta/directories', {
+			query: { include_deleted: 'maybe' },
+		});
+		expect(bool.body.detail[0]).toMatchObject({
+			loc: ['query', 'include_deleted'],
+			type: 'bool_parsing',
+		});
 		const type = await call('GET', '/api/v1/beta/directories', { query: { type: 'folder' } });
 		expect(type.body.detail[0]).toMatchObject({ loc: ['query', 'type'], type: 'enum' });
 		expect(type.body.detail[0].msg).toBe("Input should be 'user', 'index' or 'ephemeral'");
-		const date = await call('GET', `/api/v1/beta/directories/x/files`, { query: { updated_at_on_or_after: 'yesterday' } });
-		expect(date.body.detail[0]).toMatchObject({ loc: ['query', 'updated_at_on_or_after'], type: 'datetime_parsing' });
+		const date = await call('GET', `/api/v1/beta/directories/x/files`, {
+			query: { updated_at_on_or_after: 'yesterday' },
+		});
+		expect(date.body.detail[0]).toMatchObject({
+			loc: ['query', 'updated_at_on_or_after'],
+			type: 'datetime_parsing',
+		});
 	});
 
 	test('nested fields are located precisely', async () => {
 		const dir = (await call('POST', '/api/v1/beta/directories', { json: { name: 'nested' } })).body;
 		const reply = await call('POST', '/api/v1/indexes', {
-			json: { source_directory_id: dir.id, products: [{ product_config_id: 'c', product_type: 'summarise' }] },
+			json: {
+				source_directory_id: dir.id,
+				products: [{ product_config_id: 'c', product_type: 'summarise' }],
+			},
 		});
 		expect(reply.status).toBe(422);
 		expect(reply.body.detail[0].loc).toEqual(['body', 'products', 0, 'product_type']);
@@ -143,32 +164,56 @@ describe('scope (project_id / organization_id)', () => {
 	test('objects live in the default project unless project_id says otherwise', async () => {
 		const here = (await call('POST', '/api/v1/beta/directories', { json: { name: 'here' } })).body;
 		expect(here.project_id).toBe(emulator.defaultProjectId);
-		const there = (await call('POST', '/api/v1/beta/directories', { json: { name: 'there' }, query: { project_id: otherProjectId } })).body;
+		const there = (
+			await call('POST', '/api/v1/beta/directories', {
+				json: { name: 'there' },
+				query: { project_id: otherProjectId },
+			})
+		).body;
 		expect(there.project_id).toBe(otherProjectId);
 
 		// Another project's objects are invisible.
 		expect((await call('GET', `/api/v1/beta/directories/${there.id}`)).status).toBe(404);
-		expect((await call('GET', `/api/v1/beta/directories/${there.id}`, { query: { project_id: otherProjectId } })).status).toBe(200);
-		const names = (await call('GET', '/api/v1/beta/directories', { query: { project_id: otherProjectId } })).body.items.map((d: any) => d.name);
+		expect(
+			(
+				await call('GET', `/api/v1/beta/directories/${there.id}`, {
+					query: { project_id: otherProjectId },
+				})
+			).status,
+		).toBe(200);
+		const names = (
+			await call('GET', '/api/v1/beta/directories', { query: { project_id: otherProjectId } })
+		).body.items.map((d: any) => d.name);
 		expect(names).toEqual(['there']);
 	});
 
 	test('an unknown project or organization answers 404 naming it', async () => {
-		const project = await call('GET', '/api/v1/beta/directories', { query: { project_id: 'prj-nope' } });
+		const project = await call('GET', '/api/v1/beta/directories', {
+			query: { project_id: 'prj-nope' },
+		});
 		expect(project.status).toBe(404);
 		expect(project.body).toEqual({ detail: 'Project prj-nope not found' });
-		const org = await call('GET', '/api/v1/beta/directories', { query: { organization_id: 'org-nope' } });
+		const org = await call('GET', '/api/v1/beta/directories', {
+			query: { organization_id: 'org-nope' },
+		});
 		expect(org.body).toEqual({ detail: 'Organization org-nope not found' });
 	});
 
 	test('a project outside the given organization answers 403', async () => {
-		const reply = await call('GET', '/api/v1/beta/directories', { query: { project_id: 'prj-far', organization_id: 'org-1' } });
+		const reply = await call('GET', '/api/v1/beta/directories', {
+			query: { project_id: 'prj-far', organization_id: 'org-1' },
+		});
 		expect(reply.status).toBe(403);
 		expect(reply.body.detail).toContain('prj-far');
 	});
 
 	test('organization_id alone picks that organization’s project', async () => {
-		const dir = (await call('POST', '/api/v1/beta/directories', { json: { name: 'far' }, query: { organization_id: 'org-2' } })).body;
+		const dir = (
+			await call('POST', '/api/v1/beta/directories', {
+				json: { name: 'far' },
+				query: { organization_id: 'org-2' },
+			})
+		).body;
 		expect(dir.project_id).toBe('prj-far');
 	});
 
@@ -176,7 +221,11 @@ describe('scope (project_id / organization_id)', () => {
 		const reply = await call('GET', '/api/v1/projects');
 		expect(reply.status).toBe(200);
 		expect(reply.body.map((p: any) => p.id)).toEqual(['prj-main', 'prj-other', 'prj-far']);
-		expect(reply.body[0]).toMatchObject({ name: 'Main', organization_id: 'org-1', is_default: true });
+		expect(reply.body[0]).toMatchObject({
+			name: 'Main',
+			organization_id: 'org-1',
+			is_default: true,
+		});
 		const filtered = await call('GET', '/api/v1/projects', { query: { organization_id: 'org-2' } });
 		expect(filtered.body.map((p: any) => p.id)).toEqual(['prj-far']);
 		const byName = await call('GET', '/api/v1/projects', { query: { project_name: 'Other' } });
@@ -187,7 +236,9 @@ describe('scope (project_id / organization_id)', () => {
 
 	test('scope parameters reach the request log', async () => {
 		emulator.clearRequests();
-		await call('GET', '/api/v1/beta/directories', { query: { project_id: otherProjectId, name: 'there', types: ['user', 'index'] } });
+		await call('GET', '/api/v1/beta/directories', {
+			query: { project_id: otherProjectId, name: 'there', types: ['user', 'index'] },
+		});
 		expect(emulator.requests).toHaveLength(1);
 		expect(emulator.requests[0]).toMatchObject({
 			method: 'GET',
@@ -201,7 +252,8 @@ describe('scope (project_id / organization_id)', () => {
 		const small = await startEmulator({ requestLogSize: 3 });
 		try {
 			const c = api(small);
-			for (let i = 0; i < 5; i++) await c('POST', '/api/v1/beta/directories', { json: { name: `d${i}` } });
+			for (let i = 0; i < 5; i++)
+				await c('POST', '/api/v1/beta/directories', { json: { name: `d${i}` } });
 			expect(small.requests.map((r) => (r.body as any).name)).toEqual(['d2', 'd3', 'd4']);
 		} finally {
 			await small.close();

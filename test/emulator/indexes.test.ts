@@ -24,8 +24,15 @@ async function directory(name = 'source'): Promise<string> {
 	return (await call('POST', '/api/v1/beta/directories', { json: { name } })).body.id;
 }
 
-async function upload(dir: string, name: string, content: string | Buffer, fields: Record<string, string> = {}): Promise<any> {
-	const reply = await call('POST', `/api/v1/beta/directories/${dir}/files/upload`, { form: fileForm('upload_file', name, content, fields) });
+async function upload(
+	dir: string,
+	name: string,
+	content: string | Buffer,
+	fields: Record<string, string> = {},
+): Promise<any> {
+	const reply = await call('POST', `/api/v1/beta/directories/${dir}/files/upload`, {
+		form: fileForm('upload_file', name, content, fields),
+	});
 	expect(reply.status).toBe(200);
 	return reply.body;
 }
@@ -41,7 +48,10 @@ const outputFiles = async (index: any, query: Record<string, any> = {}) =>
 
 /** Paragraphs long enough to need several ~1000-character chunks. */
 function longMarkdown(paragraphs: number, tag = 'p'): string {
-	return Array.from({ length: paragraphs }, (_, i) => `${tag}${i} ${'lorem ipsum dolor sit amet '.repeat(15).trim()}`).join('\n\n');
+	return Array.from(
+		{ length: paragraphs },
+		(_, i) => `${tag}${i} ${'lorem ipsum dolor sit amet '.repeat(15).trim()}`,
+	).join('\n\n');
 }
 
 describe('create, get, list, delete', () => {
@@ -59,11 +69,17 @@ describe('create, get, list, delete', () => {
 			description: null,
 			last_exported_at: null,
 			last_synced_at: null,
-			metadata: expect.objectContaining({ status: BUILD_STATUS.queued, error: null, build_number: 1, pending_sync: false }),
+			metadata: expect.objectContaining({
+				status: BUILD_STATUS.queued,
+				error: null,
+				build_number: 1,
+				pending_sync: false,
+			}),
 			updated_at: expect.any(String),
 			output_directory_id: expect.stringMatching(/^dir-/),
 		});
-		const output = (await call('GET', `/api/v1/beta/directories/${index.output_directory_id}`)).body;
+		const output = (await call('GET', `/api/v1/beta/directories/${index.output_directory_id}`))
+			.body;
 		expect(output).toMatchObject({ type: 'index', project_id: emulator.defaultProjectId });
 		await emulator.waitForBuilds();
 	});
@@ -74,20 +90,31 @@ describe('create, get, list, delete', () => {
 			source_directory_id: source,
 			name: 'Named',
 			description: 'About',
-			products: [{ product_config_id: 'cfg-1', product_type: 'parse' }, { product_config_id: 'cfg-2', product_type: 'extract' }],
+			products: [
+				{ product_config_id: 'cfg-1', product_type: 'parse' },
+				{ product_config_id: 'cfg-2', product_type: 'extract' },
+			],
 			store_attachments: ['screenshots', 'items'],
 			sync_frequency: 'daily',
 			vector_target: 'DISABLED',
 		});
 		expect(index).toMatchObject({ name: 'Named', description: 'About' });
 		expect(emulator.store.index(index.id)).toMatchObject({
-			products: [{ product_config_id: 'cfg-1', product_type: 'parse' }, { product_config_id: 'cfg-2', product_type: 'extract' }],
+			products: [
+				{ product_config_id: 'cfg-1', product_type: 'parse' },
+				{ product_config_id: 'cfg-2', product_type: 'extract' },
+			],
 			store_attachments: ['screenshots', 'items'],
 			sync_frequency: 'daily',
 			vector_target: 'DISABLED',
 		});
 		const defaults = emulator.store.index((await createIndex({ source_directory_id: source })).id)!;
-		expect(defaults).toMatchObject({ sync_frequency: 'manual', vector_target: 'DEFAULT', products: null, store_attachments: null });
+		expect(defaults).toMatchObject({
+			sync_frequency: 'manual',
+			vector_target: 'DEFAULT',
+			products: null,
+			store_attachments: null,
+		});
 		await emulator.waitForBuilds();
 	});
 
@@ -97,15 +124,23 @@ describe('create, get, list, delete', () => {
 			[{}, ['body', 'source_directory_id']],
 			[{ source_directory_id: source, sync_frequency: 'hourly' }, ['body', 'sync_frequency']],
 			[{ source_directory_id: source, vector_target: 'PINECONE' }, ['body', 'vector_target']],
-			[{ source_directory_id: source, store_attachments: ['audio'] }, ['body', 'store_attachments', 0]],
-			[{ source_directory_id: source, products: [{ product_type: 'parse' }] }, ['body', 'products', 0, 'product_config_id']],
+			[
+				{ source_directory_id: source, store_attachments: ['audio'] },
+				['body', 'store_attachments', 0],
+			],
+			[
+				{ source_directory_id: source, products: [{ product_type: 'parse' }] },
+				['body', 'products', 0, 'product_config_id'],
+			],
 		];
 		for (const [body, loc] of cases) {
 			const reply = await call('POST', '/api/v1/indexes', { json: body });
 			expect(reply.status).toBe(422);
 			expect(reply.body.detail[0].loc).toEqual(loc);
 		}
-		const unknown = await call('POST', '/api/v1/indexes', { json: { source_directory_id: 'dir-nope' } });
+		const unknown = await call('POST', '/api/v1/indexes', {
+			json: { source_directory_id: 'dir-nope' },
+		});
 		expect(unknown.status).toBe(404);
 		expect(unknown.body).toEqual({ detail: 'Directory dir-nope not found' });
 	});
@@ -132,23 +167,39 @@ describe('create, get, list, delete', () => {
 
 		const del = await call('DELETE', `/api/v1/indexes/${ia.id}`);
 		expect(del.status).toBe(204);
-		expect((await call('GET', `/api/v1/indexes/${ia.id}`)).body).toEqual({ detail: `Index ${ia.id} not found` });
+		expect((await call('GET', `/api/v1/indexes/${ia.id}`)).body).toEqual({
+			detail: `Index ${ia.id} not found`,
+		});
 		expect((await call('DELETE', `/api/v1/indexes/${ia.id}`)).status).toBe(404);
 		expect((await call('POST', `/api/v1/indexes/${ia.id}/sync`)).status).toBe(404);
 		// The index's output directory went with it; the source stays.
-		expect((await call('GET', `/api/v1/beta/directories/${ia.output_directory_id}`)).status).toBe(404);
+		expect((await call('GET', `/api/v1/beta/directories/${ia.output_directory_id}`)).status).toBe(
+			404,
+		);
 		expect((await call('GET', `/api/v1/beta/directories/${a}`)).status).toBe(200);
 	});
 
 	test('an index of another project is invisible', async () => {
 		const other = emulator.store.addProject({ name: 'Other' });
-		const source = (await call('POST', '/api/v1/beta/directories', { json: { name: 's' }, query: { project_id: other.id } })).body.id;
-		const index = (await call('POST', '/api/v1/indexes', { json: { source_directory_id: source }, query: { project_id: other.id } })).body;
+		const source = (
+			await call('POST', '/api/v1/beta/directories', {
+				json: { name: 's' },
+				query: { project_id: other.id },
+			})
+		).body.id;
+		const index = (
+			await call('POST', '/api/v1/indexes', {
+				json: { source_directory_id: source },
+				query: { project_id: other.id },
+			})
+		).body;
 		expect(index.project_id).toBe(other.id);
 		expect((await call('GET', `/api/v1/indexes/${index.id}`)).status).toBe(404);
 		expect((await call('GET', '/api/v1/indexes')).body.items).toEqual([]);
 		// A source directory from another project cannot be used.
-		expect((await call('POST', '/api/v1/indexes', { json: { source_directory_id: source } })).status).toBe(404);
+		expect(
+			(await call('POST', '/api/v1/indexes', { json: { source_directory_id: source } })).status,
+		).toBe(404);
 		await emulator.waitForBuilds();
 	});
 });
@@ -159,10 +210,13 @@ describe('builds', () => {
 		try {
 			const c = api(slow);
 			const source = (await c('POST', '/api/v1/beta/directories', { json: { name: 's' } })).body.id;
-			const index = (await c('POST', '/api/v1/indexes', { json: { source_directory_id: source } })).body;
+			const index = (await c('POST', '/api/v1/indexes', { json: { source_directory_id: source } }))
+				.body;
 			const seen: string[] = [readBuildStatus(index.metadata)!];
 			for (let i = 0; i < 2000 && seen[seen.length - 1] !== BUILD_STATUS.ready; i++) {
-				const status = readBuildStatus((await c('GET', `/api/v1/indexes/${index.id}`)).body.metadata)!;
+				const status = readBuildStatus(
+					(await c('GET', `/api/v1/indexes/${index.id}`)).body.metadata,
+				)!;
 				if (status !== seen[seen.length - 1]) seen.push(status);
 				await new Promise((r) => setTimeout(r, 5));
 			}
@@ -171,7 +225,9 @@ describe('builds', () => {
 			const sync = await c('POST', `/api/v1/indexes/${index.id}/sync`);
 			expect(sync.status).toBe(200);
 			expect(sync.body).toEqual({});
-			expect(readBuildStatus((await c('GET', `/api/v1/indexes/${index.id}`)).body.metadata)).toBe(BUILD_STATUS.queued);
+			expect(readBuildStatus((await c('GET', `/api/v1/indexes/${index.id}`)).body.metadata)).toBe(
+				BUILD_STATUS.queued,
+			);
 			await slow.waitForBuilds();
 		} finally {
 			await slow.close();
@@ -192,17 +248,26 @@ describe('builds', () => {
 			files_total: 2,
 			files_parsed: 2,
 			files_failed: 0,
-			diagnostics: expect.arrayContaining([expect.objectContaining({ directory_file_id: doc.id, status: 'parsed' })]),
+			diagnostics: expect.arrayContaining([
+				expect.objectContaining({ directory_file_id: doc.id, status: 'parsed' }),
+			]),
 		});
 		expect(done.last_synced_at).toEqual(expect.any(String));
 		expect(done.last_exported_at).toEqual(done.last_synced_at);
 
-		const chunks = (await outputFiles(done)).filter((f) => f.metadata[CHUNK_METADATA.sourceFileId] === doc.id);
+		const chunks = (await outputFiles(done)).filter(
+			(f) => f.metadata[CHUNK_METADATA.sourceFileId] === doc.id,
+		);
 		expect(chunks.length).toBeGreaterThan(1);
 		expect(done.metadata.chunks_total).toBe(chunks.length + 1);
 		const ordered = [...chunks].sort((x, y) => x.metadata.chunk_index - y.metadata.chunk_index);
 		expect(ordered.map((c) => c.metadata)).toEqual(
-			ordered.map((_, i) => ({ source_file_id: doc.id, source_unique_id: 'guide', chunk_index: i, chunk_count: chunks.length })),
+			ordered.map((_, i) => ({
+				source_file_id: doc.id,
+				source_unique_id: 'guide',
+				chunk_index: i,
+				chunk_count: chunks.length,
+			})),
 		);
 		expect(ordered[0].unique_id).toBe('guide#0');
 		const contents = await Promise.all(ordered.map((c) => emulator.store.readBlob(c.file_id)));
@@ -225,7 +290,11 @@ describe('builds', () => {
 		expect(failed.metadata.error).toContain('broken.md');
 		expect(failed.metadata.error).toContain(bad.id);
 		expect(failed.metadata.error).toContain('UTF-8');
-		expect(failed.metadata.diagnostics[0]).toMatchObject({ directory_file_id: bad.id, status: 'failed', display_name: 'broken.md' });
+		expect(failed.metadata.diagnostics[0]).toMatchObject({
+			directory_file_id: bad.id,
+			status: 'failed',
+			display_name: 'broken.md',
+		});
 		expect(failed.metadata.files_failed).toBe(1);
 		expect(await outputFiles(index)).toEqual(before);
 
@@ -250,7 +319,10 @@ describe('builds', () => {
 		const done = await waitForIndex(call, index.id);
 		expect(done.metadata.status).toBe(status);
 		if (status === 'failed') expect(done.metadata.error).toContain(name);
-		else expect(done.metadata.diagnostics).toEqual([expect.objectContaining({ directory_file_id: file.id, chunks })]);
+		else
+			expect(done.metadata.diagnostics).toEqual([
+				expect.objectContaining({ directory_file_id: file.id, chunks }),
+			]);
 	});
 
 	test('re-sync replaces the chunks of changed files, removes those of deleted files, keeps the rest', async () => {
@@ -261,18 +333,36 @@ describe('builds', () => {
 		const index = await createIndex({ source_directory_id: source });
 		await waitForIndex(call, index.id);
 		const first = await outputFiles(index);
-		const chunkIds = (fileId: string, files: any[]) => files.filter((f) => f.metadata.source_file_id === fileId).map((f) => f.id).sort();
+		const chunkIds = (fileId: string, files: any[]) =>
+			files
+				.filter((f) => f.metadata.source_file_id === fileId)
+				.map((f) => f.id)
+				.sort();
 		const keptIds = chunkIds(keep.id, first);
 
 		// Change: replace change.md (same unique_id, new content); remove remove.md.
-		const replacement = (await call('POST', '/api/v1/beta/files', { form: fileForm('file', 'change.md', longMarkdown(1, 'new'), { purpose: 'user_data' }) })).body;
+		const replacement = (
+			await call('POST', '/api/v1/beta/files', {
+				form: fileForm('file', 'change.md', longMarkdown(1, 'new'), { purpose: 'user_data' }),
+			})
+		).body;
 		await call('DELETE', `/api/v1/beta/directories/${source}/files/${change.id}`);
-		const changed = (await call('POST', `/api/v1/beta/directories/${source}/files`, { json: { file_id: replacement.id, unique_id: 'change.md' } })).body;
+		const changed = (
+			await call('POST', `/api/v1/beta/directories/${source}/files`, {
+				json: { file_id: replacement.id, unique_id: 'change.md' },
+			})
+		).body;
 		await call('DELETE', `/api/v1/beta/directories/${source}/files/${remove.id}`);
 		await call('POST', `/api/v1/indexes/${index.id}/sync`);
 		const done = await waitForIndex(call, index.id);
 
-		expect(done.metadata).toMatchObject({ status: 'ready', files_total: 2, files_parsed: 1, files_unchanged: 1, files_removed: 2 });
+		expect(done.metadata).toMatchObject({
+			status: 'ready',
+			files_total: 2,
+			files_parsed: 1,
+			files_unchanged: 1,
+			files_removed: 2,
+		});
 		const second = await outputFiles(index);
 		expect(chunkIds(keep.id, second)).toEqual(keptIds);
 		expect(chunkIds(change.id, second)).toEqual([]);
@@ -281,8 +371,12 @@ describe('builds', () => {
 		expect(newChunks).toHaveLength(1);
 		expect((await emulator.store.readBlob(newChunks[0].file_id)).toString()).toContain('new0');
 		// Replaced and removed chunks are soft-deleted: a trigger on the output directory sees them go.
-		const deleted = (await outputFiles(index, { include_deleted: true })).filter((f) => f.deleted_at !== null);
-		expect(deleted.map((f) => f.id).sort()).toEqual([...chunkIds(change.id, first), ...chunkIds(remove.id, first)].sort());
+		const deleted = (await outputFiles(index, { include_deleted: true })).filter(
+			(f) => f.deleted_at !== null,
+		);
+		expect(deleted.map((f) => f.id).sort()).toEqual(
+			[...chunkIds(change.id, first), ...chunkIds(remove.id, first)].sort(),
+		);
 	});
 
 	test('a sync during a build sets pending_sync and runs exactly one more build', async () => {
@@ -300,7 +394,10 @@ describe('builds', () => {
 
 	test('sync_frequency on_source_change rebuilds when the source changes', async () => {
 		const source = await directory();
-		const index = await createIndex({ source_directory_id: source, sync_frequency: 'on_source_change' });
+		const index = await createIndex({
+			source_directory_id: source,
+			sync_frequency: 'on_source_change',
+		});
 		await emulator.waitForBuilds();
 		expect(emulator.store.index(index.id)!.metadata.build_number).toBe(1);
 		await upload(source, 'new.md', 'fresh');
@@ -317,7 +414,10 @@ describe('builds', () => {
 		await call('DELETE', `/api/v1/beta/directories/${source}`);
 		await call('POST', `/api/v1/indexes/${index.id}/sync`);
 		const done = await waitForIndex(call, index.id);
-		expect(done.metadata).toMatchObject({ status: 'failed', error: `Source directory ${source} not found` });
+		expect(done.metadata).toMatchObject({
+			status: 'failed',
+			error: `Source directory ${source} not found`,
+		});
 	});
 
 	test('updated_at is bumped by every state change', async () => {
@@ -326,7 +426,8 @@ describe('builds', () => {
 		try {
 			const c = api(timed);
 			const source = (await c('POST', '/api/v1/beta/directories', { json: { name: 's' } })).body.id;
-			const index = (await c('POST', '/api/v1/indexes', { json: { source_directory_id: source } })).body;
+			const index = (await c('POST', '/api/v1/indexes', { json: { source_directory_id: source } }))
+				.body;
 			await timed.waitForBuilds();
 			const after = (await c('GET', `/api/v1/indexes/${index.id}`)).body;
 			expect(Date.parse(after.updated_at)).toBeGreaterThan(Date.parse(index.updated_at));

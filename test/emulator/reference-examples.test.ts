@@ -63,13 +63,21 @@ test('the reference pages have an example for every endpoint with a response bod
 	expect(all.map((e) => e.endpoint).sort()).toEqual(Object.keys(SCHEMAS).sort());
 });
 
-test.each(all.map((e) => [`${e.page} › ${e.endpoint}`, e] as const))('%s validates', (_name, example) => {
-	const result = SCHEMAS[example.endpoint].safeParse(example.json);
-	expect(result.success ? [] : result.error.issues).toEqual([]);
-});
+test.each(all.map((e) => [`${e.page} › ${e.endpoint}`, e] as const))(
+	'%s validates',
+	(_name, example) => {
+		const result = SCHEMAS[example.endpoint].safeParse(example.json);
+		expect(result.success ? [] : result.error.issues).toEqual([]);
+	},
+);
 
-(existsSync(join(SHARED, PAGES[0])) ? test : test.skip)('the vendored copy matches the shared reference', () => {
-	for (const page of PAGES) {
-		expect(readFileSync(join(VENDORED, page), 'utf8')).toBe(readFileSync(join(SHARED, page), 'utf8'));
-	}
-});
+(existsSync(join(SHARED, PAGES[0])) ? test : test.skip)(
+	'the vendored copy matches the shared reference',
+	() => {
+		for (const page of PAGES) {
+			expect(readFileSync(join(VENDORED, page), 'utf8')).toBe(
+				readFileSync(join(SHARED, page), 'utf8'),
+			);
+		}
+	},
+);

@@ -4,7 +4,12 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
-import { DirectoryFileSchema, StoredFileSchema, startEmulator, type Emulator } from '../../emulator';
+import {
+	DirectoryFileSchema,
+	StoredFileSchema,
+	startEmulator,
+	type Emulator,
+} from '../../emulator';
 import { api, fileForm, type Call } from './helpers';
 
 let emulator: Emulator;
@@ -27,12 +32,25 @@ const sha256 = (data: string | Buffer) => createHash('sha256').update(data).dige
 describe('POST …/files/upload', () => {
 	test('stores the file, records size and sha256, defaults names from the filename', async () => {
 		const content = Buffer.from('# Notes\n\nSome text, with ünïcödé.\n');
-		const reply = await call('POST', uploadPath(), { form: fileForm('upload_file', 'notes.md', content) });
+		const reply = await call('POST', uploadPath(), {
+			form: fileForm('upload_file', 'notes.md', content),
+		});
 		expect(reply.status).toBe(200);
 		const file = DirectoryFileSchema.parse(reply.body);
-		expect(file).toMatchObject({ directory_id: dir, display_name: 'notes.md', unique_id: 'notes.md', metadata: {}, deleted_at: null });
+		expect(file).toMatchObject({
+			directory_id: dir,
+			display_name: 'notes.md',
+			unique_id: 'notes.md',
+			metadata: {},
+			deleted_at: null,
+		});
 		const blob = emulator.store.blob(file.file_id!)!;
-		expect(blob).toMatchObject({ size: content.length, sha256: sha256(content), name: 'notes.md', file_type: 'md' });
+		expect(blob).toMatchObject({
+			size: content.length,
+			sha256: sha256(content),
+			name: 'notes.md',
+			file_type: 'md',
+		});
 		expect(await emulator.store.readBlob(file.file_id!)).toEqual(content);
 	});
 
@@ -45,19 +63,30 @@ describe('POST …/files/upload', () => {
 		});
 		const reply = await call('POST', uploadPath(), { form });
 		expect(reply.status).toBe(200);
-		expect(reply.body).toMatchObject({ display_name: 'Shown', unique_id: 'u-1', metadata: { team: 'legal', n: 2, ok: true, tags: ['a'] } });
+		expect(reply.body).toMatchObject({
+			display_name: 'Shown',
+			unique_id: 'u-1',
+			metadata: { team: 'legal', n: 2, ok: true, tags: ['a'] },
+		});
 		expect(emulator.store.blob(reply.body.file_id)!.external_file_id).toBe('ext-1');
-		expect(emulator.requests.at(-1)).toMatchObject({ fields: { display_name: 'Shown', unique_id: 'u-1' }, file: { field: 'upload_file', filename: 'a.txt', size: 1 } });
+		expect(emulator.requests.at(-1)).toMatchObject({
+			fields: { display_name: 'Shown', unique_id: 'u-1' },
+			file: { field: 'upload_file', filename: 'a.txt', size: 1 },
+		});
 	});
 
 	test('unique_id defaults to external_file_id when given', async () => {
-		const reply = await call('POST', uploadPath(), { form: fileForm('upload_file', 'a.txt', 'x', { external_file_id: 'ext-9' }) });
+		const reply = await call('POST', uploadPath(), {
+			form: fileForm('upload_file', 'a.txt', 'x', { external_file_id: 'ext-9' }),
+		});
 		expect(reply.body.unique_id).toBe('ext-9');
 	});
 
 	test('metadata that is not a JSON object answers 422 naming metadata', async () => {
 		for (const metadata of ['not json', '[1,2]', '{"nested": {"x": 1}}']) {
-			const reply = await call('POST', uploadPath(), { form: fileForm('upload_file', 'a.txt', 'x', { metadata }) });
+			const reply = await call('POST', uploadPath(), {
+				form: fileForm('upload_file', 'a.txt', 'x', { metadata }),
+			});
 			expect(reply.status).toBe(422);
 			expect(reply.body.detail[0].loc.slice(0, 2)).toEqual(['body', 'metadata']);
 		}
@@ -67,7 +96,9 @@ describe('POST …/files/upload', () => {
 	test('a missing upload_file answers 422 naming upload_file', async () => {
 		const wrongField = await call('POST', uploadPath(), { form: fileForm('file', 'a.txt', 'x') });
 		expect(wrongField.status).toBe(422);
-		expect(wrongField.body).toEqual({ detail: [{ type: 'missing', loc: ['body', 'upload_file'], msg: 'Field required' }] });
+		expect(wrongField.body).toEqual({
+			detail: [{ type: 'missing', loc: ['body', 'upload_file'], msg: 'Field required' }],
+		});
 
 		const { FormData } = await import('undici');
 		const textOnly = new FormData();
@@ -82,13 +113,18 @@ describe('POST …/files/upload', () => {
 	});
 
 	test('an unknown directory answers 404 (after the body was read)', async () => {
-		const reply = await call('POST', '/api/v1/beta/directories/dir-nope/files/upload', { form: fileForm('upload_file', 'a.txt', 'x'.repeat(100_000)) });
+		const reply = await call('POST', '/api/v1/beta/directories/dir-nope/files/upload', {
+			form: fileForm('upload_file', 'a.txt', 'x'.repeat(100_000)),
+		});
 		expect(reply.status).toBe(404);
 		expect(reply.body).toEqual({ detail: 'Directory dir-nope not found' });
 	});
 
 	test('a malformed multipart body answers 400', async () => {
-		const reply = await call('POST', uploadPath(), { raw: 'garbage', contentType: 'multipart/form-data' });
+		const reply = await call('POST', uploadPath(), {
+			raw: 'garbage',
+			contentType: 'multipart/form-data',
+		});
 		expect(reply.status).toBe(400);
 	});
 });
@@ -103,7 +139,8 @@ describe('size limit', () => {
 	afterAll(() => small.close());
 
 	test('a file over maxUploadBytes answers 413 with a detail, stores nothing', async () => {
-		const target = (await smallCall('POST', '/api/v1/beta/directories', { json: { name: 'x' } })).body.id;
+		const target = (await smallCall('POST', '/api/v1/beta/directories', { json: { name: 'x' } }))
+			.body.id;
 		const exact = await smallCall('POST', `/api/v1/beta/directories/${target}/files/upload`, {
 			form: fileForm('upload_file', 'exact.bin', Buffer.alloc(1024 * 1024, 1)),
 		});
@@ -117,7 +154,9 @@ describe('size limit', () => {
 		expect(over.body.detail).toContain(String(1024 * 1024));
 		expect(small.store.blobs()).toHaveLength(blobs);
 		expect(small.store.files(target)).toHaveLength(1);
-		const stored = await smallCall('POST', '/api/v1/beta/files', { form: fileForm('file', 'big.bin', Buffer.alloc(1024 * 1024 + 1), { purpose: 'user_data' }) });
+		const stored = await smallCall('POST', '/api/v1/beta/files', {
+			form: fileForm('file', 'big.bin', Buffer.alloc(1024 * 1024 + 1), { purpose: 'user_data' }),
+		});
 		expect(stored.status).toBe(413);
 	});
 });
@@ -157,7 +196,10 @@ describe('streaming', () => {
 		const rssBefore = process.memoryUsage().rss;
 		const res = await request(`${emulator.url}${uploadPath()}`, {
 			method: 'POST',
-			headers: { authorization: `Bearer ${emulator.apiKey}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
+			headers: {
+				authorization: `Bearer ${emulator.apiKey}`,
+				'content-type': `multipart/form-data; boundary=${boundary}`,
+			},
 			body: Readable.from(body()),
 		});
 		const reply = (await res.body.json()) as any;
@@ -194,7 +236,11 @@ test('a client that disconnects mid-upload leaves no temp file and no record beh
 	}
 	expect(path).not.toBe('');
 	socket.destroy();
-	for (let i = 0; i < 1000 && (emulator.store.activeUploads().length > 0 || existsSync(path)); i++) {
+	for (
+		let i = 0;
+		i < 1000 && (emulator.store.activeUploads().length > 0 || existsSync(path));
+		i++
+	) {
 		await new Promise((r) => setTimeout(r, 5));
 	}
 	expect(emulator.store.activeUploads()).toEqual([]);
@@ -205,7 +251,12 @@ test('a client that disconnects mid-upload leaves no temp file and no record beh
 describe('POST /api/v1/beta/files', () => {
 	test('stores a file and answers its id, size and type', async () => {
 		const content = Buffer.from('%PDF-1.7 fake');
-		const reply = await call('POST', '/api/v1/beta/files', { form: fileForm('file', 'Report.PDF', content, { purpose: 'user_data', external_file_id: 'ext-7' }) });
+		const reply = await call('POST', '/api/v1/beta/files', {
+			form: fileForm('file', 'Report.PDF', content, {
+				purpose: 'user_data',
+				external_file_id: 'ext-7',
+			}),
+		});
 		expect(reply.status).toBe(200);
 		expect(StoredFileSchema.parse(reply.body)).toMatchObject({
 			id: expect.stringMatching(/^file-/),
@@ -222,21 +273,38 @@ describe('POST /api/v1/beta/files', () => {
 	});
 
 	test('purpose is required and checked; file is required', async () => {
-		const noPurpose = await call('POST', '/api/v1/beta/files', { form: fileForm('file', 'a.txt', 'x') });
+		const noPurpose = await call('POST', '/api/v1/beta/files', {
+			form: fileForm('file', 'a.txt', 'x'),
+		});
 		expect(noPurpose.body.detail[0]).toMatchObject({ loc: ['body', 'purpose'], type: 'missing' });
-		const badPurpose = await call('POST', '/api/v1/beta/files', { form: fileForm('file', 'a.txt', 'x', { purpose: 'fun' }) });
+		const badPurpose = await call('POST', '/api/v1/beta/files', {
+			form: fileForm('file', 'a.txt', 'x', { purpose: 'fun' }),
+		});
 		expect(badPurpose.body.detail[0]).toMatchObject({ loc: ['body', 'purpose'], type: 'enum' });
-		const noFile = await call('POST', '/api/v1/beta/files', { form: fileForm('upload_file', 'a.txt', 'x', { purpose: 'parse' }) });
+		const noFile = await call('POST', '/api/v1/beta/files', {
+			form: fileForm('upload_file', 'a.txt', 'x', { purpose: 'parse' }),
+		});
 		expect(noFile.body.detail[0]).toMatchObject({ loc: ['body', 'file'], type: 'missing' });
 	});
 
 	test('stored files belong to a project', async () => {
 		const other = emulator.store.addProject({ name: 'Other' });
-		const stored = (await call('POST', '/api/v1/beta/files', { form: fileForm('file', 'a.txt', 'x', { purpose: 'user_data' }), query: { project_id: other.id } })).body;
+		const stored = (
+			await call('POST', '/api/v1/beta/files', {
+				form: fileForm('file', 'a.txt', 'x', { purpose: 'user_data' }),
+				query: { project_id: other.id },
+			})
+		).body;
 		expect(stored.project_id).toBe(other.id);
 		// Not visible, nor addable, from the default project.
 		expect((await call('GET', `/api/v1/beta/files/${stored.id}`)).status).toBe(404);
-		expect((await call('POST', `/api/v1/beta/directories/${dir}/files`, { json: { file_id: stored.id } })).status).toBe(404);
+		expect(
+			(
+				await call('POST', `/api/v1/beta/directories/${dir}/files`, {
+					json: { file_id: stored.id },
+				})
+			).status,
+		).toBe(404);
 	});
 });
 
@@ -244,7 +312,11 @@ test('close() removes the temp folder', async () => {
 	const temp = await startEmulator();
 	const c = api(temp);
 	const d = (await c('POST', '/api/v1/beta/directories', { json: { name: 'x' } })).body.id;
-	const file = (await c('POST', `/api/v1/beta/directories/${d}/files/upload`, { form: fileForm('upload_file', 'a.txt', 'x') })).body;
+	const file = (
+		await c('POST', `/api/v1/beta/directories/${d}/files/upload`, {
+			form: fileForm('upload_file', 'a.txt', 'x'),
+		})
+	).body;
 	const path = temp.store.blob(file.file_id)!.path!;
 	expect(existsSync(path)).toBe(true);
 	await temp.close();

@@ -10,7 +10,13 @@ import { type Emulator, startEmulator } from '../../emulator';
 import { CANARY_API_KEY } from '../support/canary';
 import { LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloud.node';
 import { LlamaCloudTrigger } from '../../nodes/LlamaCloudTrigger/LlamaCloudTrigger.node';
-import { REPO_ROOT, STAND_IN_TYPES, type ExampleWorkflow, loadExample, runExample } from '../../scripts/lib/examples';
+import {
+	REPO_ROOT,
+	STAND_IN_TYPES,
+	type ExampleWorkflow,
+	loadExample,
+	runExample,
+} from '../../scripts/lib/examples';
 
 const SAMPLES = path.join(REPO_ROOT, 'examples', 'sample-docs');
 const SAMPLE_COUNT = readdirSync(SAMPLES).length;
@@ -38,7 +44,10 @@ function withSampleFolder(workflow: ExampleWorkflow): ExampleWorkflow {
 
 describe('examples/ingest-folder.json (the demo)', () => {
 	test('uploads every sample file, builds the index and lists its chunks', async () => {
-		const run = await runExample(withSampleFolder(loadExample('ingest-folder.json')), { credentials: credentials(), nodeTypes });
+		const run = await runExample(withSampleFolder(loadExample('ingest-folder.json')), {
+			credentials: credentials(),
+			nodeTypes,
+		});
 		expect(run.workflowError).toBeUndefined();
 		expect(run.status).toBe('success');
 		expect(run.items('Upload files')).toHaveLength(SAMPLE_COUNT);
@@ -46,11 +55,16 @@ describe('examples/ingest-folder.json (the demo)', () => {
 		expect((index.json.metadata as { status: string }).status).toBe('ready');
 		const chunks = run.items('List indexed chunks');
 		expect(chunks.length).toBeGreaterThanOrEqual(SAMPLE_COUNT);
-		expect(new Set(chunks.map((c) => c.json.directory_id))).toEqual(new Set([index.json.output_directory_id]));
-		const directoryId = String(run.items('Create directory')[0].json.id);
-		expect(emulator.store.files(directoryId, { includeDeleted: false }).map((f) => f.unique_id).sort()).toEqual(
-			readdirSync(SAMPLES).sort(),
+		expect(new Set(chunks.map((c) => c.json.directory_id))).toEqual(
+			new Set([index.json.output_directory_id]),
 		);
+		const directoryId = String(run.items('Create directory')[0].json.id);
+		expect(
+			emulator.store
+				.files(directoryId, { includeDeleted: false })
+				.map((f) => f.unique_id)
+				.sort(),
+		).toEqual(readdirSync(SAMPLES).sort());
 	});
 
 	test('running it again reuses the directory and index and keeps one file per unique ID', async () => {
@@ -61,7 +75,9 @@ describe('examples/ingest-folder.json (the demo)', () => {
 		const directoryId = String(first.items('Create directory')[0].json.id);
 		expect(second.items('Create directory')[0].json.id).toBe(directoryId);
 		expect(second.items('Create index')[0].json.id).toBe(first.items('Create index')[0].json.id);
-		expect(emulator.store.directories().filter((d) => d.name === 'n8n demo: company docs')).toHaveLength(1);
+		expect(
+			emulator.store.directories().filter((d) => d.name === 'n8n demo: company docs'),
+		).toHaveLength(1);
 		expect(emulator.store.files(directoryId, { includeDeleted: false })).toHaveLength(SAMPLE_COUNT);
 		expect(emulator.store.indexes()).toHaveLength(1);
 	});
@@ -75,14 +91,18 @@ describe('examples/scheduled-ingestion.json', () => {
 		});
 		expect(run.status).toBe('success');
 		expect(run.items('Upload files')).toHaveLength(SAMPLE_COUNT);
-		expect((run.items('Sync and wait')[0].json.metadata as { status: string }).status).toBe('ready');
+		expect((run.items('Sync and wait')[0].json.metadata as { status: string }).status).toBe(
+			'ready',
+		);
 	});
 });
 
 describe('examples/trigger-to-sync.json', () => {
-	test('files emitted by the trigger lead to one sync of the directory\'s index', async () => {
+	test("files emitted by the trigger lead to one sync of the directory's index", async () => {
 		const directory = emulator.store.createDirectory('Inbox');
-		const [file] = emulator.store.seedFiles(directory.id, 3, { content: (i) => `# Note ${i}\n\nSome text.` });
+		const [file] = emulator.store.seedFiles(directory.id, 3, {
+			content: (i) => `# Note ${i}\n\nSome text.`,
+		});
 		const create = await fetch(`${emulator.url}/api/v1/indexes`, {
 			method: 'POST',
 			headers: { Authorization: `Bearer ${emulator.apiKey}`, 'Content-Type': 'application/json' },
@@ -92,7 +112,9 @@ describe('examples/trigger-to-sync.json', () => {
 		await emulator.waitForBuilds();
 		const workflow = loadExample('trigger-to-sync.json');
 		// Start after the trigger, with what it would emit: three new files of the directory.
-		const files = emulator.store.files(directory.id).map((f) => ({ json: { ...f, event: 'created' } }));
+		const files = emulator.store
+			.files(directory.id)
+			.map((f) => ({ json: { ...f, event: 'created' } }));
 		const run = await runExample(workflow, {
 			credentials: credentials(),
 			nodeTypes,
@@ -106,7 +128,9 @@ describe('examples/trigger-to-sync.json', () => {
 		expect(synced).toHaveLength(1);
 		expect(synced[0].json.id).toBe(index.id);
 		expect((synced[0].json.metadata as { status: string }).status).toBe('ready');
-		expect(emulator.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/sync'))).toHaveLength(1);
+		expect(
+			emulator.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/sync')),
+		).toHaveLength(1);
 	});
 });
 

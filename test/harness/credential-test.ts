@@ -11,7 +11,11 @@ import type {
 import { Workflow, createRunExecutionData } from 'n8n-workflow';
 
 import { makeAdditionalData } from './additional-data';
-import { type CredentialTypeInput, HarnessCredentialsHelper, toCredentialType } from './credentials';
+import {
+	type CredentialTypeInput,
+	HarnessCredentialsHelper,
+	toCredentialType,
+} from './credentials';
 import { record } from './records';
 
 /**
@@ -36,7 +40,8 @@ async function runCredentialTest(
 ): Promise<INodeCredentialTestResult> {
 	const credentialType = toCredentialType(credentialClass);
 	const testRequest = credentialType.test;
-	if (!testRequest) return { status: 'Error', message: 'No testing function found for this credential.' };
+	if (!testRequest)
+		return { status: 'Error', message: 'No testing function found for this credential.' };
 
 	const credentialsHelper = new HarnessCredentialsHelper({}, [credentialType]);
 	const additionalData = makeAdditionalData(credentialsHelper);
@@ -120,8 +125,9 @@ async function runCredentialTest(
 		response = await new RoutingNode(context, nodeTypeCopy, credentialsDecrypted).runNode();
 	} catch (error) {
 		// cli: an HTTP response decides by status (and `rules`), else a network code, else the message.
-		const cause = (error as { cause?: { response?: { status: number; statusText?: string }; code?: string } })
-			.cause;
+		const cause = (
+			error as { cause?: { response?: { status: number; statusText?: string }; code?: string } }
+		).cause;
 		if (cause?.response) {
 			const statusCode = cause.response.status;
 			for (const rule of testRequest.rules ?? []) {
@@ -156,5 +162,8 @@ async function runCredentialTest(
 function getPath(value: unknown, path: string): unknown {
 	return path
 		.split('.')
-		.reduce<unknown>((acc, key) => (acc == null ? undefined : (acc as Record<string, unknown>)[key]), value);
+		.reduce<unknown>(
+			(acc, key) => (acc == null ? undefined : (acc as Record<string, unknown>)[key]),
+			value,
+		);
 }

@@ -84,7 +84,8 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 
 	getCredentialType(name: string): ICredentialType {
 		const type = this.types.get(name);
-		if (!type) throw new UnexpectedError('Unknown credential type', { tags: { credentialType: name } });
+		if (!type)
+			throw new UnexpectedError('Unknown credential type', { tags: { credentialType: name } });
 		return type;
 	}
 
@@ -119,7 +120,10 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		return data;
 	}
 
-	async getCredentials(nodeCredentials: INodeCredentialsDetails, type: string): Promise<ICredentials> {
+	async getCredentials(
+		nodeCredentials: INodeCredentialsDetails,
+		type: string,
+	): Promise<ICredentials> {
 		const data = this.getStoredData(nodeCredentials, type);
 		// n8n's Credentials class needs the instance encryption key; tests need only the data.
 		return {
@@ -227,7 +231,9 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions);
 
 		if (!workflow || !node) {
-			throw new UnexpectedError('Workflow and node are required for declarative credential authentication');
+			throw new UnexpectedError(
+				'Workflow and node are required for declarative credential authentication',
+			);
 		}
 		requestOptions.headers ??= {};
 		if (authenticate.type !== 'generic') return requestOptions;
@@ -236,7 +242,12 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		for (const [outerKey, outerValue] of Object.entries(authenticate.properties)) {
 			for (const [key, value] of Object.entries(outerValue as Record<string, unknown>)) {
 				const keyResolved = resolveValue(key, { $credentials: credentials }, workflow, node);
-				const valueResolved = resolveValue(value as string, { $credentials: credentials }, workflow, node);
+				const valueResolved = resolveValue(
+					value as string,
+					{ $credentials: credentials },
+					workflow,
+					node,
+				);
 				const target = (requestOptions[outerKey] ||= {}) as Record<string, unknown>;
 				target[keyResolved] = valueResolved;
 			}
@@ -258,8 +269,10 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		if (expirable?.name === undefined || typeof credentialType.preAuthentication !== 'function') {
 			return undefined;
 		}
-		const isTestingCredentials = node?.parameters?.temp === '' && node?.type === 'n8n-nodes-base.noOp';
-		if (credentials[expirable.name] !== '' && !credentialsExpired && !isTestingCredentials) return undefined;
+		const isTestingCredentials =
+			node?.parameters?.temp === '' && node?.type === 'n8n-nodes-base.noOp';
+		if (credentials[expirable.name] !== '' && !credentialsExpired && !isTestingCredentials)
+			return undefined;
 
 		const output = await credentialType.preAuthentication.call(helpers, credentials);
 		if (output[expirable.name] === undefined) return undefined;

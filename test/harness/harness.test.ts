@@ -43,7 +43,11 @@ describe('runNode / runWorkflow (WorkflowExecute)', () => {
 			{ id: 'proj-2', name: 'Default-2', seq: 1 },
 		]);
 		expect(server.requests).toHaveLength(1);
-		expect(server.requests[0]).toMatchObject({ method: 'GET', path: '/api/v1/projects', rawQuery: '' });
+		expect(server.requests[0]).toMatchObject({
+			method: 'GET',
+			path: '/api/v1/projects',
+			rawQuery: '',
+		});
 		expect(server.requests[0].headers.authorization).toBe(`Bearer ${API_KEY}`);
 	});
 
@@ -88,7 +92,10 @@ describe('runNode / runWorkflow (WorkflowExecute)', () => {
 		expect(ok.pairedItems).toEqual([[{ item: 0 }], [{ item: 1 }]]);
 		for (const item of ok.items) {
 			expect(item.json).toEqual({ error: 'The service was not able to process your request' });
-			expect(item.error).toMatchObject({ name: 'NodeApiError', context: { data: { detail: 'boom' } } });
+			expect(item.error).toMatchObject({
+				name: 'NodeApiError',
+				context: { data: { detail: 'boom' } },
+			});
 		}
 
 		const failed = await runNode({
@@ -108,7 +115,14 @@ describe('runNode / runWorkflow (WorkflowExecute)', () => {
 		// node refers to a credential the harness was not given
 		const run = await runWorkflow({
 			nodes: [
-				{ id: 's', name: 'Start', type: 'harness.start', typeVersion: 1, position: [0, 0], parameters: {} },
+				{
+					id: 's',
+					name: 'Start',
+					type: 'harness.start',
+					typeVersion: 1,
+					position: [0, 0],
+					parameters: {},
+				},
 				{
 					id: 'p',
 					name: 'Probe',
@@ -168,12 +182,19 @@ describe('binary data', () => {
 		});
 		expect(stored.items[0].json).toMatchObject({ stored: true, sha256, bytes: content.length });
 		const startOutput = stored.workflowRun.items('Start')[0];
-		expect(startOutput.binary!.data.id).toMatch(/^filesystem-v2:workflows\/harness-workflow\/executions\//);
+		expect(startOutput.binary!.data.id).toMatch(
+			/^filesystem-v2:workflows\/harness-workflow\/executions\//,
+		);
 	});
 });
 
 describe('pollOnce (PollContext)', () => {
-	const base = { nodeType: ProbePoll, get credentials() { return creds(); } };
+	const base = {
+		nodeType: ProbePoll,
+		get credentials() {
+			return creds();
+		},
+	};
 
 	test('static data persists across polls and can be replayed', async () => {
 		const first = await pollOnce({ ...base, staticData: {} });
@@ -196,7 +217,11 @@ describe('pollOnce (PollContext)', () => {
 		expect(manual.staticData).toEqual({ count: 5 });
 		expect(manual.staticDataChanged).toBe(false);
 
-		const quiet = await pollOnce({ ...base, parameters: { emit: false }, staticData: { count: 5 } });
+		const quiet = await pollOnce({
+			...base,
+			parameters: { emit: false },
+			staticData: { count: 5 },
+		});
 		expect(quiet.items).toBeNull();
 		expect(quiet.staticData).toMatchObject({ count: 6 });
 	});
@@ -265,7 +290,9 @@ const emulatorEntry = join(__dirname, '../../emulator/index.ts');
 	test('declarative probe lists projects; credential test passes and fails on a wrong key', async () => {
 		const { items, error } = await runNode({
 			type: ProbeDeclarative,
-			credentials: { llamaCloudIngestApi: { apiKey: API_KEY, region: 'custom', baseUrl: emulator.url } },
+			credentials: {
+				llamaCloudIngestApi: { apiKey: API_KEY, region: 'custom', baseUrl: emulator.url },
+			},
 		});
 		expect(error).toBeUndefined();
 		expect(items.length).toBeGreaterThan(0);

@@ -3,7 +3,12 @@ import type { INode, INodeListSearchResult, INodeParameters } from 'n8n-workflow
 import { Workflow } from 'n8n-workflow';
 
 import { makeAdditionalData } from './additional-data';
-import { type CredentialTypeInput, type CredentialsByType, HarnessCredentialsHelper, credentialRef } from './credentials';
+import {
+	type CredentialTypeInput,
+	type CredentialsByType,
+	HarnessCredentialsHelper,
+	credentialRef,
+} from './credentials';
 import { type AnyNodeType, latestVersionOf, makeNodeTypes, typeNameOf } from './node-types';
 import { record } from './records';
 
@@ -24,7 +29,8 @@ export interface ListSearchOptions {
  * LoadOptionsContext (n8n's /dynamic-node-parameters/resource-locator-results). Errors reject.
  */
 export async function listSearch(options: ListSearchOptions): Promise<INodeListSearchResult> {
-	const nodeType = typeof options.nodeType === 'function' ? new options.nodeType() : options.nodeType;
+	const nodeType =
+		typeof options.nodeType === 'function' ? new options.nodeType() : options.nodeType;
 	const typeName = typeNameOf(nodeType);
 	const nodeTypes = makeNodeTypes({ [typeName]: nodeType });
 	const typeVersion = latestVersionOf(nodeType);
@@ -38,11 +44,25 @@ export async function listSearch(options: ListSearchOptions): Promise<INodeListS
 		parameters: structuredClone(options.parameters ?? {}),
 	};
 	for (const { name } of versionType.description.credentials ?? []) {
-		if (options.credentials?.[name]) node.credentials = { ...node.credentials, [name]: credentialRef(name) };
+		if (options.credentials?.[name])
+			node.credentials = { ...node.credentials, [name]: credentialRef(name) };
 	}
-	const workflow = new Workflow({ id: 'harness-workflow', nodes: [node], connections: {}, nodeTypes, active: false });
-	const additionalData = makeAdditionalData(new HarnessCredentialsHelper(options.credentials, options.credentialTypes));
-	const context = new LoadOptionsContext(workflow, workflow.getNode(node.name)!, additionalData, 'parameters');
+	const workflow = new Workflow({
+		id: 'harness-workflow',
+		nodes: [node],
+		connections: {},
+		nodeTypes,
+		active: false,
+	});
+	const additionalData = makeAdditionalData(
+		new HarnessCredentialsHelper(options.credentials, options.credentialTypes),
+	);
+	const context = new LoadOptionsContext(
+		workflow,
+		workflow.getNode(node.name)!,
+		additionalData,
+		'parameters',
+	);
 	const search = versionType.methods?.listSearch?.[options.method];
 	if (!search) throw new Error(`No listSearch method ${options.method}`);
 	try {

@@ -1,5 +1,10 @@
 import { Container } from '@n8n/di';
-import { PollContext, TriggersAndPollers, commitStagedCursor, runPollInStagingScope } from 'n8n-core';
+import {
+	PollContext,
+	TriggersAndPollers,
+	commitStagedCursor,
+	runPollInStagingScope,
+} from 'n8n-core';
 import type {
 	IDataObject,
 	INode,
@@ -69,7 +74,8 @@ export async function pollOnce(options: PollOnceOptions): Promise<PollResult> {
 async function runPoll(options: PollOnceOptions): Promise<PollResult> {
 	const mode = options.mode ?? 'trigger';
 	await useBinaryDataMode(options.binaryDataMode ?? 'filesystem');
-	const nodeType = typeof options.nodeType === 'function' ? new options.nodeType() : options.nodeType;
+	const nodeType =
+		typeof options.nodeType === 'function' ? new options.nodeType() : options.nodeType;
 	const typeName = typeNameOf(nodeType);
 	const nodeTypes = makeNodeTypes({ [typeName]: nodeType });
 	const typeVersion = options.typeVersion ?? latestVersionOf(nodeType);
@@ -99,7 +105,10 @@ async function runPoll(options: PollOnceOptions): Promise<PollResult> {
 		active: mode !== 'manual',
 		staticData: { [`node:${node.name}`]: structuredClone(options.staticData ?? {}) },
 	});
-	const credentialsHelper = new HarnessCredentialsHelper(options.credentials, options.credentialTypes);
+	const credentialsHelper = new HarnessCredentialsHelper(
+		options.credentials,
+		options.credentialTypes,
+	);
 	const additionalData = makeAdditionalData(credentialsHelper);
 	const wfNode = workflow.getNode(node.name)!;
 
@@ -120,7 +129,11 @@ async function runPoll(options: PollOnceOptions): Promise<PollResult> {
 			},
 		);
 		await runPollInStagingScope(context, async () => {
-			const result = await Container.get(TriggersAndPollers).runPollFunction(workflow, wfNode, context);
+			const result = await Container.get(TriggersAndPollers).runPollFunction(
+				workflow,
+				wfNode,
+				context,
+			);
 			if (result !== null) context.__emit(result);
 			else await commitStagedCursor(context);
 		});

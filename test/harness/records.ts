@@ -47,7 +47,8 @@ export function reachableStrings(value: unknown, limit = 2_000_000): string[] {
 			if (current.length <= 1024 * 1024) out.push(current.toString('utf8'));
 			continue;
 		}
-		if (current === null || (typeof current !== 'object' && typeof current !== 'function')) continue;
+		if (current === null || (typeof current !== 'object' && typeof current !== 'function'))
+			continue;
 		if (typeof current === 'function') continue;
 		if (seen.has(current)) continue;
 		seen.add(current);
@@ -90,7 +91,9 @@ export function findSecret(secret: string, values: readonly Recorded[] = records
 		for (const text of reachableStrings(value)) {
 			if (text.includes(secret)) {
 				const at = text.indexOf(secret);
-				hits.push(`${kind}: …${text.slice(Math.max(0, at - 80), at)}<SECRET>${text.slice(at + secret.length, at + secret.length + 40)}…`);
+				hits.push(
+					`${kind}: …${text.slice(Math.max(0, at - 80), at)}<SECRET>${text.slice(at + secret.length, at + secret.length + 40)}…`,
+				);
 				break;
 			}
 		}

@@ -73,7 +73,10 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
 	const mode = options.mode ?? 'manual';
 	await useBinaryDataMode(options.binaryDataMode ?? 'filesystem');
 	const nodeTypes = makeNodeTypes(options.nodeTypes);
-	const credentialsHelper = new HarnessCredentialsHelper(options.credentials, options.credentialTypes);
+	const credentialsHelper = new HarnessCredentialsHelper(
+		options.credentials,
+		options.credentialTypes,
+	);
 
 	// Deep copy: the Workflow fills in parameter defaults on the nodes it is given.
 	const nodes = structuredClone(options.nodes);
@@ -111,8 +114,10 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
 	let resolveRun!: (run: IRun) => void;
 	const finished = new Promise<IRun>((resolve) => (resolveRun = resolve));
 	hooks.addHandler('workflowExecuteAfter', (fullRunData) => resolveRun(fullRunData));
-	if (options.onNodeStart) hooks.addHandler('nodeExecuteBefore', (name) => options.onNodeStart?.(name));
-	if (options.onNodeFinish) hooks.addHandler('nodeExecuteAfter', (name, task) => options.onNodeFinish?.(name, task));
+	if (options.onNodeStart)
+		hooks.addHandler('nodeExecuteBefore', (name) => options.onNodeStart?.(name));
+	if (options.onNodeFinish)
+		hooks.addHandler('nodeExecuteAfter', (name, task) => options.onNodeFinish?.(name, task));
 
 	const additionalData = makeAdditionalData(credentialsHelper, hooks, executionId);
 	const runExecutionData = createRunExecutionData({
@@ -122,7 +127,9 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
 			],
 		},
 	});
-	await new WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData(workflow);
+	await new WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData(
+		workflow,
+	);
 	const run = await finished;
 	record('run', run);
 

@@ -9,7 +9,12 @@ import { LlamaCloudIngestApi } from '../../credentials/LlamaCloudIngestApi.crede
 import { type Emulator, startEmulator } from '../../emulator';
 import { CANARY_API_KEY } from '../support/canary';
 import { LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloud.node';
-import { BASE_URL_EXPRESSION, CREDENTIAL_TYPE, REGION_BASE_URLS, resolveBaseUrl } from '../../nodes/LlamaCloud/shared/transport';
+import {
+	BASE_URL_EXPRESSION,
+	CREDENTIAL_TYPE,
+	REGION_BASE_URLS,
+	resolveBaseUrl,
+} from '../../nodes/LlamaCloud/shared/transport';
 import { testCredential } from '../harness';
 
 const US = 'https://api.cloud.llamaindex.ai';
@@ -27,7 +32,14 @@ beforeEach(() => emulator.reset());
 
 /** Evaluates a credential-bound expression the way n8n does, with `$credentials` set. */
 function evaluate(expression: string, credentials: ICredentialDataDecryptedObject): unknown {
-	const node: INode = { id: 'n', name: 'N', type: 'x', typeVersion: 1, position: [0, 0], parameters: {} };
+	const node: INode = {
+		id: 'n',
+		name: 'N',
+		type: 'x',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	};
 	const workflow = new Workflow({
 		nodes: [node],
 		connections: {},
@@ -38,7 +50,9 @@ function evaluate(expression: string, credentials: ICredentialDataDecryptedObjec
 			getKnownTypes: () => ({}),
 		},
 	});
-	return workflow.expression.getParameterValue(expression, null, 0, 0, node.name, [], 'internal', { $credentials: credentials });
+	return workflow.expression.getParameterValue(expression, null, 0, 0, node.name, [], 'internal', {
+		$credentials: credentials,
+	});
 }
 
 describe('credential type', () => {
@@ -47,7 +61,9 @@ describe('credential type', () => {
 		expect(credential.name).toBe('llamaCloudIngestApi');
 		expect(['llamaCloudApi', 'llamaParseApi']).not.toContain(credential.name);
 		expect(CREDENTIAL_TYPE).toBe(credential.name);
-		expect(new LlamaCloud().description.credentials).toEqual([{ name: 'llamaCloudIngestApi', required: true }]);
+		expect(new LlamaCloud().description.credentials).toEqual([
+			{ name: 'llamaCloudIngestApi', required: true },
+		]);
 	});
 
 	test('the API key is a password field and authentication is a bearer header', () => {
@@ -72,7 +88,9 @@ describe('credential test', () => {
 	test('succeeds with the right key, calling GET /api/v1/projects with the bearer key', async () => {
 		const result = await testCredential(LlamaCloudIngestApi, data());
 		expect(result).toEqual({ status: 'OK', message: 'Connection successful!' });
-		expect(emulator.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['GET /api/v1/projects 200']);
+		expect(emulator.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+			'GET /api/v1/projects 200',
+		]);
 	});
 
 	test('fails clearly with a wrong key (401), never echoing the key', async () => {
@@ -83,7 +101,9 @@ describe('credential test', () => {
 		expect(result.message).not.toContain(wrongKey);
 		// n8n's request helper may try a 401 once more; every attempt was refused.
 		expect(emulator.requests.length).toBeGreaterThan(0);
-		expect(emulator.requests.every((r) => r.status === 401 && r.path === '/api/v1/projects')).toBe(true);
+		expect(emulator.requests.every((r) => r.status === 401 && r.path === '/api/v1/projects')).toBe(
+			true,
+		);
 	});
 
 	test('sends the project and organization scope when set, and no empty parameters when not', async () => {
@@ -98,7 +118,10 @@ describe('credential test', () => {
 	});
 
 	test('an unknown project ID fails the test with a specific message', async () => {
-		const result = await testCredential(LlamaCloudIngestApi, data({ projectId: 'proj-does-not-exist' }));
+		const result = await testCredential(
+			LlamaCloudIngestApi,
+			data({ projectId: 'proj-does-not-exist' }),
+		);
 		expect(result.status).toBe('Error');
 		expect(result.message).toMatch(/project or organization ID was not found/);
 	});
@@ -114,13 +137,16 @@ describe('regions', () => {
 	test.each([
 		['us', US],
 		['eu', EU],
-	])('region %s resolves to %s in the node, its transport and the credential test', (region, url) => {
-		expect(REGION_BASE_URLS[region]).toBe(url);
-		expect(resolveBaseUrl({ region })).toEqual({ url });
-		expect(evaluate(BASE_URL_EXPRESSION, { region })).toBe(url);
-		const testBaseUrl = new LlamaCloudIngestApi().test.request.baseURL as string;
-		expect(evaluate(testBaseUrl, { region })).toBe(url);
-	});
+	])(
+		'region %s resolves to %s in the node, its transport and the credential test',
+		(region, url) => {
+			expect(REGION_BASE_URLS[region]).toBe(url);
+			expect(resolveBaseUrl({ region })).toEqual({ url });
+			expect(evaluate(BASE_URL_EXPRESSION, { region })).toBe(url);
+			const testBaseUrl = new LlamaCloudIngestApi().test.request.baseURL as string;
+			expect(evaluate(testBaseUrl, { region })).toBe(url);
+		},
+	);
 
 	test('the US region is the default', () => {
 		expect(resolveBaseUrl({})).toEqual({ url: US });
@@ -131,7 +157,9 @@ describe('regions', () => {
 	test('a custom base URL is used as given (minus trailing slashes) by both expressions', () => {
 		const credentials = { region: 'custom', baseUrl: 'https://llamacloud.internal.example.com//' };
 		expect(resolveBaseUrl(credentials)).toEqual({ url: 'https://llamacloud.internal.example.com' });
-		expect(evaluate(BASE_URL_EXPRESSION, credentials)).toBe('https://llamacloud.internal.example.com');
+		expect(evaluate(BASE_URL_EXPRESSION, credentials)).toBe(
+			'https://llamacloud.internal.example.com',
+		);
 		expect(evaluate(new LlamaCloudIngestApi().test.request.baseURL as string, credentials)).toBe(
 			'https://llamacloud.internal.example.com',
 		);

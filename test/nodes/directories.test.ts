@@ -20,12 +20,20 @@ afterAll(async () => {
 beforeEach(() => emulator.reset());
 
 const credential = (extra: Record<string, unknown> = {}) => ({
-	llamaCloudIngestApi: { apiKey: emulator.apiKey, region: 'custom', baseUrl: emulator.url, ...extra },
+	llamaCloudIngestApi: {
+		apiKey: emulator.apiKey,
+		region: 'custom',
+		baseUrl: emulator.url,
+		...extra,
+	},
 });
 
 const byId = (value: string) => ({ __rl: true, mode: 'id', value });
 
-function run(parameters: INodeParameters, options: Partial<RunNodeOptions> & { credentialData?: Record<string, unknown> } = {}) {
+function run(
+	parameters: INodeParameters,
+	options: Partial<RunNodeOptions> & { credentialData?: Record<string, unknown> } = {},
+) {
 	const { credentialData, ...rest } = options;
 	return runNode({
 		type: LlamaCloud,
@@ -48,7 +56,11 @@ describe('Directory: Create', () => {
 		expect(error).toBeUndefined();
 		expect(items).toHaveLength(1);
 		const created = items[0].json;
-		expect(created).toMatchObject({ name: 'Contracts 2026', description: 'Signed contracts', data_source_id: 'ds-123' });
+		expect(created).toMatchObject({
+			name: 'Contracts 2026',
+			description: 'Signed contracts',
+			data_source_id: 'ds-123',
+		});
 		expect(emulator.requests).toHaveLength(1);
 		expect(emulator.requests[0]).toMatchObject({
 			method: 'POST',
@@ -60,8 +72,18 @@ describe('Directory: Create', () => {
 
 	test('expressions resolve per input item; outputs are paired with their items', async () => {
 		const { items, pairedItems, error } = await run(
-			{ operation: 'create', name: '={{ $json.team }} inbox', additionalFields: { description: '={{ "for " + $json.team }}' } },
-			{ inputItems: [{ json: { team: 'Legal' } }, { json: { team: 'Sales' } }, { json: { team: 'Ops' } }] },
+			{
+				operation: 'create',
+				name: '={{ $json.team }} inbox',
+				additionalFields: { description: '={{ "for " + $json.team }}' },
+			},
+			{
+				inputItems: [
+					{ json: { team: 'Legal' } },
+					{ json: { team: 'Sales' } },
+					{ json: { team: 'Ops' } },
+				],
+			},
 		);
 		expect(error).toBeUndefined();
 		expect(items.map((i) => i.json.name)).toEqual(['Legal inbox', 'Sales inbox', 'Ops inbox']);
@@ -76,19 +98,24 @@ describe('Directory: Create', () => {
 	});
 
 	test('an empty name is refused by the engine itself (required parameter) before any request', async () => {
-		await expect(run({ operation: 'create', name: '' })).rejects.toThrow('Parameter "Name" is required');
+		await expect(run({ operation: 'create', name: '' })).rejects.toThrow(
+			'Parameter "Name" is required',
+		);
 		expect(emulator.requests).toHaveLength(0);
 	});
 
 	test.each([
 		['whitespace', '   '],
 		['an expression resolving to empty', '={{ "" }}'],
-	])('a name that is %s is rejected before any request, naming field and item', async (_kind, name) => {
-		const { items, error } = await run({ operation: 'create', name });
-		expect(items).toHaveLength(0);
-		expect(error?.message).toBe('"Name" must not be empty [item 0]');
-		expect(emulator.requests).toHaveLength(0);
-	});
+	])(
+		'a name that is %s is rejected before any request, naming field and item',
+		async (_kind, name) => {
+			const { items, error } = await run({ operation: 'create', name });
+			expect(items).toHaveLength(0);
+			expect(error?.message).toBe('"Name" must not be empty [item 0]');
+			expect(emulator.requests).toHaveLength(0);
+		},
+	);
 
 	test('a blank name on the second item names that item', async () => {
 		const { error } = await run(
@@ -97,7 +124,11 @@ describe('Directory: Create', () => {
 		);
 		expect(error?.message).toContain('"Name" must not be empty [item 1]');
 		// The blank item itself never reached the API.
-		expect(emulator.requests.filter((r) => r.method === 'POST').map((r) => (r.body as { name: string }).name)).toEqual(['fine']);
+		expect(
+			emulator.requests
+				.filter((r) => r.method === 'POST')
+				.map((r) => (r.body as { name: string }).name),
+		).toEqual(['fine']);
 	});
 });
 
@@ -107,7 +138,12 @@ describe('Directory: Get, Update, Delete', () => {
 		const { items, error } = await run({ operation: 'get', directoryId: byId(directory.id) });
 		expect(error).toBeUndefined();
 		expect(items.map((i) => i.json)).toEqual([
-			expect.objectContaining({ id: directory.id, name: 'Invoices', description: 'AP', project_id: emulator.defaultProjectId }),
+			expect.objectContaining({
+				id: directory.id,
+				name: 'Invoices',
+				description: 'AP',
+				project_id: emulator.defaultProjectId,
+			}),
 		]);
 	});
 
@@ -134,21 +170,33 @@ describe('Directory: Get, Update, Delete', () => {
 			updateFields: { name: 'New name' },
 		});
 		expect(error).toBeUndefined();
-		expect(items[0].json).toMatchObject({ id: directory.id, name: 'New name', description: 'keep me' });
+		expect(items[0].json).toMatchObject({
+			id: directory.id,
+			name: 'New name',
+			description: 'keep me',
+		});
 		expect(emulator.requests[0]).toMatchObject({ method: 'PATCH', body: { name: 'New name' } });
 		expect(emulator.store.directory(directory.id)?.name).toBe('New name');
 	});
 
 	test('Update with no fields is rejected before any request', async () => {
 		const directory = emulator.store.createDirectory('Untouched');
-		const { error } = await run({ operation: 'update', directoryId: byId(directory.id), updateFields: {} });
+		const { error } = await run({
+			operation: 'update',
+			directoryId: byId(directory.id),
+			updateFields: {},
+		});
 		expect(error?.message).toContain('"Update Fields" must set at least one field [item 0]');
 		expect(emulator.requests).toHaveLength(0);
 	});
 
 	test('Update with a blank name is rejected before any request', async () => {
 		const directory = emulator.store.createDirectory('Untouched');
-		const { error } = await run({ operation: 'update', directoryId: byId(directory.id), updateFields: { name: '  ' } });
+		const { error } = await run({
+			operation: 'update',
+			directoryId: byId(directory.id),
+			updateFields: { name: '  ' },
+		});
 		expect(error?.message).toContain('"Name" must not be empty');
 		expect(emulator.requests).toHaveLength(0);
 		expect(emulator.store.directory(directory.id)?.name).toBe('Untouched');
@@ -159,7 +207,11 @@ describe('Directory: Get, Update, Delete', () => {
 		const { items, error } = await run({ operation: 'delete', directoryId: byId(directory.id) });
 		expect(error).toBeUndefined();
 		expect(items.map((i) => i.json)).toEqual([{ deleted: true, id: directory.id }]);
-		expect(emulator.requests[0]).toMatchObject({ method: 'DELETE', path: `/api/v1/beta/directories/${directory.id}`, status: 204 });
+		expect(emulator.requests[0]).toMatchObject({
+			method: 'DELETE',
+			path: `/api/v1/beta/directories/${directory.id}`,
+			status: 204,
+		});
 		expect(emulator.store.directory(directory.id)).toBeUndefined();
 	});
 });
@@ -185,7 +237,12 @@ describe('Directory: Get Many', () => {
 		const pages = listRequests();
 		expect(pages).toHaveLength(3);
 		for (const page of pages) {
-			expect(page.query).toMatchObject({ name: 'Batch', type: 'user', include_deleted: 'true', page_size: '100' });
+			expect(page.query).toMatchObject({
+				name: 'Batch',
+				type: 'user',
+				include_deleted: 'true',
+				page_size: '100',
+			});
 		}
 		expect(pages[0].query.page_token).toBeUndefined();
 		expect(pages[1].query.page_token).toEqual(expect.any(String));
@@ -195,7 +252,12 @@ describe('Directory: Get Many', () => {
 
 	test('Limit stops fetching once it has enough', async () => {
 		seed();
-		const { items } = await run({ operation: 'getAll', returnAll: false, limit: 150, filters: { name: 'Batch' } });
+		const { items } = await run({
+			operation: 'getAll',
+			returnAll: false,
+			limit: 150,
+			filters: { name: 'Batch' },
+		});
 		expect(items).toHaveLength(150);
 		const pages = listRequests();
 		// 150 of 230: two pages (100 + 50), never a third.
@@ -212,7 +274,11 @@ describe('Directory: Get Many', () => {
 
 	test('the Type filter reaches the API (index output directories)', async () => {
 		emulator.store.createDirectory('User dir');
-		const { items } = await run({ operation: 'getAll', returnAll: true, filters: { type: 'index' } });
+		const { items } = await run({
+			operation: 'getAll',
+			returnAll: true,
+			filters: { type: 'index' },
+		});
 		expect(items).toHaveLength(0);
 		expect(listRequests()[0].query.type).toBe('index');
 	});
@@ -221,7 +287,11 @@ describe('Directory: Get Many', () => {
 		await run({ operation: 'create', name: 'Synced', additionalFields: { dataSourceId: 'ds-9' } });
 		emulator.store.createDirectory('Manual');
 		emulator.clearRequests();
-		const { items } = await run({ operation: 'getAll', returnAll: true, filters: { dataSourceId: 'ds-9' } });
+		const { items } = await run({
+			operation: 'getAll',
+			returnAll: true,
+			filters: { dataSourceId: 'ds-9' },
+		});
 		expect(items.map((i) => i.json.name)).toEqual(['Synced']);
 		expect(listRequests()[0].query.data_source_id).toBe('ds-9');
 	});
@@ -235,7 +305,11 @@ describe('Directory: continue-on-fail', () => {
 			{ operation: 'get', directoryId: byId('={{ $json.id }}') },
 			{
 				continueOnFail: true,
-				inputItems: [{ json: { id: a.id } }, { json: { id: 'dir-missing' } }, { json: { id: c.id } }],
+				inputItems: [
+					{ json: { id: a.id } },
+					{ json: { id: 'dir-missing' } },
+					{ json: { id: c.id } },
+				],
 			},
 		);
 		expect(error).toBeUndefined();
@@ -243,7 +317,9 @@ describe('Directory: continue-on-fail', () => {
 		expect(items[0].json.name).toBe('A');
 		expect(items[2].json.name).toBe('C');
 		const failed = items[1];
-		expect(String(failed.error?.message ?? failed.json.error)).toContain('Directory dir-missing not found');
+		expect(String(failed.error?.message ?? failed.json.error)).toContain(
+			'Directory dir-missing not found',
+		);
 		expect(pairedItems).toEqual([[{ item: 0 }], [{ item: 1 }], [{ item: 2 }]]);
 	});
 
@@ -261,7 +337,10 @@ describe('Directory: continue-on-fail', () => {
 describe('Directory: region and scope', () => {
 	test('project and organization IDs from the credential reach every request', async () => {
 		const directory = emulator.store.createDirectory('Scoped');
-		const scope = { projectId: emulator.defaultProjectId, organizationId: emulator.defaultOrganizationId };
+		const scope = {
+			projectId: emulator.defaultProjectId,
+			organizationId: emulator.defaultOrganizationId,
+		};
 		await run({ operation: 'get', directoryId: byId(directory.id) }, { credentialData: scope });
 		await run({ operation: 'getAll', returnAll: true }, { credentialData: scope });
 		await run({ operation: 'create', name: 'Made in scope' }, { credentialData: scope });
@@ -275,8 +354,14 @@ describe('Directory: region and scope', () => {
 	});
 
 	test('the project ID decides where a directory is created', async () => {
-		const other = emulator.store.addProject({ name: 'Second', organization_id: emulator.defaultOrganizationId });
-		const { items, error } = await run({ operation: 'create', name: 'Elsewhere' }, { credentialData: { projectId: other.id } });
+		const other = emulator.store.addProject({
+			name: 'Second',
+			organization_id: emulator.defaultOrganizationId,
+		});
+		const { items, error } = await run(
+			{ operation: 'create', name: 'Elsewhere' },
+			{ credentialData: { projectId: other.id } },
+		);
 		expect(error).toBeUndefined();
 		expect(items[0].json.project_id).toBe(other.id);
 		expect(emulator.store.directories(other.id).map((d) => d.name)).toEqual(['Elsewhere']);
@@ -286,7 +371,10 @@ describe('Directory: region and scope', () => {
 	test('unset (or blank) scope sends no empty project_id / organization_id', async () => {
 		emulator.store.createDirectory('Unscoped');
 		await run({ operation: 'getAll', returnAll: true });
-		await run({ operation: 'getAll', returnAll: true }, { credentialData: { projectId: '  ', organizationId: '' } });
+		await run(
+			{ operation: 'getAll', returnAll: true },
+			{ credentialData: { projectId: '  ', organizationId: '' } },
+		);
 		expect(emulator.requests).toHaveLength(2);
 		for (const request of emulator.requests) {
 			expect(Object.keys(request.query)).not.toContain('project_id');
@@ -295,7 +383,10 @@ describe('Directory: region and scope', () => {
 	});
 
 	test('an unknown project ID fails with the API detail', async () => {
-		const { error } = await run({ operation: 'getAll', returnAll: true }, { credentialData: { projectId: 'prj-nope' } });
+		const { error } = await run(
+			{ operation: 'getAll', returnAll: true },
+			{ credentialData: { projectId: 'prj-nope' } },
+		);
 		expect((error as unknown as { httpCode: string }).httpCode).toBe('404');
 		expect(error?.message).toContain('Project prj-nope not found');
 	});
@@ -303,12 +394,23 @@ describe('Directory: region and scope', () => {
 	test.each([
 		['ends with /api/v1', (url: string) => `${url}/api/v1`, 'must not end with /api/v1'],
 		['has a path', (url: string) => `${url}/llamacloud`, 'must not contain a path'],
-		['is plain http on a public host', () => 'http://api.example.com', 'plain http, which is only allowed for localhost'],
-		['has a typo in the scheme', (url: string) => url.replace('http://', 'htp://'), 'must start with https://'],
+		[
+			'is plain http on a public host',
+			() => 'http://api.example.com',
+			'plain http, which is only allowed for localhost',
+		],
+		[
+			'has a typo in the scheme',
+			(url: string) => url.replace('http://', 'htp://'),
+			'must start with https://',
+		],
 		['is not a URL', () => 'api.cloud.llamaindex.ai', 'is not a valid URL'],
 		['is empty', () => '  ', 'is empty'],
 	])('a custom base URL that %s is rejected before any request', async (_case, make, problem) => {
-		const { error } = await run({ operation: 'getAll', returnAll: true }, { credentialData: { baseUrl: make(emulator.url) } });
+		const { error } = await run(
+			{ operation: 'getAll', returnAll: true },
+			{ credentialData: { baseUrl: make(emulator.url) } },
+		);
 		// n8n's RoutingNode re-wraps errors thrown by preSend hooks as NodeApiError; the message is ours.
 		expect(error?.message).toContain("The credential's Base URL");
 		expect(error?.message).toContain(problem);
@@ -317,14 +419,20 @@ describe('Directory: region and scope', () => {
 
 	test('a trailing slash on the custom base URL is fine', async () => {
 		emulator.store.createDirectory('Reachable');
-		const { items, error } = await run({ operation: 'getAll', returnAll: true }, { credentialData: { baseUrl: `${emulator.url}/` } });
+		const { items, error } = await run(
+			{ operation: 'getAll', returnAll: true },
+			{ credentialData: { baseUrl: `${emulator.url}/` } },
+		);
 		expect(error).toBeUndefined();
 		expect(items.map((i) => i.json.name)).toEqual(['Reachable']);
 	});
 
 	test('a wrong API key fails with 401 and a hint about the region, without the key', async () => {
 		const wrongKey = 'llx-wrong-key-0123456789';
-		const { error } = await run({ operation: 'getAll', returnAll: true }, { credentialData: { apiKey: wrongKey } });
+		const { error } = await run(
+			{ operation: 'getAll', returnAll: true },
+			{ credentialData: { apiKey: wrongKey } },
+		);
 		expect((error as unknown as { httpCode: string }).httpCode).toBe('401');
 		expect(error?.message).toContain('401');
 		expect(`${error?.message} ${error?.description}`).toContain('region');
@@ -334,9 +442,17 @@ describe('Directory: region and scope', () => {
 
 describe('Directory: Create with "Reuse Existing"', () => {
 	test('outputs the existing directory of that name instead of creating a second one', async () => {
-		const first = await run({ operation: 'create', name: 'Reused inbox', options: { reuseExisting: true } });
+		const first = await run({
+			operation: 'create',
+			name: 'Reused inbox',
+			options: { reuseExisting: true },
+		});
 		expect(first.error).toBeUndefined();
-		const again = await run({ operation: 'create', name: 'Reused inbox', options: { reuseExisting: true } });
+		const again = await run({
+			operation: 'create',
+			name: 'Reused inbox',
+			options: { reuseExisting: true },
+		});
 		expect(again.error).toBeUndefined();
 		expect(again.items[0].json.id).toBe(first.items[0].json.id);
 		expect(emulator.store.directories().filter((d) => d.name === 'Reused inbox')).toHaveLength(1);

@@ -3,7 +3,12 @@
  */
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { startEmulator, type DirectoryRecord, type Emulator, type RecordedRequest } from '../../emulator';
+import {
+	startEmulator,
+	type DirectoryRecord,
+	type Emulator,
+	type RecordedRequest,
+} from '../../emulator';
 import { CANARY_API_KEY } from '../support/canary';
 import { toIsoInstant } from '../../nodes/LlamaCloud/files/hooks';
 import { LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloud.node';
@@ -80,7 +85,11 @@ beforeEach(() => {
 describe('Add', () => {
 	test('adds a stored file with display name, unique ID and typed metadata pairs', async () => {
 		const fileId = await storeFile();
-		const { items: out, error, pairedItems } = await run({
+		const {
+			items: out,
+			error,
+			pairedItems,
+		} = await run({
 			operation: 'add',
 			directoryId: byId(directory.id),
 			storageFileId: fileId,
@@ -123,12 +132,19 @@ describe('Add', () => {
 			{ title: 'Second', meta: { rank: 2, draft: false } },
 			{ title: 'Third', meta: { rank: 3, draft: true } },
 		);
-		const { items: out, error, pairedItems } = await run(
+		const {
+			items: out,
+			error,
+			pairedItems,
+		} = await run(
 			{
 				operation: 'add',
 				directoryId: byId(directory.id),
 				storageFileId: fileId,
-				additionalFields: { displayName: '={{ $json.title }}', uniqueId: '={{ "doc-" + $itemIndex }}' },
+				additionalFields: {
+					displayName: '={{ $json.title }}',
+					uniqueId: '={{ "doc-" + $itemIndex }}',
+				},
 				metadataInput: 'json',
 				metadataJson: '={{ $json.meta }}',
 			},
@@ -187,32 +203,44 @@ describe('Add', () => {
 		['null', { gone: null }, 'Metadata key "gone" is null'],
 		['not an object', [1, 2], '"Metadata JSON" must be a JSON object of key/value pairs'],
 		['not JSON', '{oops', '"Metadata JSON" is not valid JSON'],
-	])('metadata that is %s is rejected before sending, naming key and item', async (_, meta, problem) => {
-		const fileId = await storeFile();
-		emulator.clearRequests();
-		const { items: out } = await run(
-			{
-				operation: 'add',
-				directoryId: byId(directory.id),
-				storageFileId: fileId,
-				additionalFields: { uniqueId: '={{ "doc-" + $itemIndex }}' },
-				metadataInput: 'json',
-				metadataJson: '={{ $json.meta }}',
-			},
-			{ inputItems: [{ json: { meta: { ok: 1 } } }, { json: { meta } as IDataObject }], continueOnFail: true },
-		);
-		expect(out[0].json.metadata).toEqual({ ok: 1 });
-		expect(out[1].error?.name).toBe('NodeOperationError');
-		expect(out[1].error?.message?.startsWith(problem)).toBe(true);
-		expect(out[1].error?.message?.endsWith(' [item 1]')).toBe(true);
-		expect(requestsTo('POST', DIRECTORY_FILES)).toHaveLength(1); // item 0 only
-	});
+	])(
+		'metadata that is %s is rejected before sending, naming key and item',
+		async (_, meta, problem) => {
+			const fileId = await storeFile();
+			emulator.clearRequests();
+			const { items: out } = await run(
+				{
+					operation: 'add',
+					directoryId: byId(directory.id),
+					storageFileId: fileId,
+					additionalFields: { uniqueId: '={{ "doc-" + $itemIndex }}' },
+					metadataInput: 'json',
+					metadataJson: '={{ $json.meta }}',
+				},
+				{
+					inputItems: [{ json: { meta: { ok: 1 } } }, { json: { meta } as IDataObject }],
+					continueOnFail: true,
+				},
+			);
+			expect(out[0].json.metadata).toEqual({ ok: 1 });
+			expect(out[1].error?.name).toBe('NodeOperationError');
+			expect(out[1].error?.message?.startsWith(problem)).toBe(true);
+			expect(out[1].error?.message?.endsWith(' [item 1]')).toBe(true);
+			expect(requestsTo('POST', DIRECTORY_FILES)).toHaveLength(1); // item 0 only
+		},
+	);
 
 	test('an unknown stored file ID is a 404 carrying the API detail', async () => {
-		const { error } = await run({ operation: 'add', directoryId: byId(directory.id), storageFileId: 'file-missing' });
+		const { error } = await run({
+			operation: 'add',
+			directoryId: byId(directory.id),
+			storageFileId: 'file-missing',
+		});
 		expect(error?.name).toBe('NodeApiError');
 		expect((error as { httpCode?: string }).httpCode).toBe('404');
-		expect(error?.message).toBe('LlamaCloud API error 404 Not Found: File file-missing not found [item 0]');
+		expect(error?.message).toBe(
+			'LlamaCloud API error 404 Not Found: File file-missing not found [item 0]',
+		);
 	});
 
 	test('a unique ID already used in the directory is a 409 with the API detail', async () => {
@@ -232,7 +260,11 @@ describe('Add', () => {
 
 	test('continue-on-fail: a bad item in the middle becomes an error item, the others go on', async () => {
 		const fileId = await storeFile();
-		const { items: out, error, pairedItems } = await run(
+		const {
+			items: out,
+			error,
+			pairedItems,
+		} = await run(
 			{
 				operation: 'add',
 				directoryId: byId(directory.id),
@@ -253,10 +285,17 @@ describe('Add', () => {
 		expect(out).toHaveLength(4);
 		expect(out[0].json.unique_id).toBe('a');
 		expect(out[1].json.error).toBe('"File ID" must not be empty [item 1]');
-		expect(out[2].json.error).toBe('LlamaCloud API error 404 Not Found: File file-missing not found [item 2]');
+		expect(out[2].json.error).toBe(
+			'LlamaCloud API error 404 Not Found: File file-missing not found [item 2]',
+		);
 		expect(out[3].json.unique_id).toBe('d');
 		expect(pairedItems).toEqual([[{ item: 0 }], [{ item: 1 }], [{ item: 2 }], [{ item: 3 }]]);
-		expect(emulator.store.files(directory.id).map((f) => f.unique_id).sort()).toEqual(['a', 'd']);
+		expect(
+			emulator.store
+				.files(directory.id)
+				.map((f) => f.unique_id)
+				.sort(),
+		).toEqual(['a', 'd']);
 	});
 });
 
@@ -268,20 +307,37 @@ describe('Get and Get by Unique ID', () => {
 			{ inputItems: items({ id: seeded[2].id }, { id: seeded[0].id }) },
 		);
 		expect(out.map((i) => i.json.id)).toEqual([seeded[2].id, seeded[0].id]);
-		expect(out[0].json).toMatchObject({ directory_id: directory.id, display_name: seeded[2].display_name });
+		expect(out[0].json).toMatchObject({
+			directory_id: directory.id,
+			display_name: seeded[2].display_name,
+		});
 		expect(pairedItems).toEqual([[{ item: 0 }], [{ item: 1 }]]);
 	});
 
 	test('an unknown file ID is a 404 with the API detail and the request', async () => {
-		const { error } = await run({ operation: 'get', directoryId: byId(directory.id), fileId: byId('dfl-nope') });
+		const { error } = await run({
+			operation: 'get',
+			directoryId: byId(directory.id),
+			fileId: byId('dfl-nope'),
+		});
 		expect(error?.name).toBe('NodeApiError');
-		expect(error?.message).toBe('LlamaCloud API error 404 Not Found: Directory file dfl-nope not found [item 0]');
-		expect(error?.description).toContain(`GET /api/v1/beta/directories/${directory.id}/files/dfl-nope (item 0)`);
+		expect(error?.message).toBe(
+			'LlamaCloud API error 404 Not Found: Directory file dfl-nope not found [item 0]',
+		);
+		expect(error?.description).toContain(
+			`GET /api/v1/beta/directories/${directory.id}/files/dfl-nope (item 0)`,
+		);
 	});
 
 	test('an unknown directory is a 404 with the API detail', async () => {
-		const { error } = await run({ operation: 'get', directoryId: byId('dir-nope'), fileId: byId('dfl-1') });
-		expect(error?.message).toBe('LlamaCloud API error 404 Not Found: Directory dir-nope not found [item 0]');
+		const { error } = await run({
+			operation: 'get',
+			directoryId: byId('dir-nope'),
+			fileId: byId('dfl-1'),
+		});
+		expect(error?.message).toBe(
+			'LlamaCloud API error 404 Not Found: Directory dir-nope not found [item 0]',
+		);
 	});
 
 	test('a blank file locator (from an expression) fails before any request', async () => {
@@ -354,10 +410,13 @@ describe('Get Many', () => {
 			updatedAtMs: (i) => T0 + i * HOUR,
 		});
 		for (const file of [reports[20], reports[21]]) {
-			const response = await fetch(`${emulator.url}/api/v1/beta/directories/${directory.id}/files/${file.id}`, {
-				method: 'DELETE',
-				headers: { Authorization: `Bearer ${emulator.apiKey}` },
-			});
+			const response = await fetch(
+				`${emulator.url}/api/v1/beta/directories/${directory.id}/files/${file.id}`,
+				{
+					method: 'DELETE',
+					headers: { Authorization: `Bearer ${emulator.apiKey}` },
+				},
+			);
 			expect(response.status).toBe(204);
 		}
 		emulator.clearRequests();
@@ -420,12 +479,19 @@ describe('Get Many', () => {
 		const pages = requestsTo('GET', /\/files$/);
 		// 250 matches would take 3 pages; 130 take 2, the second one only as large as needed.
 		expect(pages.map((p) => p.query.page_size)).toEqual(['100', '30']);
-		expect(pages[1].query).toMatchObject({ display_name_contains: 'report', include_deleted: 'true' });
+		expect(pages[1].query).toMatchObject({
+			display_name_contains: 'report',
+			include_deleted: 'true',
+		});
 	});
 
 	test('a small Limit is one request of that page size', async () => {
 		emulator.store.seedFiles(directory.id, 20);
-		const { items: out } = await run({ operation: 'getAll', directoryId: byId(directory.id), limit: 5 });
+		const { items: out } = await run({
+			operation: 'getAll',
+			directoryId: byId(directory.id),
+			limit: 5,
+		});
 		expect(out).toHaveLength(5);
 		expect(emulator.requests.map((r) => r.query.page_size)).toEqual(['5']);
 	});
@@ -465,7 +531,9 @@ describe('Get Many', () => {
 	});
 
 	test('one list per input item, each with its own expression filter', async () => {
-		emulator.store.seedFiles(directory.id, 6, { displayName: (i) => (i % 2 ? `odd-${i}` : `even-${i}`) });
+		emulator.store.seedFiles(directory.id, 6, {
+			displayName: (i) => (i % 2 ? `odd-${i}` : `even-${i}`),
+		});
 		const { items: out, pairedItems } = await run(
 			{
 				operation: 'getAll',
@@ -476,7 +544,10 @@ describe('Get Many', () => {
 			{ inputItems: items({ kind: 'odd' }, { kind: 'even' }) },
 		);
 		const namesOf = (item: number) =>
-			out.filter((_, n) => pairedItems[n][0].item === item).map((i) => i.json.display_name).sort();
+			out
+				.filter((_, n) => pairedItems[n][0].item === item)
+				.map((i) => i.json.display_name)
+				.sort();
 		expect(out).toHaveLength(6);
 		expect(namesOf(0)).toEqual(['odd-1', 'odd-3', 'odd-5']);
 		expect(namesOf(1)).toEqual(['even-0', 'even-2', 'even-4']);
@@ -496,8 +567,14 @@ describe('Get Many', () => {
 	});
 
 	test('an unknown directory is a 404 with the API detail', async () => {
-		const { error } = await run({ operation: 'getAll', directoryId: byId('dir-nope'), returnAll: true });
-		expect(error?.message).toBe('LlamaCloud API error 404 Not Found: Directory dir-nope not found [item 0]');
+		const { error } = await run({
+			operation: 'getAll',
+			directoryId: byId('dir-nope'),
+			returnAll: true,
+		});
+		expect(error?.message).toBe(
+			'LlamaCloud API error 404 Not Found: Directory dir-nope not found [item 0]',
+		);
 	});
 });
 
@@ -514,7 +591,9 @@ describe('date filters: wall-clock values are read in the workflow time zone', (
 	});
 
 	test('a Date is taken as is; garbage is undefined', () => {
-		expect(toIsoInstant(new Date('2026-03-01T09:30:00Z'), 'Europe/Paris')).toBe('2026-03-01T09:30:00.000Z');
+		expect(toIsoInstant(new Date('2026-03-01T09:30:00Z'), 'Europe/Paris')).toBe(
+			'2026-03-01T09:30:00.000Z',
+		);
 		expect(toIsoInstant('yesterday', 'UTC')).toBeUndefined();
 		expect(toIsoInstant('2026-13-45T99:00:00', 'UTC')).toBeUndefined();
 	});
@@ -538,7 +617,11 @@ describe('Update', () => {
 			unique_id: 'new-key',
 			metadata: { pages: 12, signed: true, owner: 'ada' },
 		});
-		expect(emulator.store.file(file.id)?.metadata).toStrictEqual({ pages: 12, signed: true, owner: 'ada' });
+		expect(emulator.store.file(file.id)?.metadata).toStrictEqual({
+			pages: 12,
+			signed: true,
+			owner: 'ada',
+		});
 		expect(requestsTo('PATCH', /./)[0].body).toEqual({
 			display_name: 'Renamed',
 			unique_id: 'new-key',
@@ -579,7 +662,12 @@ describe('Update', () => {
 		const [file] = emulator.store.seedFiles(directory.id, 1);
 		emulator.clearRequests();
 		const { items: out } = await run(
-			{ operation: 'update', directoryId: byId(directory.id), fileId: byId(file.id), updateFields: {} },
+			{
+				operation: 'update',
+				directoryId: byId(directory.id),
+				fileId: byId(file.id),
+				updateFields: {},
+			},
 			{ continueOnFail: true },
 		);
 		expectBadInput(out[0], '"Update Fields" must set at least one field [item 0]');
@@ -636,7 +724,11 @@ describe('Update', () => {
 describe('Delete', () => {
 	test('by ID outputs { deleted, id } and soft-deletes the file', async () => {
 		const [file] = emulator.store.seedFiles(directory.id, 2);
-		const { items: out, error, pairedItems } = await run({
+		const {
+			items: out,
+			error,
+			pairedItems,
+		} = await run({
 			operation: 'delete',
 			directoryId: byId(directory.id),
 			fileId: byId(file.id),
@@ -650,7 +742,12 @@ describe('Delete', () => {
 	test('by unique ID resolves the directory file ID, then deletes it', async () => {
 		const seeded = emulator.store.seedFiles(directory.id, 3, { uniqueId: (i) => `key/${i}` });
 		const { items: out, error } = await run(
-			{ operation: 'delete', deleteBy: 'uniqueId', directoryId: byId(directory.id), uniqueId: '={{ $json.key }}' },
+			{
+				operation: 'delete',
+				deleteBy: 'uniqueId',
+				directoryId: byId(directory.id),
+				uniqueId: '={{ $json.key }}',
+			},
 			{ inputItems: items({ key: 'key/2' }, { key: 'key/0' }) },
 		);
 		expect(error).toBeUndefined();
@@ -658,7 +755,9 @@ describe('Delete', () => {
 			{ deleted: true, id: seeded[2].id },
 			{ deleted: true, id: seeded[0].id },
 		]);
-		expect(emulator.store.files(directory.id, { includeDeleted: false }).map((f) => f.id)).toEqual([seeded[1].id]);
+		expect(emulator.store.files(directory.id, { includeDeleted: false }).map((f) => f.id)).toEqual([
+			seeded[1].id,
+		]);
 		const deletes = requestsTo('DELETE', /./).map((r) => r.path);
 		expect(deletes).toEqual([
 			`/api/v1/beta/directories/${directory.id}/files/${seeded[2].id}`,
@@ -669,7 +768,12 @@ describe('Delete', () => {
 	test('by unique ID, not found: a clear error naming the item, and nothing deleted', async () => {
 		emulator.store.seedFiles(directory.id, 2);
 		const { items: out, error } = await run(
-			{ operation: 'delete', deleteBy: 'uniqueId', directoryId: byId(directory.id), uniqueId: '={{ $json.key }}' },
+			{
+				operation: 'delete',
+				deleteBy: 'uniqueId',
+				directoryId: byId(directory.id),
+				uniqueId: '={{ $json.key }}',
+			},
 			{ inputItems: items({ key: 'seed-000000.txt' }, { key: 'nope' }), continueOnFail: true },
 		);
 		expect(error).toBeUndefined();
@@ -682,7 +786,12 @@ describe('Delete', () => {
 
 	test('by unique ID, blank: fails before any request', async () => {
 		const { items: out } = await run(
-			{ operation: 'delete', deleteBy: 'uniqueId', directoryId: byId(directory.id), uniqueId: '={{ $json.key }}' },
+			{
+				operation: 'delete',
+				deleteBy: 'uniqueId',
+				directoryId: byId(directory.id),
+				uniqueId: '={{ $json.key }}',
+			},
 			{ inputItems: items({ key: '  ' }), continueOnFail: true },
 		);
 		expectBadInput(out[0], '"Unique ID" must not be empty [item 0]');
@@ -690,9 +799,15 @@ describe('Delete', () => {
 	});
 
 	test('an unknown file ID is a 404 with the API detail', async () => {
-		const { error } = await run({ operation: 'delete', directoryId: byId(directory.id), fileId: byId('dfl-gone') });
+		const { error } = await run({
+			operation: 'delete',
+			directoryId: byId(directory.id),
+			fileId: byId('dfl-gone'),
+		});
 		expect(error?.name).toBe('NodeApiError');
-		expect(error?.message).toBe('LlamaCloud API error 404 Not Found: Directory file dfl-gone not found [item 0]');
+		expect(error?.message).toBe(
+			'LlamaCloud API error 404 Not Found: Directory file dfl-gone not found [item 0]',
+		);
 	});
 });
 
@@ -719,7 +834,9 @@ describe('transient failures (routed operations and lookups share the transport 
 
 	test("a 429 on Delete by Unique ID's lookup is retried, then the file is deleted", async () => {
 		const [file] = emulator.store.seedFiles(directory.id, 1, { uniqueId: () => 'key' });
-		emulator.faults.script([{ kind: 'status', status: 429, retryAfterSeconds: 0 }], { method: 'GET' });
+		emulator.faults.script([{ kind: 'status', status: 429, retryAfterSeconds: 0 }], {
+			method: 'GET',
+		});
 		const { items: out, error } = await run({
 			operation: 'delete',
 			deleteBy: 'uniqueId',
@@ -728,7 +845,11 @@ describe('transient failures (routed operations and lookups share the transport 
 		});
 		expect(error).toBeUndefined();
 		expect(out[0].json).toEqual({ deleted: true, id: file.id });
-		expect(emulator.requests.map((r) => `${r.method} ${r.status}`)).toEqual(['GET 429', 'GET 200', 'DELETE 204']);
+		expect(emulator.requests.map((r) => `${r.method} ${r.status}`)).toEqual([
+			'GET 429',
+			'GET 200',
+			'DELETE 204',
+		]);
 	});
 
 	test('Add is not sent twice when the connection drops after the server applied it: found by its unique ID', async () => {
@@ -744,15 +865,25 @@ describe('transient failures (routed operations and lookups share the transport 
 		expect(error).toBeUndefined();
 		expect(requestsTo('POST', DIRECTORY_FILES)).toHaveLength(1);
 		expect(emulator.store.files(directory.id).map((f) => f.unique_id)).toEqual(['once']);
-		expect(out[0].json).toMatchObject({ id: emulator.store.files(directory.id)[0].id, unique_id: 'once', file_id: fileId });
+		expect(out[0].json).toMatchObject({
+			id: emulator.store.files(directory.id)[0].id,
+			unique_id: 'once',
+			file_id: fileId,
+		});
 	});
 
 	test('Add without a unique ID fails clearly when the connection drops after sending (the API picks the ID)', async () => {
 		const fileId = await storeFile();
 		emulator.clearRequests();
 		emulator.faults.script([{ kind: 'reset', when: 'after' }], { method: 'POST' });
-		const { error } = await run({ operation: 'add', directoryId: byId(directory.id), storageFileId: fileId });
-		expect(error?.message).toMatch(/connection to LlamaCloud dropped after POST .* was sent, so it is unknown whether it was applied \[item 0\]/);
+		const { error } = await run({
+			operation: 'add',
+			directoryId: byId(directory.id),
+			storageFileId: fileId,
+		});
+		expect(error?.message).toMatch(
+			/connection to LlamaCloud dropped after POST .* was sent, so it is unknown whether it was applied \[item 0\]/,
+		);
 		expect(requestsTo('POST', DIRECTORY_FILES)).toHaveLength(1);
 		expect(emulator.store.files(directory.id)).toHaveLength(1);
 	});

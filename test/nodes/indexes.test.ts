@@ -26,13 +26,24 @@ const credentialFor = (target: Emulator) => ({
 	llamaCloudIngestApi: { apiKey: target.apiKey, region: 'custom', baseUrl: target.url },
 });
 
-function run(parameters: INodeParameters, options: Partial<RunNodeOptions> & { target?: Emulator } = {}) {
+function run(
+	parameters: INodeParameters,
+	options: Partial<RunNodeOptions> & { target?: Emulator } = {},
+) {
 	const { target = emulator, ...rest } = options;
-	return runNode({ type: LlamaCloud, parameters: { resource: 'index', ...parameters }, credentials: credentialFor(target), ...rest });
+	return runNode({
+		type: LlamaCloud,
+		parameters: { resource: 'index', ...parameters },
+		credentials: credentialFor(target),
+		...rest,
+	});
 }
 
 /** Creates an index over plain HTTP (test setup, not the node under test). */
-async function createIndexDirectly(target: Emulator, body: Record<string, unknown>): Promise<{ id: string; output_directory_id: string; name: string }> {
+async function createIndexDirectly(
+	target: Emulator,
+	body: Record<string, unknown>,
+): Promise<{ id: string; output_directory_id: string; name: string }> {
 	const response = await fetch(`${target.url}/api/v1/indexes`, {
 		method: 'POST',
 		headers: { Authorization: `Bearer ${target.apiKey}`, 'Content-Type': 'application/json' },
@@ -45,7 +56,8 @@ async function createIndexDirectly(target: Emulator, body: Record<string, unknow
 /** A source directory with `count` markdown files long enough to make several chunks each. */
 function sourceWithMarkdown(count: number, name = 'Handbook') {
 	const directory = emulator.store.createDirectory(name);
-	const paragraph = (i: number, p: number) => `Section ${p} of document ${i}. ${'Lorem ipsum dolor sit amet. '.repeat(20)}`;
+	const paragraph = (i: number, p: number) =>
+		`Section ${p} of document ${i}. ${'Lorem ipsum dolor sit amet. '.repeat(20)}`;
 	emulator.store.seedFiles(directory.id, count, {
 		displayName: (i) => `chapter-${i}.md`,
 		content: (i) => `# Chapter ${i}\n\n${[1, 2, 3, 4].map((p) => paragraph(i, p)).join('\n\n')}\n`,
@@ -54,7 +66,9 @@ function sourceWithMarkdown(count: number, name = 'Handbook') {
 }
 
 const requestsTo = (pattern: RegExp, method?: string): RecordedRequest[] =>
-	emulator.requests.filter((r) => pattern.test(r.path) && (method === undefined || r.method === method));
+	emulator.requests.filter(
+		(r) => pattern.test(r.path) && (method === undefined || r.method === method),
+	);
 
 describe('Index: Create', () => {
 	test('products, sync frequency, vector target and attachments reach the body; the index is output whole', async () => {
@@ -78,7 +92,11 @@ describe('Index: Create', () => {
 		});
 		expect(error).toBeUndefined();
 		expect(emulator.requests).toHaveLength(1);
-		expect(emulator.requests[0]).toMatchObject({ method: 'POST', path: '/api/v1/indexes', status: 200 });
+		expect(emulator.requests[0]).toMatchObject({
+			method: 'POST',
+			path: '/api/v1/indexes',
+			status: 200,
+		});
 		expect(emulator.requests[0].body).toEqual({
 			source_directory_id: source.id,
 			name: 'Contracts index',
@@ -93,8 +111,20 @@ describe('Index: Create', () => {
 		});
 
 		const index = items[0].json;
-		expect(index).toMatchObject({ name: 'Contracts index', description: 'All signed contracts', source_directory_id: source.id });
-		for (const key of ['id', 'export_config_id', 'sync_config_id', 'project_id', 'output_directory_id', 'metadata', 'created_at']) {
+		expect(index).toMatchObject({
+			name: 'Contracts index',
+			description: 'All signed contracts',
+			source_directory_id: source.id,
+		});
+		for (const key of [
+			'id',
+			'export_config_id',
+			'sync_config_id',
+			'project_id',
+			'output_directory_id',
+			'metadata',
+			'created_at',
+		]) {
 			expect(index).toHaveProperty(key);
 		}
 		const stored = emulator.store.index(String(index.id));
@@ -119,15 +149,27 @@ describe('Index: Create', () => {
 		expect(emulator.requests[0].body).toEqual({ source_directory_id: source.id });
 		// The name defaults to the source directory's.
 		expect(items[0].json.name).toBe('Plain');
-		expect(emulator.store.index(String(items[0].json.id))).toMatchObject({ sync_frequency: 'manual', vector_target: 'DEFAULT' });
+		expect(emulator.store.index(String(items[0].json.id))).toMatchObject({
+			sync_frequency: 'manual',
+			vector_target: 'DEFAULT',
+		});
 	});
 
 	test('expressions create one index per input item, paired with it', async () => {
 		const a = emulator.store.createDirectory('A');
 		const b = emulator.store.createDirectory('B');
 		const { items, pairedItems, error } = await run(
-			{ operation: 'create', sourceDirectoryId: byId('={{ $json.dir }}'), additionalFields: { name: '={{ $json.label }}' } },
-			{ inputItems: [{ json: { dir: a.id, label: 'first' } }, { json: { dir: b.id, label: 'second' } }] },
+			{
+				operation: 'create',
+				sourceDirectoryId: byId('={{ $json.dir }}'),
+				additionalFields: { name: '={{ $json.label }}' },
+			},
+			{
+				inputItems: [
+					{ json: { dir: a.id, label: 'first' } },
+					{ json: { dir: b.id, label: 'second' } },
+				],
+			},
 		);
 		expect(error).toBeUndefined();
 		expect(items.map((i) => [i.json.name, i.json.source_directory_id])).toEqual([
@@ -141,12 +183,23 @@ describe('Index: Create', () => {
 		['a blank name', { name: '  ' }, '"Name" must not be empty [item 0]'],
 		[
 			'a product without config ID',
-			{ products: { product: [{ productType: 'parse', productConfigId: 'cfg-1' }, { productType: 'extract', productConfigId: ' ' }] } },
+			{
+				products: {
+					product: [
+						{ productType: 'parse', productConfigId: 'cfg-1' },
+						{ productType: 'extract', productConfigId: ' ' },
+					],
+				},
+			},
 			'"Product Config ID" of product 2 must not be empty [item 0]',
 		],
 	])('%s is rejected before any request', async (_case, additionalFields, message) => {
 		const source = emulator.store.createDirectory('Source');
-		const { error } = await run({ operation: 'create', sourceDirectoryId: byId(source.id), additionalFields });
+		const { error } = await run({
+			operation: 'create',
+			sourceDirectoryId: byId(source.id),
+			additionalFields,
+		});
 		expect(error?.message).toBe(message);
 		expect(emulator.requests).toHaveLength(0);
 		expect(emulator.store.indexes()).toHaveLength(0);
@@ -168,12 +221,19 @@ describe('Index: Create', () => {
 describe('Index: Get, Delete', () => {
 	test('Get outputs the index with its build state', async () => {
 		const source = emulator.store.createDirectory('Docs');
-		const created = await createIndexDirectly(emulator, { source_directory_id: source.id, name: 'Docs index' });
+		const created = await createIndexDirectly(emulator, {
+			source_directory_id: source.id,
+			name: 'Docs index',
+		});
 		await emulator.waitForBuilds();
 		const { items, error } = await run({ operation: 'get', indexId: byId(created.id) });
 		expect(error).toBeUndefined();
 		expect(items).toHaveLength(1);
-		expect(items[0].json).toMatchObject({ id: created.id, name: 'Docs index', metadata: { status: 'ready' } });
+		expect(items[0].json).toMatchObject({
+			id: created.id,
+			name: 'Docs index',
+			metadata: { status: 'ready' },
+		});
 	});
 
 	test('Get of an unknown index is a 404 with the API detail', async () => {
@@ -205,33 +265,52 @@ describe('Index: Get Many', () => {
 		sourceB = emulator.store.createDirectory('B').id;
 		for (let batch = 0; batch < 230; batch += 46) {
 			await Promise.all(
-				Array.from({ length: 46 }, (_, i) => createIndexDirectly(emulator, { source_directory_id: sourceA, name: `A-${batch + i}` })),
+				Array.from({ length: 46 }, (_, i) =>
+					createIndexDirectly(emulator, { source_directory_id: sourceA, name: `A-${batch + i}` }),
+				),
 			);
 		}
-		for (let i = 0; i < 3; i++) await createIndexDirectly(emulator, { source_directory_id: sourceB, name: `B-${i}` });
+		for (let i = 0; i < 3; i++)
+			await createIndexDirectly(emulator, { source_directory_id: sourceB, name: `B-${i}` });
 		await emulator.waitForBuilds();
 		emulator.clearRequests();
 	});
 
 	test('Return All with a source directory filter follows 3 pages, keeping the filter on each', async () => {
-		const { items, error } = await run({ operation: 'getAll', returnAll: true, filters: { sourceDirectoryId: byId(sourceA) } });
+		const { items, error } = await run({
+			operation: 'getAll',
+			returnAll: true,
+			filters: { sourceDirectoryId: byId(sourceA) },
+		});
 		expect(error).toBeUndefined();
 		expect(items).toHaveLength(230);
 		expect(items.every((i) => i.json.source_directory_id === sourceA)).toBe(true);
 		expect(new Set(items.map((i) => i.json.id)).size).toBe(230);
 		const pages = requestsTo(/^\/api\/v1\/indexes$/, 'GET');
 		expect(pages).toHaveLength(3);
-		for (const page of pages) expect(page.query).toMatchObject({ source_directory_id: sourceA, page_size: '100' });
+		for (const page of pages)
+			expect(page.query).toMatchObject({ source_directory_id: sourceA, page_size: '100' });
 		expect(pages.slice(1).every((p) => typeof p.query.page_token === 'string')).toBe(true);
 	});
 
 	test('Limit stops early; the other source directory filters too', async () => {
-		const limited = await run({ operation: 'getAll', limit: 120, filters: { sourceDirectoryId: byId(sourceA) } });
+		const limited = await run({
+			operation: 'getAll',
+			limit: 120,
+			filters: { sourceDirectoryId: byId(sourceA) },
+		});
 		expect(limited.items).toHaveLength(120);
-		expect(requestsTo(/^\/api\/v1\/indexes$/, 'GET').map((p) => p.query.page_size)).toEqual(['100', '20']);
+		expect(requestsTo(/^\/api\/v1\/indexes$/, 'GET').map((p) => p.query.page_size)).toEqual([
+			'100',
+			'20',
+		]);
 
 		emulator.clearRequests();
-		const onlyB = await run({ operation: 'getAll', limit: 50, filters: { sourceDirectoryId: byId(sourceB) } });
+		const onlyB = await run({
+			operation: 'getAll',
+			limit: 50,
+			filters: { sourceDirectoryId: byId(sourceB) },
+		});
 		expect(onlyB.items.map((i) => i.json.name)).toEqual(['B-0', 'B-1', 'B-2']);
 		expect(requestsTo(/^\/api\/v1\/indexes$/, 'GET')).toHaveLength(1);
 	});
@@ -239,14 +318,19 @@ describe('Index: Get Many', () => {
 	test('without a filter every index of the project is listed', async () => {
 		const { items } = await run({ operation: 'getAll', returnAll: true });
 		expect(items).toHaveLength(233);
-		expect(requestsTo(/^\/api\/v1\/indexes$/, 'GET').every((p) => !('source_directory_id' in p.query))).toBe(true);
+		expect(
+			requestsTo(/^\/api\/v1\/indexes$/, 'GET').every((p) => !('source_directory_id' in p.query)),
+		).toBe(true);
 	});
 });
 
 describe('Index: Sync', () => {
 	test('without waiting: one sync request, then the index with its queued build is output', async () => {
 		const source = sourceWithMarkdown(2);
-		const created = await createIndexDirectly(emulator, { source_directory_id: source.id, name: 'Handbook' });
+		const created = await createIndexDirectly(emulator, {
+			source_directory_id: source.id,
+			name: 'Handbook',
+		});
 		await emulator.waitForBuilds();
 		emulator.clearRequests();
 
@@ -264,21 +348,47 @@ describe('Index: Sync', () => {
 
 	test('waiting until built: outputs the ready index; its chunks are in the output directory', async () => {
 		const source = sourceWithMarkdown(3);
-		const created = await createIndexDirectly(emulator, { source_directory_id: source.id, name: 'Handbook' });
+		const created = await createIndexDirectly(emulator, {
+			source_directory_id: source.id,
+			name: 'Handbook',
+		});
 		await emulator.waitForBuilds();
 		// A new document after the first build: this sync must parse it.
-		emulator.store.seedFiles(source.id, 1, { displayName: () => 'appendix.md', content: '# Appendix\n\nLate addition.\n' });
+		emulator.store.seedFiles(source.id, 1, {
+			displayName: () => 'appendix.md',
+			content: '# Appendix\n\nLate addition.\n',
+		});
 
-		const { items, error } = await run({ operation: 'sync', indexId: byId(created.id), waitUntilBuilt: true, pollInterval: 0.5, timeout: 30 });
+		const { items, error } = await run({
+			operation: 'sync',
+			indexId: byId(created.id),
+			waitUntilBuilt: true,
+			pollInterval: 0.5,
+			timeout: 30,
+		});
 		expect(error).toBeUndefined();
-		const index = items[0].json as { metadata: Record<string, unknown>; output_directory_id: string };
-		expect(index.metadata).toMatchObject({ status: 'ready', error: null, pending_sync: false, build_number: 2, files_total: 4, files_parsed: 1 });
+		const index = items[0].json as {
+			metadata: Record<string, unknown>;
+			output_directory_id: string;
+		};
+		expect(index.metadata).toMatchObject({
+			status: 'ready',
+			error: null,
+			pending_sync: false,
+			build_number: 2,
+			files_total: 4,
+			files_parsed: 1,
+		});
 
 		const chunks = emulator.store.files(index.output_directory_id, { includeDeleted: false });
 		expect(chunks.length).toBe(index.metadata.chunks_total);
 		expect(chunks.length).toBeGreaterThan(4);
-		const sources = new Set(chunks.map((c) => c.metadata[emulatorBuildState.CHUNK_METADATA.sourceUniqueId]));
-		expect(sources).toEqual(new Set(['chapter-0.md', 'chapter-1.md', 'chapter-2.md', 'appendix.md']));
+		const sources = new Set(
+			chunks.map((c) => c.metadata[emulatorBuildState.CHUNK_METADATA.sourceUniqueId]),
+		);
+		expect(sources).toEqual(
+			new Set(['chapter-0.md', 'chapter-1.md', 'chapter-2.md', 'appendix.md']),
+		);
 		// It polled the index (GET) rather than returning straight after the sync.
 		expect(requestsTo(/^\/api\/v1\/indexes\/[^/]+$/, 'GET').length).toBeGreaterThanOrEqual(2);
 	});
@@ -287,7 +397,13 @@ describe('Index: Sync', () => {
 		const source = sourceWithMarkdown(1);
 		// The index's first build is queued right now; the sync gets coalesced after it.
 		const created = await createIndexDirectly(emulator, { source_directory_id: source.id });
-		const { items, error } = await run({ operation: 'sync', indexId: byId(created.id), waitUntilBuilt: true, pollInterval: 0.5, timeout: 30 });
+		const { items, error } = await run({
+			operation: 'sync',
+			indexId: byId(created.id),
+			waitUntilBuilt: true,
+			pollInterval: 0.5,
+			timeout: 30,
+		});
 		expect(error).toBeUndefined();
 		const metadata = items[0].json.metadata as Record<string, unknown>;
 		expect(metadata).toMatchObject({ status: 'ready', pending_sync: false, build_number: 2 });
@@ -299,10 +415,23 @@ describe('Index: Sync', () => {
 		const created = await createIndexDirectly(emulator, { source_directory_id: source.id });
 		await emulator.waitForBuilds();
 		emulator.faults.script(
-			[{ kind: 'status', status: 409, body: JSON.stringify({ detail: 'A sync is already in progress' }), contentType: 'application/json' }],
+			[
+				{
+					kind: 'status',
+					status: 409,
+					body: JSON.stringify({ detail: 'A sync is already in progress' }),
+					contentType: 'application/json',
+				},
+			],
 			{ method: 'POST', path: /\/sync$/ },
 		);
-		const { items, error } = await run({ operation: 'sync', indexId: byId(created.id), waitUntilBuilt: true, pollInterval: 0.5, timeout: 30 });
+		const { items, error } = await run({
+			operation: 'sync',
+			indexId: byId(created.id),
+			waitUntilBuilt: true,
+			pollInterval: 0.5,
+			timeout: 30,
+		});
 		expect(error).toBeUndefined();
 		expect(requestsTo(/\/sync$/, 'POST').map((r) => r.status)).toEqual([409, 200]);
 		expect(items[0].json.metadata).toMatchObject({ status: 'ready', build_number: 2 });
@@ -324,10 +453,19 @@ describe('Index: Sync', () => {
 			// A function, so the blob keeps the .bin name; NUL bytes make it unparseable (emulator/parsing.ts).
 			content: () => Buffer.from([0x50, 0x4b, 0x00, 0x01, 0x02]),
 		});
-		const created = await createIndexDirectly(emulator, { source_directory_id: source.id, name: 'Broken' });
+		const created = await createIndexDirectly(emulator, {
+			source_directory_id: source.id,
+			name: 'Broken',
+		});
 		await emulator.waitForBuilds();
 
-		const { items, error } = await run({ operation: 'sync', indexId: byId(created.id), waitUntilBuilt: true, pollInterval: 0.5, timeout: 30 });
+		const { items, error } = await run({
+			operation: 'sync',
+			indexId: byId(created.id),
+			waitUntilBuilt: true,
+			pollInterval: 0.5,
+			timeout: 30,
+		});
 		expect(items).toHaveLength(0);
 		expect(error?.name).toBe('NodeOperationError');
 		expect(error?.message).toContain(`The build of index "Broken" (${created.id}) failed`);
@@ -338,7 +476,9 @@ describe('Index: Sync', () => {
 		// One failing file: named once, in the reason.
 		expect(error?.message.split('scan.bin')).toHaveLength(2);
 		// The output directory was left as it was: nothing from a failed build.
-		expect(emulator.store.files(created.output_directory_id, { includeDeleted: false })).toHaveLength(0);
+		expect(
+			emulator.store.files(created.output_directory_id, { includeDeleted: false }),
+		).toHaveLength(0);
 	});
 
 	test('with continue-on-fail, a failed build is an error item and the next item still syncs', async () => {
@@ -348,19 +488,33 @@ describe('Index: Sync', () => {
 			content: () => Buffer.from([0x00, 0x00, 0x01]),
 		});
 		const fine = sourceWithMarkdown(1, 'Fine');
-		const bad = await createIndexDirectly(emulator, { source_directory_id: broken.id, name: 'Bad' });
-		const good = await createIndexDirectly(emulator, { source_directory_id: fine.id, name: 'Good' });
+		const bad = await createIndexDirectly(emulator, {
+			source_directory_id: broken.id,
+			name: 'Bad',
+		});
+		const good = await createIndexDirectly(emulator, {
+			source_directory_id: fine.id,
+			name: 'Good',
+		});
 		await emulator.waitForBuilds();
 
 		const { items, pairedItems, error } = await run(
-			{ operation: 'sync', indexId: byId('={{ $json.id }}'), waitUntilBuilt: true, pollInterval: 0.5, timeout: 30 },
+			{
+				operation: 'sync',
+				indexId: byId('={{ $json.id }}'),
+				waitUntilBuilt: true,
+				pollInterval: 0.5,
+				timeout: 30,
+			},
 			{ continueOnFail: true, inputItems: [{ json: { id: bad.id } }, { json: { id: good.id } }] },
 		);
 		expect(error).toBeUndefined();
 		expect(items).toHaveLength(2);
 		expect(String(items[0].json.error)).toContain('The build of index "Bad"');
 		// Every failing file is named: the first in the reason, the rest after it.
-		expect(String(items[0].json.error)).toMatch(/failed: Cannot parse file '(bad|worse)\.dat'.*Other failing file\(s\): (bad|worse)\.dat/);
+		expect(String(items[0].json.error)).toMatch(
+			/failed: Cannot parse file '(bad|worse)\.dat'.*Other failing file\(s\): (bad|worse)\.dat/,
+		);
 		expect(String(items[0].json.error)).toContain('bad.dat');
 		expect(String(items[0].json.error)).toContain('worse.dat');
 		expect(items[1].json).toMatchObject({ id: good.id, metadata: { status: 'ready' } });
@@ -371,13 +525,24 @@ describe('Index: Sync', () => {
 		const slow = await startEmulator({ apiKey: CANARY_API_KEY, buildStepMs: 60_000 });
 		try {
 			const source = slow.store.createDirectory('Slow');
-			const created = await createIndexDirectly(slow, { source_directory_id: source.id, name: 'Slow index' });
+			const created = await createIndexDirectly(slow, {
+				source_directory_id: source.id,
+				name: 'Slow index',
+			});
 			const { error } = await run(
-				{ operation: 'sync', indexId: byId(created.id), waitUntilBuilt: true, pollInterval: 0.5, timeout: 1 },
+				{
+					operation: 'sync',
+					indexId: byId(created.id),
+					waitUntilBuilt: true,
+					pollInterval: 0.5,
+					timeout: 1,
+				},
 				{ target: slow },
 			);
 			expect(error?.name).toBe('NodeOperationError');
-			expect(error?.message).toContain(`Timed out after 1 s waiting for the build to end of index "Slow index" (${created.id})`);
+			expect(error?.message).toContain(
+				`Timed out after 1 s waiting for the build to end of index "Slow index" (${created.id})`,
+			);
 			expect(error?.message).toContain('last seen state: queued (build 1), another sync queued');
 			expect(error?.description).toContain('Timeout (Seconds)');
 		} finally {
@@ -386,12 +551,29 @@ describe('Index: Sync', () => {
 	});
 
 	test.each([
-		['Poll Interval (Seconds)', { pollInterval: 0.1, timeout: 30 }, 'between 0.5 and 3600 seconds (got 0.1)'],
-		['Poll Interval (Seconds)', { pollInterval: 5000, timeout: 30 }, 'between 0.5 and 3600 seconds (got 5000)'],
+		[
+			'Poll Interval (Seconds)',
+			{ pollInterval: 0.1, timeout: 30 },
+			'between 0.5 and 3600 seconds (got 0.1)',
+		],
+		[
+			'Poll Interval (Seconds)',
+			{ pollInterval: 5000, timeout: 30 },
+			'between 0.5 and 3600 seconds (got 5000)',
+		],
 		['Timeout (Seconds)', { pollInterval: 1, timeout: 0 }, 'between 1 and 86400 seconds (got 0)'],
-		['Timeout (Seconds)', { pollInterval: 1, timeout: 100_000 }, 'between 1 and 86400 seconds (got 100000)'],
+		[
+			'Timeout (Seconds)',
+			{ pollInterval: 1, timeout: 100_000 },
+			'between 1 and 86400 seconds (got 100000)',
+		],
 	])('an out-of-range "%s" fails before any request', async (field, values, range) => {
-		const { error } = await run({ operation: 'sync', indexId: byId('idx-any'), waitUntilBuilt: true, ...values });
+		const { error } = await run({
+			operation: 'sync',
+			indexId: byId('idx-any'),
+			waitUntilBuilt: true,
+			...values,
+		});
 		expect(error?.name).toBe('NodeOperationError');
 		expect(error?.message).toBe(`"${field}" must be ${range} [item 0]`);
 		expect(emulator.requests).toHaveLength(0);
@@ -402,10 +584,18 @@ describe('Index: Sync', () => {
 		const created = await createIndexDirectly(emulator, { source_directory_id: source.id });
 		emulator.clearRequests();
 		const { error } = await run(
-			{ operation: 'sync', indexId: byId(created.id), waitUntilBuilt: true, pollInterval: 1, timeout: '={{ $json.timeout }}' },
+			{
+				operation: 'sync',
+				indexId: byId(created.id),
+				waitUntilBuilt: true,
+				pollInterval: 1,
+				timeout: '={{ $json.timeout }}',
+			},
 			{ inputItems: [{ json: { timeout: 30 } }, { json: { timeout: -5 } }] },
 		);
-		expect(error?.message).toBe('"Timeout (Seconds)" must be between 1 and 86400 seconds (got -5) [item 1]');
+		expect(error?.message).toBe(
+			'"Timeout (Seconds)" must be between 1 and 86400 seconds (got -5) [item 1]',
+		);
 		expect(emulator.requests).toHaveLength(0);
 	});
 
@@ -414,7 +604,10 @@ describe('Index: Sync', () => {
 		const created = await createIndexDirectly(emulator, { source_directory_id: source.id });
 		const { items, pairedItems, error } = await run(
 			{ operation: 'sync', indexId: byId('={{ $json.id }}') },
-			{ continueOnFail: true, inputItems: [{ json: { id: 'idx-missing' } }, { json: { id: created.id } }] },
+			{
+				continueOnFail: true,
+				inputItems: [{ json: { id: 'idx-missing' } }, { json: { id: created.id } }],
+			},
 		);
 		expect(error).toBeUndefined();
 		expect(String(items[0].json.error)).toContain('Index idx-missing not found');
@@ -428,9 +621,13 @@ describe('build state vocabulary', () => {
 		expect(nodeBuildState.BUILD_STATUS_FIELD).toBe(emulatorBuildState.BUILD_STATUS_FIELD);
 		expect(nodeBuildState.BUILD_ERROR_FIELD).toBe(emulatorBuildState.BUILD_ERROR_FIELD);
 		expect(nodeBuildState.BUILD_DIAGNOSTICS_FIELD).toBe(emulatorBuildState.BUILD_DIAGNOSTICS_FIELD);
-		expect(nodeBuildState.BUILD_PENDING_SYNC_FIELD).toBe(emulatorBuildState.BUILD_PENDING_SYNC_FIELD);
+		expect(nodeBuildState.BUILD_PENDING_SYNC_FIELD).toBe(
+			emulatorBuildState.BUILD_PENDING_SYNC_FIELD,
+		);
 		expect(nodeBuildState.BUILD_STATUS).toEqual(emulatorBuildState.BUILD_STATUS);
-		expect(nodeBuildState.FAILED_FILE_STATUS).toBe(emulatorBuildState.FILE_DIAGNOSTIC_STATUS.failed);
+		expect(nodeBuildState.FAILED_FILE_STATUS).toBe(
+			emulatorBuildState.FILE_DIAGNOSTIC_STATUS.failed,
+		);
 	});
 
 	test('the build markers the node compares exist in the metadata the emulator writes', async () => {

@@ -5,7 +5,12 @@
  * and per-item retries and reconciliation under injected faults.
  */
 import { createHash } from 'node:crypto';
-import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
+import {
+	createServer,
+	request as httpRequest,
+	type IncomingHttpHeaders,
+	type Server,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
@@ -64,11 +69,15 @@ function upload(
 }
 
 const sha256 = (content: Buffer | string) => createHash('sha256').update(content).digest('hex');
-const uploadRequests = () => emulator.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/files/upload'));
-const liveFiles = (): DirectoryFileRecord[] => emulator.store.files(directoryId, { includeDeleted: false });
+const uploadRequests = () =>
+	emulator.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/files/upload'));
+const liveFiles = (): DirectoryFileRecord[] =>
+	emulator.store.files(directoryId, { includeDeleted: false });
 const liveByUniqueId = (uniqueId: string) => liveFiles().filter((f) => f.unique_id === uniqueId);
-const contentOf = async (file: { file_id: string | null }) => (await emulator.store.readBlob(String(file.file_id))).toString();
-const textItem = (content: string, fileName: string, json = {}) => makeBinaryItem(content, { fileName, json });
+const contentOf = async (file: { file_id: string | null }) =>
+	(await emulator.store.readBlob(String(file.file_id))).toString();
+const textItem = (content: string, fileName: string, json = {}) =>
+	makeBinaryItem(content, { fileName, json });
 
 describe('streaming and memory mode', () => {
 	test('streams a 64 MiB filesystem-mode binary; size and sha256 arrive intact, with Content-Length', async () => {
@@ -86,7 +95,11 @@ describe('streaming and memory mode', () => {
 		expect(error).toBeUndefined();
 		expect(items).toHaveLength(1);
 		const [file] = liveFiles();
-		expect(items[0].json).toMatchObject({ id: file.id, unique_id: 'big.bin', display_name: 'big.bin' });
+		expect(items[0].json).toMatchObject({
+			id: file.id,
+			unique_id: 'big.bin',
+			display_name: 'big.bin',
+		});
 		const blob = emulator.store.blob(String(file.file_id));
 		expect(blob?.size).toBe(size);
 		expect(blob?.sha256).toBe(expected.digest('hex'));
@@ -95,8 +108,14 @@ describe('streaming and memory mode', () => {
 
 	test('memory-mode binaries upload with metadata, display name, external ID and overrides', async () => {
 		const items = [
-			textItem('first file', 'a.txt', { key: 'docs/a', meta: { year: 2026, public: true, team: 'legal' } }),
-			textItem('second file', 'b.txt', { key: 'docs/b', meta: { year: 2025, public: false, team: 'ops' } }),
+			textItem('first file', 'a.txt', {
+				key: 'docs/a',
+				meta: { year: 2026, public: true, team: 'legal' },
+			}),
+			textItem('second file', 'b.txt', {
+				key: 'docs/b',
+				meta: { year: 2025, public: false, team: 'ops' },
+			}),
 		];
 		expect(items[0].binary?.data.id).toBeUndefined();
 		const run = await upload(
@@ -104,7 +123,10 @@ describe('streaming and memory mode', () => {
 				uniqueId: '={{ $json.key }}',
 				metadataInput: 'json',
 				metadataJson: '={{ $json.meta }}',
-				additionalFields: { displayName: '={{ "Doc " + $json.key }}', externalFileId: '={{ "ext-" + $itemIndex }}' },
+				additionalFields: {
+					displayName: '={{ "Doc " + $json.key }}',
+					externalFileId: '={{ "ext-" + $itemIndex }}',
+				},
 				options: { fileName: 'renamed.md', mimeType: 'text/markdown' },
 			},
 			items,
@@ -113,13 +135,20 @@ describe('streaming and memory mode', () => {
 		expect(run.error).toBeUndefined();
 		expect(run.items.map((i) => i.json.unique_id)).toEqual(['docs/a', 'docs/b']);
 		const a = liveByUniqueId('docs/a')[0];
-		expect(a).toMatchObject({ display_name: 'Doc docs/a', metadata: { year: 2026, public: true, team: 'legal' } });
+		expect(a).toMatchObject({
+			display_name: 'Doc docs/a',
+			metadata: { year: 2026, public: true, team: 'legal' },
+		});
 		expect(await contentOf(a)).toBe('first file');
 		expect(emulator.store.blob(String(a.file_id))?.external_file_id).toBe('ext-0');
 		const sent = uploadRequests().find((r) => r.fields?.unique_id === 'docs/b');
 		expect(sent?.file).toMatchObject({ filename: 'renamed.md', size: 'second file'.length });
 		expect(sent?.fields).toMatchObject({ display_name: 'Doc docs/b', external_file_id: 'ext-1' });
-		expect(JSON.parse(String(sent?.fields?.metadata))).toEqual({ year: 2025, public: false, team: 'ops' });
+		expect(JSON.parse(String(sent?.fields?.metadata))).toEqual({
+			year: 2025,
+			public: false,
+			team: 'ops',
+		});
 	});
 
 	test('typed metadata pairs keep their types; the unique ID defaults to the external file ID', async () => {
@@ -147,27 +176,43 @@ describe('streaming and memory mode', () => {
 
 	test('non-ASCII and quoted file names arrive intact as display name and unique ID', async () => {
 		const names = ['résumé €.pdf', 'a "quoted"\nname.txt'];
-		const run = await upload({}, names.map((n) => textItem('x', n)), { binaryDataMode: 'default' });
+		const run = await upload(
+			{},
+			names.map((n) => textItem('x', n)),
+			{ binaryDataMode: 'default' },
+		);
 		expect(run.error).toBeUndefined();
-		expect(run.items.map((i) => [i.json.display_name, i.json.unique_id])).toEqual(names.map((n) => [n, n]));
+		expect(run.items.map((i) => [i.json.display_name, i.json.unique_id])).toEqual(
+			names.map((n) => [n, n]),
+		);
 	});
 
 	test('sends Content-Length and no chunked encoding, streamed and buffered alike', async () => {
 		const seen: IncomingHttpHeaders[] = [];
 		const proxy = await forwardingProxy(emulator.url, (headers) => seen.push(headers));
 		try {
-			const stored = await makeStoredBinaryItem(Buffer.alloc(300_000, 1), { fileName: 'stored.bin' });
+			const stored = await makeStoredBinaryItem(Buffer.alloc(300_000, 1), {
+				fileName: 'stored.bin',
+			});
 			const memory = makeBinaryItem(Buffer.alloc(1000, 2), { fileName: 'memory.bin' });
-			const run = await upload({ options: { concurrency: 1 } }, [stored, memory], { credentials: creds(proxy.url) });
+			const run = await upload({ options: { concurrency: 1 } }, [stored, memory], {
+				credentials: creds(proxy.url),
+			});
 			expect(run.error).toBeUndefined();
-			const uploads = seen.filter((h) => String(h['content-type']).startsWith('multipart/form-data; boundary='));
+			const uploads = seen.filter((h) =>
+				String(h['content-type']).startsWith('multipart/form-data; boundary='),
+			);
 			expect(uploads).toHaveLength(2);
 			for (const headers of uploads) {
 				expect(headers['transfer-encoding']).toBeUndefined();
 				expect(Number(headers['content-length'])).toBeGreaterThan(0);
 			}
 			// The body is exactly as long as announced: the emulator parsed both files whole.
-			expect(uploadRequests().map((r) => r.file?.size).sort()).toEqual([1000, 300_000]);
+			expect(
+				uploadRequests()
+					.map((r) => r.file?.size)
+					.sort(),
+			).toEqual([1000, 300_000]);
 		} finally {
 			await proxy.close();
 		}
@@ -213,14 +258,17 @@ describe('concurrency', () => {
 	});
 
 	test('a Concurrency out of range is refused before any request', async () => {
-		const run = await upload({ options: { concurrency: 0 } }, [textItem('a', 'a.txt')], { binaryDataMode: 'default' });
+		const run = await upload({ options: { concurrency: 0 } }, [textItem('a', 'a.txt')], {
+			binaryDataMode: 'default',
+		});
 		expect(run.error?.message).toMatch(/"Concurrency" must be a whole number from 1 to 32/);
 		expect(emulator.requests).toHaveLength(0);
 	});
 });
 
 describe('If a File with This Unique ID Exists', () => {
-	const batch = (version: string) => ['a', 'b', 'c'].map((n) => textItem(`${n} ${version}`, `${n}.txt`));
+	const batch = (version: string) =>
+		['a', 'b', 'c'].map((n) => textItem(`${n} ${version}`, `${n}.txt`));
 
 	test('Skip: re-running the pipeline keeps one file per unique ID and outputs the existing file', async () => {
 		const first = await upload({ onConflict: 'skip' }, batch('v1'), { binaryDataMode: 'default' });
@@ -233,7 +281,8 @@ describe('If a File with This Unique ID Exists', () => {
 		expect(second.items.every((i) => i.json.skipped === true)).toBe(true);
 		expect(second.pairedItems).toEqual([[{ item: 0 }], [{ item: 1 }], [{ item: 2 }]]);
 		expect(liveFiles()).toHaveLength(3);
-		for (const n of ['a', 'b', 'c']) expect(await contentOf(liveByUniqueId(`${n}.txt`)[0])).toBe(`${n} v1`);
+		for (const n of ['a', 'b', 'c'])
+			expect(await contentOf(liveByUniqueId(`${n}.txt`)[0])).toBe(`${n} v1`);
 	});
 
 	test('Skip looks large files up first instead of sending them to be refused', async () => {
@@ -250,13 +299,16 @@ describe('If a File with This Unique ID Exists', () => {
 		await upload({ onConflict: 'replace' }, batch('v1'), { binaryDataMode: 'default' });
 		const oldIds = liveFiles().map((f) => f.id);
 		for (const version of ['v2', 'v3']) {
-			const run = await upload({ onConflict: 'replace' }, batch(version), { binaryDataMode: 'default' });
+			const run = await upload({ onConflict: 'replace' }, batch(version), {
+				binaryDataMode: 'default',
+			});
 			expect(run.error).toBeUndefined();
 			expect(run.items.map((i) => i.json.unique_id)).toEqual(['a.txt', 'b.txt', 'c.txt']);
 			expect(run.items.every((i) => i.json.skipped === undefined)).toBe(true);
 		}
 		expect(liveFiles()).toHaveLength(3);
-		for (const n of ['a', 'b', 'c']) expect(await contentOf(liveByUniqueId(`${n}.txt`)[0])).toBe(`${n} v3`);
+		for (const n of ['a', 'b', 'c'])
+			expect(await contentOf(liveByUniqueId(`${n}.txt`)[0])).toBe(`${n} v3`);
 		// The old files were removed, not overwritten in place.
 		for (const id of oldIds) expect(emulator.store.file(id)?.deleted_at).not.toBeNull();
 	});
@@ -267,7 +319,9 @@ describe('If a File with This Unique ID Exists', () => {
 			method: 'POST',
 			path: /\/files\/upload$/,
 		});
-		const run = await upload({ onConflict: 'replace' }, [textItem('new', 'doc.txt')], { binaryDataMode: 'default' });
+		const run = await upload({ onConflict: 'replace' }, [textItem('new', 'doc.txt')], {
+			binaryDataMode: 'default',
+		});
 		expect(run.error?.message).toMatch(/400/);
 		expect(liveFiles()).toHaveLength(1);
 		expect(await contentOf(liveByUniqueId('doc.txt')[0])).toBe('old');
@@ -275,8 +329,12 @@ describe('If a File with This Unique ID Exists', () => {
 
 	test('Replace removes its new upload again when the old file cannot be deleted', async () => {
 		await upload({}, [textItem('old', 'doc.txt')], { binaryDataMode: 'default' });
-		emulator.faults.script([{ kind: 'status', status: 403, body: '{"detail":"no delete"}' }], { method: 'DELETE' });
-		const run = await upload({ onConflict: 'replace' }, [textItem('new', 'doc.txt')], { binaryDataMode: 'default' });
+		emulator.faults.script([{ kind: 'status', status: 403, body: '{"detail":"no delete"}' }], {
+			method: 'DELETE',
+		});
+		const run = await upload({ onConflict: 'replace' }, [textItem('new', 'doc.txt')], {
+			binaryDataMode: 'default',
+		});
 		expect(run.error?.message).toMatch(/403/);
 		expect(liveFiles().map((f) => f.unique_id)).toEqual(['doc.txt']);
 		expect(await contentOf(liveFiles()[0])).toBe('old');
@@ -284,10 +342,14 @@ describe('If a File with This Unique ID Exists', () => {
 
 	test('Keep Both: keeps the old file and numbers the new unique ID', async () => {
 		for (const version of ['v1', 'v2', 'v3']) {
-			const run = await upload({ onConflict: 'keepBoth' }, [textItem(version, 'report.pdf')], { binaryDataMode: 'default' });
+			const run = await upload({ onConflict: 'keepBoth' }, [textItem(version, 'report.pdf')], {
+				binaryDataMode: 'default',
+			});
 			expect(run.error).toBeUndefined();
 		}
-		const byId = Object.fromEntries(await Promise.all(liveFiles().map(async (f) => [f.unique_id, await contentOf(f)])));
+		const byId = Object.fromEntries(
+			await Promise.all(liveFiles().map(async (f) => [f.unique_id, await contentOf(f)])),
+		);
 		expect(byId).toEqual({ 'report.pdf': 'v1', 'report (2).pdf': 'v2', 'report (3).pdf': 'v3' });
 		expect(numberedUniqueId('a/b.c/readme', 2)).toBe('a/b.c/readme (2)');
 		expect(numberedUniqueId('.env', 2)).toBe('.env (2)');
@@ -295,12 +357,16 @@ describe('If a File with This Unique ID Exists', () => {
 
 	test('the same unique ID twice in one batch is handled in order, not raced', async () => {
 		const items = ['one', 'two', 'three'].map((c) => textItem(c, 'same.txt'));
-		const replace = await upload({ onConflict: 'replace', options: { concurrency: 3 } }, items, { binaryDataMode: 'default' });
+		const replace = await upload({ onConflict: 'replace', options: { concurrency: 3 } }, items, {
+			binaryDataMode: 'default',
+		});
 		expect(replace.error).toBeUndefined();
 		expect(liveFiles()).toHaveLength(1);
 		expect(await contentOf(liveFiles()[0])).toBe('three');
 
-		const skip = await upload({ onConflict: 'skip', options: { concurrency: 3 } }, items, { binaryDataMode: 'default' });
+		const skip = await upload({ onConflict: 'skip', options: { concurrency: 3 } }, items, {
+			binaryDataMode: 'default',
+		});
 		expect(skip.items.map((i) => i.json.skipped)).toEqual([true, true, true]);
 		expect(liveFiles()).toHaveLength(1);
 	});
@@ -318,7 +384,9 @@ describe('refused before any request', () => {
 		);
 		expect(emulator.requests).toHaveLength(0);
 
-		const lenient = await upload({ options: { maxFileSizeMb: 1 } }, items, { continueOnFail: true });
+		const lenient = await upload({ options: { maxFileSizeMb: 1 } }, items, {
+			continueOnFail: true,
+		});
 		expect(lenient.items[0].json.unique_id).toBe('small.txt');
 		expect(lenient.items[1].json.error).toMatch(/over the upload limit of 1 MB \[item 1\]/);
 		expect(lenient.pairedItems).toEqual([[{ item: 0 }], [{ item: 1 }]]);
@@ -335,18 +403,27 @@ describe('refused before any request', () => {
 
 	test('an item without binary data, and a JSON field given as the binary property', async () => {
 		const noBinary = await upload({}, [{ json: { a: 1 } }]);
-		expect(noBinary.error?.message).toBe(`"Input Binary Field" 'data' not found: the item has no binary data [item 0]`);
+		expect(noBinary.error?.message).toBe(
+			`"Input Binary Field" 'data' not found: the item has no binary data [item 0]`,
+		);
 
-		const jsonField = await upload({ binaryPropertyName: 'text' }, [textItem('x', 'x.txt', { text: 'hello' })], {
-			binaryDataMode: 'default',
-		});
+		const jsonField = await upload(
+			{ binaryPropertyName: 'text' },
+			[textItem('x', 'x.txt', { text: 'hello' })],
+			{
+				binaryDataMode: 'default',
+			},
+		);
 		expect(jsonField.error?.message).toMatch(/'text' not found in the item \[item 0\]/);
 		expect(jsonField.error?.description).toMatch(/JSON field of the item, not a file/);
 		expect(emulator.requests).toHaveLength(0);
 	});
 
 	test('a binary property that is not a file', async () => {
-		const item = { json: {}, binary: { data: { mimeType: 'text/plain' } } } as unknown as INodeExecutionData;
+		const item = {
+			json: {},
+			binary: { data: { mimeType: 'text/plain' } },
+		} as unknown as INodeExecutionData;
 		const run = await upload({}, [item], { binaryDataMode: 'default' });
 		expect(run.error?.message).toBe(`"Input Binary Field" 'data' is not a file [item 0]`);
 		expect(emulator.requests).toHaveLength(0);
@@ -380,8 +457,13 @@ describe('faults: retries and reconciliation per item', () => {
 		content.write('head', 0);
 		content.write('tail', content.length - 4);
 		// The server reads 1 MiB of the body, then drops the connection: nothing was applied.
-		emulator.faults.script([{ kind: 'reset', when: 'before', readBytes: MiB }], { method: 'POST', path: /\/files\/upload$/ });
-		const run = await upload({ onConflict: 'replace' }, [await makeStoredBinaryItem(content, { fileName: 'r.bin' })]);
+		emulator.faults.script([{ kind: 'reset', when: 'before', readBytes: MiB }], {
+			method: 'POST',
+			path: /\/files\/upload$/,
+		});
+		const run = await upload({ onConflict: 'replace' }, [
+			await makeStoredBinaryItem(content, { fileName: 'r.bin' }),
+		]);
 		expect(run.error).toBeUndefined();
 		expect(emulator.faults.counters.resetBefore).toBe(1);
 		expect(uploadRequests()).toHaveLength(2);
@@ -390,7 +472,10 @@ describe('faults: retries and reconciliation per item', () => {
 	});
 
 	test('connection reset after the server processed the upload: reconciled, not sent again', async () => {
-		emulator.faults.script([{ kind: 'reset', when: 'after' }], { method: 'POST', path: /\/files\/upload$/ });
+		emulator.faults.script([{ kind: 'reset', when: 'after' }], {
+			method: 'POST',
+			path: /\/files\/upload$/,
+		});
 		const run = await upload({}, [textItem('once', 'once.txt'), textItem('twice?', 'other.txt')], {
 			binaryDataMode: 'default',
 		});
@@ -402,7 +487,10 @@ describe('faults: retries and reconciliation per item', () => {
 	});
 
 	test('connection reset before processing: the lookup finds nothing, the upload is sent again', async () => {
-		emulator.faults.script([{ kind: 'reset', when: 'before' }], { method: 'POST', path: /\/files\/upload$/ });
+		emulator.faults.script([{ kind: 'reset', when: 'before' }], {
+			method: 'POST',
+			path: /\/files\/upload$/,
+		});
 		const run = await upload({ onConflict: 'keepBoth' }, [textItem('content', 'doc.txt')], {
 			binaryDataMode: 'default',
 		});
@@ -416,11 +504,17 @@ describe('faults: retries and reconciliation per item', () => {
 describe('failures', () => {
 	test('continue-on-fail: a failed item becomes an error item, the others go on', async () => {
 		const items = ['a', 'b', 'c'].map((n) => textItem(n, `${n}.txt`));
-		emulator.faults.script([null, { kind: 'status', status: 422, body: '{"detail":"unsupported file"}' }], {
-			method: 'POST',
-			path: /\/files\/upload$/,
+		emulator.faults.script(
+			[null, { kind: 'status', status: 422, body: '{"detail":"unsupported file"}' }],
+			{
+				method: 'POST',
+				path: /\/files\/upload$/,
+			},
+		);
+		const run = await upload({ options: { concurrency: 1 } }, items, {
+			binaryDataMode: 'default',
+			continueOnFail: true,
 		});
-		const run = await upload({ options: { concurrency: 1 } }, items, { binaryDataMode: 'default', continueOnFail: true });
 		expect(run.error).toBeUndefined();
 		expect(run.items.map((i) => i.json.unique_id ?? i.json.error)).toEqual([
 			'a.txt',
@@ -433,18 +527,28 @@ describe('failures', () => {
 
 	test('without continue-on-fail the first failure stops new uploads and fails the node, naming the item', async () => {
 		const items = ['a', 'b', 'c', 'd', 'e'].map((n) => textItem(n, `${n}.txt`));
-		emulator.faults.script([null, null, { kind: 'status', status: 400 }], { method: 'POST', path: /\/files\/upload$/ });
+		emulator.faults.script([null, null, { kind: 'status', status: 400 }], {
+			method: 'POST',
+			path: /\/files\/upload$/,
+		});
 		const run = await upload({ options: { concurrency: 1 } }, items, { binaryDataMode: 'default' });
 		expect(run.error?.message).toMatch(/^LlamaCloud API error 400/);
 		expect(run.error?.description).toMatch(/\(item 2\)/);
 		expect(uploadRequests()).toHaveLength(3);
-		expect(liveFiles().map((f) => f.unique_id).sort()).toEqual(['a.txt', 'b.txt']);
+		expect(
+			liveFiles()
+				.map((f) => f.unique_id)
+				.sort(),
+		).toEqual(['a.txt', 'b.txt']);
 	});
 
 	test('in-flight uploads finish before the node fails', async () => {
 		const items = Array.from({ length: 8 }, (_, i) => textItem(`c${i}`, `f${i}.txt`));
 		emulator.faults.configure({ latencyMs: 40, path: /\/files\/upload$/ });
-		emulator.faults.script([{ kind: 'status', status: 400 }], { method: 'POST', path: /\/files\/upload$/ });
+		emulator.faults.script([{ kind: 'status', status: 400 }], {
+			method: 'POST',
+			path: /\/files\/upload$/,
+		});
 		const run = await upload({ options: { concurrency: 4 } }, items, { binaryDataMode: 'default' });
 		expect(run.error).toBeDefined();
 		// Every upload the server saw had finished when the node reported its failure.
@@ -457,7 +561,13 @@ describe('failures', () => {
 		const run = await upload({}, [textItem('a', 'a.txt')], {
 			binaryDataMode: 'default',
 			continueOnFail: true,
-			credentials: { llamaCloudIngestApi: { apiKey: 'llx-wrong-key-123456', region: 'custom', baseUrl: emulator.url } },
+			credentials: {
+				llamaCloudIngestApi: {
+					apiKey: 'llx-wrong-key-123456',
+					region: 'custom',
+					baseUrl: emulator.url,
+				},
+			},
 		});
 		expect(run.items[0].json.error).toMatch(/401/);
 		expect(JSON.stringify(run.items)).not.toContain('llx-wrong-key-123456');
@@ -468,10 +578,14 @@ describe('failures', () => {
 async function forwardingProxy(target: string, onRequest: (headers: IncomingHttpHeaders) => void) {
 	const server: Server = createServer((req, res) => {
 		onRequest(req.headers);
-		const upstream = httpRequest(`${target}${req.url}`, { method: req.method, headers: req.headers }, (reply) => {
-			res.writeHead(reply.statusCode ?? 502, reply.headers);
-			reply.pipe(res);
-		});
+		const upstream = httpRequest(
+			`${target}${req.url}`,
+			{ method: req.method, headers: req.headers },
+			(reply) => {
+				res.writeHead(reply.statusCode ?? 502, reply.headers);
+				reply.pipe(res);
+			},
+		);
 		upstream.on('error', () => res.destroy());
 		req.pipe(upstream);
 	});

@@ -86,8 +86,10 @@ const upload = (parameters: INodeParameters = {}): INodeParameters => ({
 	uniqueId: '={{ "bad-input/" + $itemIndex + "/" + $runIndex + "/" + Math.random() }}',
 	...parameters,
 });
-const files = (...contents: Array<string | Buffer>) => () =>
-	contents.map((content, i) => makeBinaryItem(content, { fileName: `f${i}.txt`, json: { i } }));
+const files =
+	(...contents: Array<string | Buffer>) =>
+	() =>
+		contents.map((content, i) => makeBinaryItem(content, { fileName: `f${i}.txt`, json: { i } }));
 const ONLY_ITEM_1 = (paths: string[]) => expect(paths).toHaveLength(2);
 
 /** The table; built when called, since it uses the fixtures' IDs (known after beforeAll). */
@@ -100,7 +102,8 @@ function table(): Case[] {
 			credential: () => credential({ apiKey: 'llx-not-the-right-key-0000' }),
 			allFail: true,
 			message: 'LlamaCloud API error 401 Unauthorized: Invalid API key',
-			description: "Check the API key and that the credential's region (US/EU) is the one where the key was created",
+			description:
+				"Check the API key and that the credential's region (US/EU) is the one where the key was created",
 			errorClass: 'NodeApiError',
 		},
 		{
@@ -117,7 +120,8 @@ function table(): Case[] {
 			parameters: { resource: 'directory', operation: 'getAll' },
 			credential: () => credential({ baseUrl: 'https://api.cloud.llamaindex.ai/v2/llama' }),
 			allFail: true,
-			message: /^The credential's Base URL "https:\/\/api\.cloud\.llamaindex\.ai\/v2\/llama" must not contain a path\. Expected an origin such as https:\/\/api\.cloud\.llamaindex\.ai \[item \d\]$/,
+			message:
+				/^The credential's Base URL "https:\/\/api\.cloud\.llamaindex\.ai\/v2\/llama" must not contain a path\. Expected an origin such as https:\/\/api\.cloud\.llamaindex\.ai \[item \d\]$/,
 			requests: (paths) => expect(paths).toEqual([]),
 		},
 		{
@@ -183,7 +187,12 @@ function table(): Case[] {
 		},
 		{
 			name: 'unknown file ID',
-			parameters: { resource: 'file', operation: 'get', directoryId: byId(directoryId), fileId: itemId },
+			parameters: {
+				resource: 'file',
+				operation: 'get',
+				directoryId: byId(directoryId),
+				fileId: itemId,
+			},
 			ids: [fileId, 'dfl-missing', fileId],
 			message: 'LlamaCloud API error 404 Not Found: Directory file dfl-missing not found',
 		},
@@ -195,14 +204,24 @@ function table(): Case[] {
 		},
 		{
 			name: 'unknown unique ID',
-			parameters: { resource: 'file', operation: 'getByUniqueId', directoryId: byId(directoryId), uniqueId: '={{ $json.id }}' },
+			parameters: {
+				resource: 'file',
+				operation: 'getByUniqueId',
+				directoryId: byId(directoryId),
+				uniqueId: '={{ $json.id }}',
+			},
 			ids: ['present.txt', 'absent.txt', 'present.txt'],
-			message: /^LlamaCloud API error 404 Not Found: No file with unique ID 'absent.txt' in directory dir-\S+ \[item 1\]$/,
+			message:
+				/^LlamaCloud API error 404 Not Found: No file with unique ID 'absent.txt' in directory dir-\S+ \[item 1\]$/,
 		},
 		{
 			name: 'upload into an unknown directory',
 			parameters: upload({ directoryId: itemId }),
-			inputs: () => files('a', 'b', 'c')().map((item, i) => ({ ...item, json: { id: i === 1 ? 'dir-missing' : directoryId } })),
+			inputs: () =>
+				files('a', 'b', 'c')().map((item, i) => ({
+					...item,
+					json: { id: i === 1 ? 'dir-missing' : directoryId },
+				})),
 			message: 'LlamaCloud API error 404 Not Found: Directory dir-missing not found',
 		},
 		{
@@ -239,9 +258,15 @@ function table(): Case[] {
 		// ---- oversize files (413) ----------------------------------------------------------------
 		{
 			name: "a file over the server's limit while the node's limit is raised (413 from the API)",
-			parameters: upload({ directoryId: byId('={{ $json.dir }}'), options: { maxFileSizeMb: 1024 } }),
+			parameters: upload({
+				directoryId: byId('={{ $json.dir }}'),
+				options: { maxFileSizeMb: 1024 },
+			}),
 			inputs: () =>
-				files('small', Buffer.alloc(100 * 1024, 1), 'small too')().map((item) => ({ ...item, json: { dir: otherDirectoryId } })),
+				files('small', Buffer.alloc(100 * 1024, 1), 'small too')().map((item) => ({
+					...item,
+					json: { dir: otherDirectoryId },
+				})),
 			credential: () => credential({ apiKey: OTHER_KEY, baseUrl: other.url }),
 			target: () => other,
 			message: /^LlamaCloud API error 413 Payload Too Large: /,
@@ -259,25 +284,44 @@ function table(): Case[] {
 		{
 			name: 'an HTML error page (502 from a proxy): said to be HTML, not dumped',
 			...directoryGet([good(), 'dir-behind-proxy', good()]),
-			parameters: { resource: 'directory', operation: 'get', directoryId: itemId, requestOptions: { maxTries: 2 } },
+			parameters: {
+				resource: 'directory',
+				operation: 'get',
+				directoryId: itemId,
+				requestOptions: { maxTries: 2 },
+			},
 			setup: () => emulator.faults.configure({ status502: 1, path: /dir-behind-proxy$/ }),
-			message: 'LlamaCloud API error 502 Bad Gateway: the server answered with an HTML page ("502 Bad Gateway") instead of JSON',
+			message:
+				'LlamaCloud API error 502 Bad Gateway: the server answered with an HTML page ("502 Bad Gateway") instead of JSON',
 			description: /Tried 2 times/,
 		},
 		{
 			name: 'a plain-text error body',
 			...directoryGet([good(), 'dir-text', good()]),
 			setup: () =>
-				emulator.faults.script([{ kind: 'status', status: 400, body: 'upstream refused: bad things', contentType: 'text/plain' }], {
-					path: /dir-text$/,
-				}),
+				emulator.faults.script(
+					[
+						{
+							kind: 'status',
+							status: 400,
+							body: 'upstream refused: bad things',
+							contentType: 'text/plain',
+						},
+					],
+					{
+						path: /dir-text$/,
+					},
+				),
 			message: 'LlamaCloud API error 400 Bad Request: upstream refused: bad things',
 		},
 		{
 			name: 'an error body that is neither JSON nor short text is cut, not dumped',
 			...directoryGet([good(), 'dir-long', good()]),
 			setup: () =>
-				emulator.faults.script([{ kind: 'status', status: 400, body: 'x'.repeat(5000), contentType: 'text/plain' }], { path: /dir-long$/ }),
+				emulator.faults.script(
+					[{ kind: 'status', status: 400, body: 'x'.repeat(5000), contentType: 'text/plain' }],
+					{ path: /dir-long$/ },
+				),
 			message: `LlamaCloud API error 400 Bad Request: ${'x'.repeat(300)}…`,
 		},
 
@@ -311,20 +355,33 @@ function table(): Case[] {
 			name: 'metadata with a nested object',
 			parameters: upload({ metadataInput: 'json', metadataJson: '={{ $json.meta }}' }),
 			inputs: () =>
-				files('a', 'b', 'c')().map((item, i) => ({ ...item, json: { meta: i === 1 ? { author: { name: 'Ada' } } : { n: i } } })),
-			message: 'Metadata key "author" is a nested object; values must be strings, numbers or booleans [item 1]',
+				files('a', 'b', 'c')().map((item, i) => ({
+					...item,
+					json: { meta: i === 1 ? { author: { name: 'Ada' } } : { n: i } },
+				})),
+			message:
+				'Metadata key "author" is a nested object; values must be strings, numbers or booleans [item 1]',
 			errorClass: 'NodeOperationError',
 		},
 		{
 			name: 'metadata with an array',
 			parameters: upload({ metadataInput: 'json', metadataJson: '={{ $json.meta }}' }),
-			inputs: () => files('a', 'b', 'c')().map((item, i) => ({ ...item, json: { meta: i === 1 ? { tags: ['x', 'y'] } : { n: i } } })),
-			message: 'Metadata key "tags" is an array; values must be strings, numbers or booleans [item 1]',
+			inputs: () =>
+				files('a', 'b', 'c')().map((item, i) => ({
+					...item,
+					json: { meta: i === 1 ? { tags: ['x', 'y'] } : { n: i } },
+				})),
+			message:
+				'Metadata key "tags" is an array; values must be strings, numbers or booleans [item 1]',
 		},
 		{
 			name: 'metadata that is not valid JSON',
 			parameters: upload({ metadataInput: 'json', metadataJson: '={{ $json.meta }}' }),
-			inputs: () => files('a', 'b', 'c')().map((item, i) => ({ ...item, json: { meta: i === 1 ? '{"a": ' : '{}' } })),
+			inputs: () =>
+				files('a', 'b', 'c')().map((item, i) => ({
+					...item,
+					json: { meta: i === 1 ? '{"a": ' : '{}' },
+				})),
 			message: '"Metadata JSON" is not valid JSON [item 1]',
 		},
 
@@ -339,7 +396,11 @@ function table(): Case[] {
 		{
 			name: 'binary property that is a JSON field of the item, not a file',
 			parameters: upload({ binaryPropertyName: '={{ $json.prop }}' }),
-			inputs: () => files('a', 'b', 'c')().map((item, i) => ({ ...item, json: { prop: i === 1 ? 'text' : 'data', text: 'hello' } })),
+			inputs: () =>
+				files('a', 'b', 'c')().map((item, i) => ({
+					...item,
+					json: { prop: i === 1 ? 'text' : 'data', text: 'hello' },
+				})),
 			message: `"Input Binary Field" 'text' not found in the item [item 1]`,
 			description: "'text' is a JSON field of the item, not a file",
 		},
@@ -348,7 +409,12 @@ function table(): Case[] {
 			parameters: upload(),
 			inputs: () =>
 				files('a', 'b', 'c')().map((item, i) =>
-					i === 1 ? ({ json: {}, binary: { data: { mimeType: 'text/plain' } } } as unknown as INodeExecutionData) : item,
+					i === 1
+						? ({
+								json: {},
+								binary: { data: { mimeType: 'text/plain' } },
+							} as unknown as INodeExecutionData)
+						: item,
 				),
 			message: `"Input Binary Field" 'data' is not a file [item 1]`,
 		},
@@ -376,10 +442,16 @@ function table(): Case[] {
 		},
 		{
 			name: 'a file ID of "../files" stays inside its segment',
-			parameters: { resource: 'file', operation: 'get', directoryId: byId(directoryId), fileId: itemId },
+			parameters: {
+				resource: 'file',
+				operation: 'get',
+				directoryId: byId(directoryId),
+				fileId: itemId,
+			},
 			ids: [fileId, '../files', fileId],
 			message: 'LlamaCloud API error 404 Not Found: Directory file ../files not found',
-			requests: (paths) => expect(paths).toContain(`/api/v1/beta/directories/${directoryId}/files/..%2Ffiles`),
+			requests: (paths) =>
+				expect(paths).toContain(`/api/v1/beta/directories/${directoryId}/files/..%2Ffiles`),
 		},
 		{
 			name: 'an ID with "?" cannot add a query',
@@ -402,16 +474,24 @@ function table(): Case[] {
 		{
 			name: 'an upload into directory ".." is refused before anything is sent',
 			parameters: upload({ directoryId: itemId }),
-			inputs: () => files('a', 'b', 'c')().map((item, i) => ({ ...item, json: { id: i === 1 ? '..' : directoryId } })),
+			inputs: () =>
+				files('a', 'b', 'c')().map((item, i) => ({
+					...item,
+					json: { id: i === 1 ? '..' : directoryId },
+				})),
 			message: `"Directory" '..' is not a valid ID [item 1]`,
-			requests: (paths) => expect(paths.every((p) => p.startsWith(`/api/v1/beta/directories/${directoryId}/files`))).toBe(true),
+			requests: (paths) =>
+				expect(
+					paths.every((p) => p.startsWith(`/api/v1/beta/directories/${directoryId}/files`)),
+				).toBe(true),
 		},
 		{
 			name: 'a sync of index ".." is refused before anything is sent',
 			parameters: { resource: 'index', operation: 'sync', indexId: itemId },
 			ids: [indexId, '..', indexId],
 			message: `"Index" '..' is not a valid ID [item 1]`,
-			requests: (paths) => expect(paths.every((p) => p.startsWith(`/api/v1/indexes/${indexId}`))).toBe(true),
+			requests: (paths) =>
+				expect(paths.every((p) => p.startsWith(`/api/v1/indexes/${indexId}`))).toBe(true),
 		},
 		{
 			name: 'an empty ID from an expression',
@@ -424,16 +504,27 @@ function table(): Case[] {
 		{
 			name: 'an answer slower than the Timeout',
 			...directoryGet([good(), 'dir-slow', good()]),
-			parameters: { resource: 'directory', operation: 'get', directoryId: itemId, requestOptions: { timeout: 400, maxTries: 2 } },
+			parameters: {
+				resource: 'directory',
+				operation: 'get',
+				directoryId: itemId,
+				requestOptions: { timeout: 400, maxTries: 2 },
+			},
 			setup: () => emulator.faults.configure({ latencyMs: 3000, path: /dir-slow$/ }),
 			message: 'LlamaCloud did not answer within 0.4 s',
-			description: /GET \/api\/v1\/beta\/directories\/dir-slow \(item 1\)\. Network error ETIMEDOUT\. Raise "Timeout"/,
+			description:
+				/GET \/api\/v1\/beta\/directories\/dir-slow \(item 1\)\. Network error ETIMEDOUT\. Raise "Timeout"/,
 			errorClass: 'NodeApiError',
 		},
 		{
 			name: 'Max Tries out of range (from an expression)',
 			...directoryGet([good(), good(), good()]),
-			parameters: { resource: 'directory', operation: 'get', directoryId: itemId, requestOptions: { maxTries: '={{ $itemIndex === 1 ? 0 : 3 }}' } },
+			parameters: {
+				resource: 'directory',
+				operation: 'get',
+				directoryId: itemId,
+				requestOptions: { maxTries: '={{ $itemIndex === 1 ? 0 : 3 }}' },
+			},
 			message: `"Max Tries" in the node's Request Options must be a whole number from 1 to 10 (got 0) [item 1]`,
 			requests: ONLY_ITEM_1,
 		},
@@ -478,7 +569,9 @@ async function runCase(c: Case, continueOnFail: boolean) {
 
 /** API errors end with the item they belong to; the table gives the message without it. */
 const withItem = (expected: string | RegExp, index: number) =>
-	typeof expected === 'string' && expected.startsWith('LlamaCloud API error') ? `${expected} [item ${index}]` : expected;
+	typeof expected === 'string' && expected.startsWith('LlamaCloud API error')
+		? `${expected} [item ${index}]`
+		: expected;
 
 const matches = (text: unknown, expected: string | RegExp) =>
 	typeof expected === 'string' ? expect(text).toBe(expected) : expect(text).toMatch(expected);
@@ -500,7 +593,8 @@ describe.each(names)('%s', (name) => {
 		// RoutingNode's error items carry no pairedItem; n8n fills it in only when as many items
 		// come out as went in (not for Get Many), but the error's context has the item index.
 		const origin = (item: INodeExecutionData, n: number) =>
-			pairedItems[n][0]?.item ?? ((item.error?.context as IDataObject | undefined)?.itemIndex as number | undefined);
+			pairedItems[n][0]?.item ??
+			((item.error?.context as IDataObject | undefined)?.itemIndex as number | undefined);
 		const outputs = items.map((item, n) => ({ item, from: origin(item, n) }));
 		for (const index of [0, 1, 2]) {
 			const mine = outputs.filter((o) => o.from === index);
@@ -511,7 +605,9 @@ describe.each(names)('%s', (name) => {
 					if (item.error) {
 						if (c.errorClass) expect(item.error.name).toBe(c.errorClass);
 						// The error knows its item: in its message, its description, or its context.
-						const named = `${item.error.message} ${item.error.description ?? ''}`.includes(`item ${index}`);
+						const named = `${item.error.message} ${item.error.description ?? ''}`.includes(
+							`item ${index}`,
+						);
 						expect(named || (item.error.context as IDataObject).itemIndex === index).toBe(true);
 					}
 				} else {

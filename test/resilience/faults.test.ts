@@ -22,7 +22,9 @@ afterAll(async () => {
 });
 beforeEach(() => emulator.reset());
 
-const credentials = () => ({ llamaCloudIngestApi: { apiKey: CANARY_API_KEY, region: 'custom', baseUrl: emulator.url } });
+const credentials = () => ({
+	llamaCloudIngestApi: { apiKey: CANARY_API_KEY, region: 'custom', baseUrl: emulator.url },
+});
 const byId = (value: string) => ({ __rl: true, mode: 'id', value });
 const requestsTo = (method: string, path: RegExp): RecordedRequest[] =>
 	emulator.requests.filter((r) => r.method === method && path.test(r.path));
@@ -37,30 +39,49 @@ function run(parameters: INodeParameters, options: Partial<RunNodeOptions> = {})
 	return runNode({ type: LlamaCloud, parameters, credentials: credentials(), ...options });
 }
 
-const status = (code: number, retryAfterSeconds?: number) => ({ kind: 'status' as const, status: code, retryAfterSeconds });
+const status = (code: number, retryAfterSeconds?: number) => ({
+	kind: 'status' as const,
+	status: code,
+	retryAfterSeconds,
+});
 
 describe('Request Options: Max Tries, Max Retry Wait, Timeout', () => {
-	test('the node offers Max Tries and Max Retry Wait next to n8n\'s own Timeout, in one Request Options collection', async () => {
+	test("the node offers Max Tries and Max Retry Wait next to n8n's own Timeout, in one Request Options collection", async () => {
 		// The harness applies n8n's loader, which merges its Request Options into ours.
 		const directory = emulator.store.createDirectory('D');
-		const { workflowRun } = await run({ resource: 'directory', operation: 'get', directoryId: byId(directory.id) });
+		const { workflowRun } = await run({
+			resource: 'directory',
+			operation: 'get',
+			directoryId: byId(directory.id),
+		});
 		expect(workflowRun.status).toBe('success');
 		const { properties } = new LlamaCloud().description;
 		expect(properties.filter((p) => p.name === 'requestOptions')).toHaveLength(1);
-		const trigger = new LlamaCloudTrigger().description.properties.find((p) => p.name === 'requestOptions');
-		expect((trigger?.options ?? []).map((o) => o.name)).toEqual(['maxTries', 'maxRetryWait', 'timeout']);
+		const trigger = new LlamaCloudTrigger().description.properties.find(
+			(p) => p.name === 'requestOptions',
+		);
+		expect((trigger?.options ?? []).map((o) => o.name)).toEqual([
+			'maxTries',
+			'maxRetryWait',
+			'timeout',
+		]);
 	});
 
 	test('routed: a 503 that persists is sent exactly Max Tries times, then fails saying so', async () => {
 		const directory = emulator.store.createDirectory('D');
-		emulator.faults.script(Array.from({ length: 10 }, () => status(503, 0)), { method: 'GET' });
+		emulator.faults.script(
+			Array.from({ length: 10 }, () => status(503, 0)),
+			{ method: 'GET' },
+		);
 		const { error } = await run({
 			resource: 'directory',
 			operation: 'get',
 			directoryId: byId(directory.id),
 			requestOptions: { maxTries: 3 },
 		});
-		expect(error?.message).toBe('LlamaCloud API error 503 Service Unavailable: Service Unavailable [item 0]');
+		expect(error?.message).toBe(
+			'LlamaCloud API error 503 Service Unavailable: Service Unavailable [item 0]',
+		);
 		expect(error?.description).toContain('(item 0)');
 		expect(error?.description).toContain('Tried 3 times');
 		expect(error?.description).toContain('"Max Tries"');
@@ -69,31 +90,51 @@ describe('Request Options: Max Tries, Max Retry Wait, Timeout', () => {
 
 	test('programmatic (Upload): the same setting bounds the tries per item', async () => {
 		const directory = emulator.store.createDirectory('D');
-		emulator.faults.script(Array.from({ length: 10 }, () => status(500)), { method: 'POST', path: UPLOAD });
-		const { error } = await run({
-			resource: 'file',
-			operation: 'upload',
-			directoryId: byId(directory.id),
-			requestOptions: { maxTries: 2 },
-		}, { inputItems: [makeBinaryItem('a', { fileName: 'a.txt' })], binaryDataMode: 'default' });
-		expect(error?.message).toBe('LlamaCloud API error 500 Internal Server Error: Internal Server Error [item 0]');
+		emulator.faults.script(
+			Array.from({ length: 10 }, () => status(500)),
+			{ method: 'POST', path: UPLOAD },
+		);
+		const { error } = await run(
+			{
+				resource: 'file',
+				operation: 'upload',
+				directoryId: byId(directory.id),
+				requestOptions: { maxTries: 2 },
+			},
+			{ inputItems: [makeBinaryItem('a', { fileName: 'a.txt' })], binaryDataMode: 'default' },
+		);
+		expect(error?.message).toBe(
+			'LlamaCloud API error 500 Internal Server Error: Internal Server Error [item 0]',
+		);
 		expect(error?.description).toContain('Tried 2 times');
 		expect(requestsTo('POST', UPLOAD)).toHaveLength(2);
 	});
 
 	test('Max Tries 1 turns retries off: one request, no attempts note', async () => {
 		emulator.faults.script([status(429, 0)], { method: 'GET' });
-		const { error } = await run({ resource: 'directory', operation: 'getAll', requestOptions: { maxTries: 1 } });
-		expect(error?.message).toBe('LlamaCloud API error 429 Too Many Requests: Too Many Requests [item 0]');
+		const { error } = await run({
+			resource: 'directory',
+			operation: 'getAll',
+			requestOptions: { maxTries: 1 },
+		});
+		expect(error?.message).toBe(
+			'LlamaCloud API error 429 Too Many Requests: Too Many Requests [item 0]',
+		);
 		expect(error?.description).not.toContain('Tried');
 		expect(requestsTo('GET', DIRECTORIES)).toHaveLength(1);
 	});
 
 	test('a Retry-After longer than Max Retry Wait fails at once instead of waiting', async () => {
 		emulator.faults.script([status(429, 120)], { method: 'GET' });
-		const { error } = await run({ resource: 'directory', operation: 'getAll', requestOptions: { maxRetryWait: 5 } });
+		const { error } = await run({
+			resource: 'directory',
+			operation: 'getAll',
+			requestOptions: { maxRetryWait: 5 },
+		});
 		expect(error?.message).toContain('429 Too Many Requests');
-		expect(error?.description).toContain('LlamaCloud asked to wait 120 s before trying again, longer than "Max Retry Wait (Seconds)" allows');
+		expect(error?.description).toContain(
+			'LlamaCloud asked to wait 120 s before trying again, longer than "Max Retry Wait (Seconds)" allows',
+		);
 		expect(requestsTo('GET', DIRECTORIES)).toHaveLength(1);
 	});
 
@@ -118,12 +159,17 @@ describe('Request Options: Max Tries, Max Retry Wait, Timeout', () => {
 		}
 	});
 
-	test('Timeout (n8n\'s own Request Options setting) bounds programmatic requests too; a slow answer is retried', async () => {
+	test("Timeout (n8n's own Request Options setting) bounds programmatic requests too; a slow answer is retried", async () => {
 		const directory = emulator.store.createDirectory('D');
 		// The upload's first attempt is slower than the timeout; the second is not.
 		emulator.faults.script([{ kind: 'latency', ms: 3000 }], { method: 'POST', path: UPLOAD });
 		const { error, items } = await run(
-			{ resource: 'file', operation: 'upload', directoryId: byId(directory.id), requestOptions: { timeout: 500 } },
+			{
+				resource: 'file',
+				operation: 'upload',
+				directoryId: byId(directory.id),
+				requestOptions: { timeout: 500 },
+			},
 			{ inputItems: [makeBinaryItem('slow', { fileName: 'slow.txt' })], binaryDataMode: 'default' },
 		);
 		expect(error).toBeUndefined();
@@ -135,7 +181,11 @@ describe('Request Options: Max Tries, Max Retry Wait, Timeout', () => {
 
 	test('an answer slower than Timeout on every try fails naming the timeout and the setting', async () => {
 		emulator.faults.configure({ latencyMs: 2000, methods: ['GET'] });
-		const { error } = await run({ resource: 'directory', operation: 'getAll', requestOptions: { timeout: 300, maxTries: 2 } });
+		const { error } = await run({
+			resource: 'directory',
+			operation: 'getAll',
+			requestOptions: { timeout: 300, maxTries: 2 },
+		});
 		expect(error?.message).toBe('LlamaCloud did not answer within 0.3 s');
 		expect(error?.description).toContain('Raise "Timeout" in the node\'s Request Options');
 		expect(error?.description).toContain('Tried 2 times');
@@ -145,25 +195,46 @@ describe('Request Options: Max Tries, Max Retry Wait, Timeout', () => {
 
 describe('creates whose answer was lost are never repeated blindly', () => {
 	test('Directory Create (no natural key): the item fails clearly, the POST is not sent again, the others succeed', async () => {
-		emulator.faults.script([null, { kind: 'reset', when: 'after' }], { method: 'POST', path: DIRECTORIES });
+		emulator.faults.script([null, { kind: 'reset', when: 'after' }], {
+			method: 'POST',
+			path: DIRECTORIES,
+		});
 		const { items, error } = await run(
-			{ resource: 'directory', operation: 'create', name: '={{ $json.name }}', requestOptions: { maxTries: 5 } },
-			{ continueOnFail: true, inputItems: [{ json: { name: 'A' } }, { json: { name: 'B' } }, { json: { name: 'C' } }] },
+			{
+				resource: 'directory',
+				operation: 'create',
+				name: '={{ $json.name }}',
+				requestOptions: { maxTries: 5 },
+			},
+			{
+				continueOnFail: true,
+				inputItems: [{ json: { name: 'A' } }, { json: { name: 'B' } }, { json: { name: 'C' } }],
+			},
 		);
 		expect(error).toBeUndefined();
 		expect(requestsTo('POST', DIRECTORIES)).toHaveLength(3);
 		// The server did create B; it exists exactly once.
-		expect(emulator.store.directories().map((d) => d.name).sort()).toEqual(['A', 'B', 'C']);
+		expect(
+			emulator.store
+				.directories()
+				.map((d) => d.name)
+				.sort(),
+		).toEqual(['A', 'B', 'C']);
 		const failed = items.find((item) => item.error);
 		expect(failed?.error?.message).toMatch(
 			/^The connection to LlamaCloud dropped after POST \/api\/v1\/beta\/directories was sent, so it is unknown whether it was applied \[item \d\]$/,
 		);
-		expect(failed?.error?.description).toContain('It was not sent again, to avoid creating a duplicate');
+		expect(failed?.error?.description).toContain(
+			'It was not sent again, to avoid creating a duplicate',
+		);
 		expect(items.filter((item) => !item.error).map((item) => item.json.name)).toHaveLength(2);
 	});
 
 	test('Directory Create: a connection reset before processing cannot be told apart, so it fails clearly too', async () => {
-		emulator.faults.script([{ kind: 'reset', when: 'before' }], { method: 'POST', path: DIRECTORIES });
+		emulator.faults.script([{ kind: 'reset', when: 'before' }], {
+			method: 'POST',
+			path: DIRECTORIES,
+		});
 		const { error } = await run({ resource: 'directory', operation: 'create', name: 'Once' });
 		expect(error?.message).toContain('unknown whether it was applied');
 		expect(requestsTo('POST', DIRECTORIES)).toHaveLength(1);
@@ -172,7 +243,11 @@ describe('creates whose answer was lost are never repeated blindly', () => {
 
 	test('Directory Create: a 503 (nothing applied) is retried and creates one directory', async () => {
 		emulator.faults.script([status(503, 0), status(429, 0)], { method: 'POST', path: DIRECTORIES });
-		const { items, error } = await run({ resource: 'directory', operation: 'create', name: 'Retried' });
+		const { items, error } = await run({
+			resource: 'directory',
+			operation: 'create',
+			name: 'Retried',
+		});
 		expect(error).toBeUndefined();
 		expect(requestsTo('POST', DIRECTORIES).map((r) => r.status)).toEqual([503, 429, 200]);
 		expect(emulator.store.directories().map((d) => d.id)).toEqual([items[0].json.id]);
@@ -191,8 +266,14 @@ describe('creates whose answer was lost are never repeated blindly', () => {
 	test('Index Create (no natural key): fails clearly after a reset, the index exists once', async () => {
 		const source = emulator.store.createDirectory('Source');
 		emulator.faults.script([{ kind: 'reset', when: 'after' }], { method: 'POST', path: INDEXES });
-		const { error } = await run({ resource: 'index', operation: 'create', sourceDirectoryId: byId(source.id) });
-		expect(error?.message).toMatch(/dropped after POST \/api\/v1\/indexes was sent, so it is unknown whether it was applied \[item 0\]/);
+		const { error } = await run({
+			resource: 'index',
+			operation: 'create',
+			sourceDirectoryId: byId(source.id),
+		});
+		expect(error?.message).toMatch(
+			/dropped after POST \/api\/v1\/indexes was sent, so it is unknown whether it was applied \[item 0\]/,
+		);
 		expect(requestsTo('POST', INDEXES)).toHaveLength(1);
 		expect(emulator.store.indexes()).toHaveLength(1);
 		await emulator.waitForBuilds();
@@ -201,7 +282,13 @@ describe('creates whose answer was lost are never repeated blindly', () => {
 	test('File Add with a unique ID: reconciled by it — one POST, one file, the items succeed', async () => {
 		const directory = emulator.store.createDirectory('D');
 		const [a, b] = emulator.store.seedFiles(emulator.store.createDirectory('Stored').id, 2);
-		emulator.faults.script([{ kind: 'reset', when: 'after' }, { kind: 'reset', when: 'before' }], { method: 'POST', path: FILES });
+		emulator.faults.script(
+			[
+				{ kind: 'reset', when: 'after' },
+				{ kind: 'reset', when: 'before' },
+			],
+			{ method: 'POST', path: FILES },
+		);
 		const { items, error } = await run(
 			{
 				resource: 'file',
@@ -210,7 +297,12 @@ describe('creates whose answer was lost are never repeated blindly', () => {
 				storageFileId: '={{ $json.fileId }}',
 				additionalFields: { uniqueId: '={{ $json.key }}' },
 			},
-			{ inputItems: [{ json: { fileId: a.file_id, key: 'k-a' } }, { json: { fileId: b.file_id, key: 'k-b' } }] },
+			{
+				inputItems: [
+					{ json: { fileId: a.file_id, key: 'k-a' } },
+					{ json: { fileId: b.file_id, key: 'k-b' } },
+				],
+			},
 		);
 		expect(error).toBeUndefined();
 		const live = emulator.store.files(directory.id);
@@ -239,15 +331,28 @@ describe('Index → Sync with "Wait Until Built" polls through faults', () => {
 			runNode({
 				type: LlamaCloud,
 				parameters,
-				credentials: { llamaCloudIngestApi: { apiKey: CANARY_API_KEY, region: 'custom', baseUrl: slow.url } },
+				credentials: {
+					llamaCloudIngestApi: { apiKey: CANARY_API_KEY, region: 'custom', baseUrl: slow.url },
+				},
 			});
-		const requestsTo = (method: string, path: RegExp) => slow.requests.filter((r) => r.method === method && path.test(r.path));
+		const requestsTo = (method: string, path: RegExp) =>
+			slow.requests.filter((r) => r.method === method && path.test(r.path));
 		const source = emulator.store.createDirectory('Handbook');
-		emulator.store.seedFiles(source.id, 3, { displayName: (i) => `chapter-${i}.md`, content: (i) => `# Chapter ${i}\n\nText.\n` });
-		const created = await run({ resource: 'index', operation: 'create', sourceDirectoryId: byId(source.id) });
+		emulator.store.seedFiles(source.id, 3, {
+			displayName: (i) => `chapter-${i}.md`,
+			content: (i) => `# Chapter ${i}\n\nText.\n`,
+		});
+		const created = await run({
+			resource: 'index',
+			operation: 'create',
+			sourceDirectoryId: byId(source.id),
+		});
 		const indexId = String(created.items[0].json.id);
 		await emulator.waitForBuilds();
-		emulator.store.seedFiles(source.id, 1, { displayName: () => 'appendix.md', content: '# Appendix\n\nLate.\n' });
+		emulator.store.seedFiles(source.id, 1, {
+			displayName: () => 'appendix.md',
+			content: '# Appendix\n\nLate.\n',
+		});
 		emulator.clearRequests();
 
 		// In request order: the GET before the sync; the sync, whose answer is lost although it
@@ -283,14 +388,22 @@ describe('Index → Sync with "Wait Until Built" polls through faults', () => {
 		expect(index.metadata).toMatchObject({ status: 'ready', pending_sync: false, files_total: 4 });
 		// What it reports is the index's real final state, after every build the syncs started.
 		await emulator.waitForBuilds();
-		expect(index.metadata.build_number).toBe((emulator.store.index(indexId)?.metadata as IDataObject).build_number);
+		expect(index.metadata.build_number).toBe(
+			(emulator.store.index(indexId)?.metadata as IDataObject).build_number,
+		);
 		expect(requestsTo('POST', /\/sync$/).map((r) => r.status)).toEqual([0, 200]);
-		expect(requestsTo('GET', ONE_INDEX).filter((r) => r.fault && r.fault !== 'latency')).toHaveLength(6);
+		expect(
+			requestsTo('GET', ONE_INDEX).filter((r) => r.fault && r.fault !== 'latency'),
+		).toHaveLength(6);
 	});
 });
 
 describe('LlamaCloud Trigger polls through a transient failure', () => {
-	const parameters = (): INodeParameters => ({ directoryId: byId(directoryId), events: ['created'], options: {} });
+	const parameters = (): INodeParameters => ({
+		directoryId: byId(directoryId),
+		events: ['created'],
+		options: {},
+	});
 	let directoryId: string;
 
 	beforeEach(() => {
@@ -298,7 +411,12 @@ describe('LlamaCloud Trigger polls through a transient failure', () => {
 	});
 
 	const poll = (staticData: IDataObject, extra: INodeParameters = {}) =>
-		pollOnce({ nodeType: LlamaCloudTrigger, parameters: { ...parameters(), ...extra }, credentials: credentials(), staticData });
+		pollOnce({
+			nodeType: LlamaCloudTrigger,
+			parameters: { ...parameters(), ...extra },
+			credentials: credentials(),
+			staticData,
+		});
 
 	test('a poll that meets a 503 then succeeds within its retries emits its events once', async () => {
 		const first = await poll({});
@@ -308,11 +426,9 @@ describe('LlamaCloud Trigger polls through a transient failure', () => {
 		emulator.faults.script([status(503, 0)], { method: 'GET', path: FILES });
 		const second = await poll(first.staticData);
 		expect(requestsTo('GET', FILES).filter((r) => r.status === 503)).toHaveLength(1);
-		expect((second.items ?? []).map((item) => `${item.json.event}:${item.json.display_name}`).sort()).toEqual([
-			'created:new-0.pdf',
-			'created:new-1.pdf',
-			'created:new-2.pdf',
-		]);
+		expect(
+			(second.items ?? []).map((item) => `${item.json.event}:${item.json.display_name}`).sort(),
+		).toEqual(['created:new-0.pdf', 'created:new-1.pdf', 'created:new-2.pdf']);
 
 		const third = await poll(second.staticData);
 		expect(third.items).toBeNull();
@@ -326,7 +442,10 @@ describe('LlamaCloud Trigger polls through a transient failure', () => {
 			'LlamaCloud API error 503 Service Unavailable',
 		);
 		const next = await poll(first.staticData);
-		expect((next.items ?? []).map((item) => item.json.display_name).sort()).toEqual(['late-0.pdf', 'late-1.pdf']);
+		expect((next.items ?? []).map((item) => item.json.display_name).sort()).toEqual([
+			'late-0.pdf',
+			'late-1.pdf',
+		]);
 		expect((await poll(next.staticData)).items).toBeNull();
 	});
 });

@@ -25,7 +25,10 @@ afterAll(async () => {
 test('1,000 files under 10 % 5xx, 5 % 429 and 2 % resets: exactly 1,000 files, no duplicates, no failed item', async () => {
 	const directory = emulator.store.createDirectory('r1');
 	const items = Array.from({ length: FILES }, (_, i) =>
-		makeBinaryItem(`document ${i}\n${'x'.repeat(i % 97)}`, { fileName: `doc-${String(i).padStart(4, '0')}.txt`, json: { i } }),
+		makeBinaryItem(`document ${i}\n${'x'.repeat(i % 97)}`, {
+			fileName: `doc-${String(i).padStart(4, '0')}.txt`,
+			json: { i },
+		}),
 	);
 	emulator.faults.configure({
 		seed: 20260301,
@@ -41,7 +44,9 @@ test('1,000 files under 10 % 5xx, 5 % 429 and 2 % resets: exactly 1,000 files, n
 	const started = Date.now();
 	const run = await runNode({
 		type: LlamaCloud,
-		credentials: { llamaCloudIngestApi: { apiKey: CANARY_API_KEY, region: 'custom', baseUrl: emulator.url } },
+		credentials: {
+			llamaCloudIngestApi: { apiKey: CANARY_API_KEY, region: 'custom', baseUrl: emulator.url },
+		},
 		parameters: {
 			resource: 'file',
 			operation: 'upload',
@@ -61,9 +66,13 @@ test('1,000 files under 10 % 5xx, 5 % 429 and 2 % resets: exactly 1,000 files, n
 
 	expect(run.error).toBeUndefined();
 	expect(run.items).toHaveLength(FILES);
-	expect(run.items.filter((item) => item.json.error !== undefined || item.error !== undefined)).toEqual([]);
+	expect(
+		run.items.filter((item) => item.json.error !== undefined || item.error !== undefined),
+	).toEqual([]);
 	// Output order and pairing follow the input.
-	expect(run.items.map((item) => item.json.unique_id)).toEqual(items.map((item) => item.binary?.data.fileName));
+	expect(run.items.map((item) => item.json.unique_id)).toEqual(
+		items.map((item) => item.binary?.data.fileName),
+	);
 	expect(run.pairedItems.map(([paired]) => paired.item)).toEqual(items.map((_, i) => i));
 
 	const all = emulator.store.files(directory.id, { includeDeleted: true });
@@ -72,20 +81,33 @@ test('1,000 files under 10 % 5xx, 5 % 429 and 2 % resets: exactly 1,000 files, n
 	// Not even a deleted duplicate: nothing was ever created twice.
 	expect(all).toHaveLength(FILES);
 	expect(new Set(live.map((file) => file.unique_id)).size).toBe(FILES);
-	expect(new Set(run.items.map((item) => item.json.id))).toEqual(new Set(live.map((file) => file.id)));
+	expect(new Set(run.items.map((item) => item.json.id))).toEqual(
+		new Set(live.map((file) => file.id)),
+	);
 	// Every stored file holds its own item's content.
 	const sample = live.find((file) => file.unique_id === 'doc-0421.txt');
-	expect((await emulator.store.readBlob(String(sample?.file_id))).toString()).toBe(`document 421\n${'x'.repeat(421 % 97)}`);
+	expect((await emulator.store.readBlob(String(sample?.file_id))).toString()).toBe(
+		`document 421\n${'x'.repeat(421 % 97)}`,
+	);
 
 	// The faults really happened, every kind of them.
-	for (const kind of ['status500', 'status502', 'status503', 'status429', 'resetBefore', 'resetAfter'] as const) {
+	for (const kind of [
+		'status500',
+		'status502',
+		'status503',
+		'status429',
+		'resetBefore',
+		'resetAfter',
+	] as const) {
 		expect(counters[kind]).toBeGreaterThan(0);
 	}
 	const faultedShare = counters.total / emulator.requests.length;
 	expect(faultedShare).toBeGreaterThan(0.1);
 	// Each file was applied exactly once: an upload whose answer was lost after the server
 	// applied it was looked up by unique ID, not sent again (which would have met a 409).
-	const uploads = emulator.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/files/upload'));
+	const uploads = emulator.requests.filter(
+		(r) => r.method === 'POST' && r.path.endsWith('/files/upload'),
+	);
 	const applied = uploads.filter((r) => r.status === 200 || r.fault === 'resetAfter');
 	expect(uploads.filter((r) => r.status === 409)).toEqual([]);
 	expect(applied).toHaveLength(FILES);
@@ -94,6 +116,8 @@ test('1,000 files under 10 % 5xx, 5 % 429 and 2 % resets: exactly 1,000 files, n
 
 	if (process.env.R1_REPORT) {
 		// eslint-disable-next-line no-console
-		console.info(`R1: ${FILES} files in ${wallMs} ms; ${emulator.requests.length} requests; faults ${JSON.stringify(counters)}`);
+		console.info(
+			`R1: ${FILES} files in ${wallMs} ms; ${emulator.requests.length} requests; faults ${JSON.stringify(counters)}`,
+		);
 	}
 }, 300_000);

@@ -23,7 +23,11 @@ describe('retryAfterMs', () => {
 		['an HTTP date in the past', { 'retry-after': new Date(NOW - 7000).toUTCString() }, 0],
 		['retry-after-ms wins over Retry-After', { 'retry-after-ms': '250', 'retry-after': '9' }, 250],
 		['header names in any case, values as arrays', { 'Retry-After-Ms': ['120'] }, 120],
-		['an invalid retry-after-ms falls back to Retry-After', { 'retry-after-ms': 'soon', 'retry-after': '2' }, 2000],
+		[
+			'an invalid retry-after-ms falls back to Retry-After',
+			{ 'retry-after-ms': 'soon', 'retry-after': '2' },
+			2000,
+		],
 	])('%s', (_name, headers, expected) => {
 		expect(retryAfterMs(headers, NOW)).toBe(expected);
 	});
@@ -42,7 +46,13 @@ describe('backoffMs', () => {
 	const policy = { ...DEFAULT_RETRY_POLICY, baseDelayMs: 500, maxDelayMs: 16_000 };
 
 	test('doubles per attempt, with jitter between half and all of the cap', () => {
-		for (const [attempt, cap] of [[1, 500], [2, 1000], [3, 2000], [4, 4000], [5, 8000]]) {
+		for (const [attempt, cap] of [
+			[1, 500],
+			[2, 1000],
+			[3, 2000],
+			[4, 4000],
+			[5, 8000],
+		]) {
 			expect(backoffMs(attempt, policy, undefined, () => 0)).toBe(cap / 2);
 			expect(backoffMs(attempt, policy, undefined, () => 0.999999)).toBe(cap);
 		}
@@ -113,6 +123,8 @@ describe('regions', () => {
 	});
 
 	test('an unknown region is refused with a message', () => {
-		expect(resolveBaseUrl({ region: 'mars' })).toEqual({ problem: 'Unknown region "mars" in the LlamaCloud API credential' });
+		expect(resolveBaseUrl({ region: 'mars' })).toEqual({
+			problem: 'Unknown region "mars" in the LlamaCloud API credential',
+		});
 	});
 });

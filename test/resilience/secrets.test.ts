@@ -57,16 +57,33 @@ const provoked: unknown[] = [];
 function expectClean(error: unknown): void {
 	expect(error).toBeDefined();
 	provoked.push(error);
-	const e = error as { message?: string; description?: string; cause?: unknown; context?: unknown; errorResponse?: unknown };
+	const e = error as {
+		message?: string;
+		description?: string;
+		cause?: unknown;
+		context?: unknown;
+		errorResponse?: unknown;
+	};
 	expect(e.message ?? '').not.toContain(CANARY_API_KEY);
 	expect(e.description ?? '').not.toContain(CANARY_API_KEY);
 	expect(JSON.stringify(error)).not.toContain(CANARY_API_KEY);
-	expect(JSON.stringify({ cause: e.cause, context: e.context, errorResponse: e.errorResponse })).not.toContain(CANARY_API_KEY);
+	expect(
+		JSON.stringify({ cause: e.cause, context: e.context, errorResponse: e.errorResponse }),
+	).not.toContain(CANARY_API_KEY);
 	expect(findSecret(CANARY_API_KEY, [{ kind: 'error', value: error }])).toEqual([]);
 }
 
-async function failingRun(parameters: INodeParameters, baseUrl?: string, extra: Partial<Parameters<typeof runNode>[0]> = {}) {
-	const run = await runNode({ type: LlamaCloud, parameters, credentials: credentials(baseUrl), ...extra });
+async function failingRun(
+	parameters: INodeParameters,
+	baseUrl?: string,
+	extra: Partial<Parameters<typeof runNode>[0]> = {},
+) {
+	const run = await runNode({
+		type: LlamaCloud,
+		parameters,
+		credentials: credentials(baseUrl),
+		...extra,
+	});
 	expect(run.error).toBeDefined();
 	expectClean(run.error);
 	expect(JSON.stringify(run.items)).not.toContain(CANARY_API_KEY);
@@ -75,38 +92,73 @@ async function failingRun(parameters: INodeParameters, baseUrl?: string, extra: 
 
 const getAll: INodeParameters = { resource: 'directory', operation: 'getAll' };
 const uploadOne = (parameters: INodeParameters = {}) => ({
-	parameters: { resource: 'file', operation: 'upload', directoryId: byId(directoryId), ...parameters },
-	extra: { inputItems: [makeBinaryItem('secret stuff', { fileName: 's.txt' })], binaryDataMode: 'default' as const },
+	parameters: {
+		resource: 'file',
+		operation: 'upload',
+		directoryId: byId(directoryId),
+		...parameters,
+	},
+	extra: {
+		inputItems: [makeBinaryItem('secret stuff', { fileName: 's.txt' })],
+		binaryDataMode: 'default' as const,
+	},
 });
 
 describe('errors carry no key', () => {
 	test('the canary as the wrong key (routed and upload): 401, key nowhere', async () => {
 		const routed = await failingRun(getAll, elsewhere.url);
-		expect(routed.error?.message).toBe('LlamaCloud API error 401 Unauthorized: Invalid API key [item 0]');
+		expect(routed.error?.message).toBe(
+			'LlamaCloud API error 401 Unauthorized: Invalid API key [item 0]',
+		);
 		const { parameters, extra } = uploadOne();
 		const upload = await failingRun(parameters, elsewhere.url, extra);
-		expect(upload.error?.message).toBe('LlamaCloud API error 401 Unauthorized: Invalid API key [item 0]');
+		expect(upload.error?.message).toBe(
+			'LlamaCloud API error 401 Unauthorized: Invalid API key [item 0]',
+		);
 	});
 
 	test('a server that echoes the key in its error body: redacted', async () => {
-		const echo = JSON.stringify({ detail: `Key ${CANARY_API_KEY} is not allowed here (Authorization: Bearer ${CANARY_API_KEY})` });
-		emulator.faults.script([{ kind: 'status', status: 403, body: echo, contentType: 'application/json' }]);
+		const echo = JSON.stringify({
+			detail: `Key ${CANARY_API_KEY} is not allowed here (Authorization: Bearer ${CANARY_API_KEY})`,
+		});
+		emulator.faults.script([
+			{ kind: 'status', status: 403, body: echo, contentType: 'application/json' },
+		]);
 		const run = await failingRun(getAll);
 		expect(run.error?.message).toBe(
 			'LlamaCloud API error 403 Forbidden: Key [redacted] is not allowed here (Authorization: Bearer [redacted]) [item 0]',
 		);
-		emulator.faults.script([{ kind: 'status', status: 400, body: `<html><title>Bad ${CANARY_API_KEY}</title></html>`, contentType: 'text/html' }]);
+		emulator.faults.script([
+			{
+				kind: 'status',
+				status: 400,
+				body: `<html><title>Bad ${CANARY_API_KEY}</title></html>`,
+				contentType: 'text/html',
+			},
+		]);
 		const html = await failingRun(getAll);
 		expect(html.error?.message).toContain('[redacted]');
 	});
 
 	test('an echo in a programmatic request (upload) is redacted too', async () => {
-		emulator.faults.script([{ kind: 'status', status: 400, body: `bad key ${CANARY_API_KEY}`, contentType: 'text/plain' }], {
-			method: 'POST',
-		});
+		emulator.faults.script(
+			[
+				{
+					kind: 'status',
+					status: 400,
+					body: `bad key ${CANARY_API_KEY}`,
+					contentType: 'text/plain',
+				},
+			],
+			{
+				method: 'POST',
+			},
+		);
 		const { parameters, extra } = uploadOne();
 		const run = await failingRun(parameters, undefined, extra);
-		expect(run.error?.message).toBe('LlamaCloud API error 400 Bad Request: bad key [redacted] [item 0]');
+		expect(run.error?.message).toBe(
+			'LlamaCloud API error 400 Bad Request: bad key [redacted] [item 0]',
+		);
 	});
 
 	test('dropped connections, timeouts and refused connections, routed and programmatic', async () => {
@@ -122,7 +174,10 @@ describe('errors carry no key', () => {
 		emulator.faults.disable();
 
 		await failingRun({ ...getAll, requestOptions: { maxTries: 1 } }, 'http://localhost:1');
-		await failingRun({ resource: 'directory', operation: 'create', name: 'x', requestOptions: { maxTries: 1 } }, 'http://localhost:1');
+		await failingRun(
+			{ resource: 'directory', operation: 'create', name: 'x', requestOptions: { maxTries: 1 } },
+			'http://localhost:1',
+		);
 	});
 
 	test('a create whose answer was lost, and an HTML 502 page', async () => {
@@ -136,7 +191,14 @@ describe('errors carry no key', () => {
 	test('Sync with Wait Until Built on an unknown index, with continue-on-fail', async () => {
 		const run = await runNode({
 			type: LlamaCloud,
-			parameters: { resource: 'index', operation: 'sync', indexId: byId('idx-nope'), waitUntilBuilt: true, pollInterval: 1, timeout: 5 },
+			parameters: {
+				resource: 'index',
+				operation: 'sync',
+				indexId: byId('idx-nope'),
+				waitUntilBuilt: true,
+				pollInterval: 1,
+				timeout: 5,
+			},
 			credentials: credentials(elsewhere.url),
 			continueOnFail: true,
 		});
@@ -158,28 +220,42 @@ describe('errors carry no key', () => {
 		expectClean(failure);
 		emulator.faults.configure({ resetBefore: 1 });
 		failure = undefined;
-		await poll(emulator.url, { requestOptions: { maxTries: 2 } }).catch((error: unknown) => (failure = error));
+		await poll(emulator.url, { requestOptions: { maxTries: 2 } }).catch(
+			(error: unknown) => (failure = error),
+		);
 		expectClean(failure);
 	});
 
 	test('list searches (the editor\'s "From List") and the credential test', async () => {
 		let failure: unknown;
-		await listSearch({ nodeType: LlamaCloud, method: 'searchDirectories', credentials: credentials(elsewhere.url) }).catch(
-			(error: unknown) => (failure = error),
-		);
+		await listSearch({
+			nodeType: LlamaCloud,
+			method: 'searchDirectories',
+			credentials: credentials(elsewhere.url),
+		}).catch((error: unknown) => (failure = error));
 		expectClean(failure);
-		expect((failure as Error).message).toBe('LlamaCloud API error 401 Unauthorized: Invalid API key');
-		const found = await listSearch({ nodeType: LlamaCloud, method: 'searchDirectories', credentials: credentials() });
+		expect((failure as Error).message).toBe(
+			'LlamaCloud API error 401 Unauthorized: Invalid API key',
+		);
+		const found = await listSearch({
+			nodeType: LlamaCloud,
+			method: 'searchDirectories',
+			credentials: credentials(),
+		});
 		expect(found.results.map((r) => r.value)).toContain(directoryId);
 
-		const result = await testCredential(LlamaCloudIngestApi, { apiKey: CANARY_API_KEY, region: 'custom', baseUrl: elsewhere.url });
+		const result = await testCredential(LlamaCloudIngestApi, {
+			apiKey: CANARY_API_KEY,
+			region: 'custom',
+			baseUrl: elsewhere.url,
+		});
 		expect(result.status).toBe('Error');
 		expect(JSON.stringify(result)).not.toContain(CANARY_API_KEY);
 	});
 });
 
 describe('the check itself', () => {
-	test('it finds a key anywhere in an error: n8n\'s own request error keeps the Authorization header in its cause', async () => {
+	test("it finds a key anywhere in an error: n8n's own request error keeps the Authorization header in its cause", async () => {
 		// What the transport must never let through: the error n8n's HTTP helper throws wraps the
 		// axios error, whose request config has the bearer header. A throwaway key, not the canary,
 		// so this file's own check stays meaningful.
@@ -202,7 +278,9 @@ describe('the check itself', () => {
 		await runNode({
 			type: node,
 			parameters: { resource: 'directory', operation: 'probe' },
-			credentials: { llamaCloudIngestApi: { apiKey: probeKey, region: 'custom', baseUrl: 'http://localhost:1' } },
+			credentials: {
+				llamaCloudIngestApi: { apiKey: probeKey, region: 'custom', baseUrl: 'http://localhost:1' },
+			},
 		});
 		expect(findSecret(probeKey, [{ kind: 'raw n8n error', value: raw }])).toHaveLength(1);
 		expect(reachableStrings(raw).some((text) => text.includes(`Bearer ${probeKey}`))).toBe(true);
@@ -210,23 +288,42 @@ describe('the check itself', () => {
 
 	test('it looks into nested causes, non-enumerable fields, Maps and serialized forms', () => {
 		const hidden = new Error('outer');
-		Object.defineProperty(hidden, 'secret', { value: { deep: [new Map([['k', `x${CANARY_API_KEY}y`]])] }, enumerable: false });
+		Object.defineProperty(hidden, 'secret', {
+			value: { deep: [new Map([['k', `x${CANARY_API_KEY}y`]])] },
+			enumerable: false,
+		});
 		const values: Recorded[] = [{ kind: 'planted', value: { cause: hidden } }];
 		expect(findSecret(CANARY_API_KEY, values)).toHaveLength(1);
-		const serialized: Recorded[] = [{ kind: 'planted', value: { toJSON: () => ({ header: CANARY_API_KEY }) } }];
+		const serialized: Recorded[] = [
+			{ kind: 'planted', value: { toJSON: () => ({ header: CANARY_API_KEY }) } },
+		];
 		expect(findSecret(CANARY_API_KEY, serialized)).toHaveLength(1);
 	});
 
 	test('everything this file provoked was recorded, and the canary is in none of it', () => {
 		const kinds = new Set(recorded().map((r) => r.kind));
-		for (const kind of ['run', 'poll-error', 'list-search', 'list-search-error', 'credential-test', 'report:error']) {
+		for (const kind of [
+			'run',
+			'poll-error',
+			'list-search',
+			'list-search-error',
+			'credential-test',
+			'report:error',
+		]) {
 			expect(kinds).toContain(kind);
 		}
 		expect(provoked.length).toBeGreaterThanOrEqual(15);
-		expect(findSecret(CANARY_API_KEY, provoked.map((value) => ({ kind: 'provoked', value })))).toEqual([]);
+		expect(
+			findSecret(
+				CANARY_API_KEY,
+				provoked.map((value) => ({ kind: 'provoked', value })),
+			),
+		).toEqual([]);
 		expect(findSecret(CANARY_API_KEY)).toEqual([]);
 		// The recorders saw the errors themselves, not just the items.
-		const reports = recorded().filter((r) => r.kind === 'report:error').map((r) => r.value as IDataObject);
+		const reports = recorded()
+			.filter((r) => r.kind === 'report:error')
+			.map((r) => r.value as IDataObject);
 		expect(reports.length).toBeGreaterThan(5);
 	});
 });

@@ -39,7 +39,8 @@ export function prng(seed: number) {
 export type Prng = ReturnType<typeof prng>;
 
 /** TRIGGER_SEED=<n> reruns a failure; otherwise a fresh seed, printed on failure. */
-export const testSeed = (): number => Number(process.env.TRIGGER_SEED ?? Math.floor(Math.random() * 2 ** 31));
+export const testSeed = (): number =>
+	Number(process.env.TRIGGER_SEED ?? Math.floor(Math.random() * 2 ** 31));
 
 // ---------------------------------------------------------------------------------------------
 // Emulator with a clock, behind a recording proxy
@@ -80,7 +81,13 @@ export async function startListProxy(target: string): Promise<ListProxy> {
 	};
 	const server: Server = createServer((req, res) => {
 		const forward = httpRequest(
-			{ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+			{
+				host: upstream.hostname,
+				port: upstream.port,
+				method: req.method,
+				path: req.url,
+				headers: req.headers,
+			},
 			(answer: IncomingMessage) => {
 				const chunks: Buffer[] = [];
 				answer.on('data', (c: Buffer) => chunks.push(c));
@@ -132,7 +139,9 @@ export async function startWorld(): Promise<TriggerWorld> {
 		emulator,
 		proxy,
 		clock,
-		credentials: { llamaCloudIngestApi: { apiKey: emulator.apiKey, region: 'custom', baseUrl: proxy.url } },
+		credentials: {
+			llamaCloudIngestApi: { apiKey: emulator.apiKey, region: 'custom', baseUrl: proxy.url },
+		},
 		async close() {
 			await proxy.close();
 			await emulator.close();
@@ -143,39 +152,71 @@ export async function startWorld(): Promise<TriggerWorld> {
 // ---------------------------------------------------------------------------------------------
 // Directory changes over HTTP (straight to the emulator, not through the proxy)
 
-export async function api(world: TriggerWorld, method: 'PATCH' | 'DELETE' | 'POST', path: string, body?: unknown) {
+export async function api(
+	world: TriggerWorld,
+	method: 'PATCH' | 'DELETE' | 'POST',
+	path: string,
+	body?: unknown,
+) {
 	const response = await request(`${world.emulator.url}${path}`, {
 		method,
-		headers: { authorization: `Bearer ${world.emulator.apiKey}`, 'content-type': 'application/json' },
+		headers: {
+			authorization: `Bearer ${world.emulator.apiKey}`,
+			'content-type': 'application/json',
+		},
 		body: body === undefined ? undefined : JSON.stringify(body),
 	});
 	const text = await response.body.text();
-	if (response.statusCode >= 400) throw new Error(`${method} ${path}: ${response.statusCode} ${text}`);
+	if (response.statusCode >= 400)
+		throw new Error(`${method} ${path}: ${response.statusCode} ${text}`);
 	return text ? (JSON.parse(text) as IDataObject) : {};
 }
 
-export const renameFile = (world: TriggerWorld, directoryId: string, fileId: string, displayName: string) =>
-	api(world, 'PATCH', `/api/v1/beta/directories/${directoryId}/files/${fileId}`, { display_name: displayName });
+export const renameFile = (
+	world: TriggerWorld,
+	directoryId: string,
+	fileId: string,
+	displayName: string,
+) =>
+	api(world, 'PATCH', `/api/v1/beta/directories/${directoryId}/files/${fileId}`, {
+		display_name: displayName,
+	});
 
-export const setMetadata = (world: TriggerWorld, directoryId: string, fileId: string, metadata: IDataObject) =>
-	api(world, 'PATCH', `/api/v1/beta/directories/${directoryId}/files/${fileId}`, { metadata });
+export const setMetadata = (
+	world: TriggerWorld,
+	directoryId: string,
+	fileId: string,
+	metadata: IDataObject,
+) => api(world, 'PATCH', `/api/v1/beta/directories/${directoryId}/files/${fileId}`, { metadata });
 
 export const deleteFile = (world: TriggerWorld, directoryId: string, fileId: string) =>
 	api(world, 'DELETE', `/api/v1/beta/directories/${directoryId}/files/${fileId}`);
 
 /** Uploads one file over HTTP (multipart), as a user would. */
-export async function uploadFile(world: TriggerWorld, directoryId: string, name: string): Promise<IDataObject> {
+export async function uploadFile(
+	world: TriggerWorld,
+	directoryId: string,
+	name: string,
+): Promise<IDataObject> {
 	const boundary = `----trigger${Math.random().toString(16).slice(2)}`;
 	const body = Buffer.concat([
-		Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="upload_file"; filename="${name}"\r\nContent-Type: text/plain\r\n\r\n`),
+		Buffer.from(
+			`--${boundary}\r\nContent-Disposition: form-data; name="upload_file"; filename="${name}"\r\nContent-Type: text/plain\r\n\r\n`,
+		),
 		Buffer.from(`content of ${name}\n`),
 		Buffer.from(`\r\n--${boundary}--\r\n`),
 	]);
-	const response = await request(`${world.emulator.url}/api/v1/beta/directories/${directoryId}/files/upload`, {
-		method: 'POST',
-		headers: { authorization: `Bearer ${world.emulator.apiKey}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
-		body,
-	});
+	const response = await request(
+		`${world.emulator.url}/api/v1/beta/directories/${directoryId}/files/upload`,
+		{
+			method: 'POST',
+			headers: {
+				authorization: `Bearer ${world.emulator.apiKey}`,
+				'content-type': `multipart/form-data; boundary=${boundary}`,
+			},
+			body,
+		},
+	);
 	const text = await response.body.text();
 	if (response.statusCode >= 400) throw new Error(`upload ${name}: ${response.statusCode} ${text}`);
 	return JSON.parse(text) as IDataObject;
@@ -217,7 +258,11 @@ export async function poll(
 /** What a file looks like to an observer: every API field, in a stable form. */
 export function signature(file: IDataObject): string {
 	const { event: _event, ...fields } = file;
-	return JSON.stringify(Object.keys(fields).sort().map((k) => [k, fields[k]]));
+	return JSON.stringify(
+		Object.keys(fields)
+			.sort()
+			.map((k) => [k, fields[k]]),
+	);
 }
 
 export type Snapshot = Map<string, IDataObject>;
@@ -266,19 +311,32 @@ export function netChanges(before: Snapshot, after: Snapshot): ExpectedEvent[] {
 	return events;
 }
 
-export function applyFilters(events: ExpectedEvent[], parameters: TriggerParameters): ExpectedEvent[] {
+export function applyFilters(
+	events: ExpectedEvent[],
+	parameters: TriggerParameters,
+): ExpectedEvent[] {
 	const wanted = parameters.events ?? ['created', 'updated', 'deleted'];
 	const contains = String(parameters.options?.displayNameContains ?? '').toLowerCase();
 	return events.filter(
-		(e) => wanted.includes(e.event) && (!contains || String(e.file.display_name).toLowerCase().includes(contains)),
+		(e) =>
+			wanted.includes(e.event) &&
+			(!contains || String(e.file.display_name).toLowerCase().includes(contains)),
 	);
 }
 
 /** One line per event, sorted: compared one for one. */
-export const eventLines = (events: Array<{ id: string; event: string; file: IDataObject }>): string[] =>
-	events.map((e) => `${e.event} ${e.id} ${signature(e.file)}`).sort();
+export const eventLines = (
+	events: Array<{ id: string; event: string; file: IDataObject }>,
+): string[] => events.map((e) => `${e.event} ${e.id} ${signature(e.file)}`).sort();
 
 export const emittedLines = (result: PollResult): string[] =>
-	eventLines((result.items ?? []).map((item) => ({ id: String(item.json.id), event: String(item.json.event), file: item.json })));
+	eventLines(
+		(result.items ?? []).map((item) => ({
+			id: String(item.json.id),
+			event: String(item.json.event),
+			file: item.json,
+		})),
+	);
 
-export const stateSize = (staticData: IDataObject): number => Buffer.byteLength(JSON.stringify(staticData), 'utf8');
+export const stateSize = (staticData: IDataObject): number =>
+	Buffer.byteLength(JSON.stringify(staticData), 'utf8');

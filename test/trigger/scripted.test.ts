@@ -59,7 +59,14 @@ interface RunStats {
 }
 
 /** A step of directory activity: a few random changes, the clock moving as it likes. */
-async function randomChanges(rnd: Prng, directoryId: string, counter: { n: number }, stats: RunStats, maxOps: number, log: string[]) {
+async function randomChanges(
+	rnd: Prng,
+	directoryId: string,
+	counter: { n: number },
+	stats: RunStats,
+	maxOps: number,
+	log: string[],
+) {
 	const ops = rnd.int(0, maxOps);
 	for (let i = 0; i < ops; i++) {
 		// Mostly a frozen or barely moving clock, so that many changes share a millisecond.
@@ -110,7 +117,11 @@ async function randomChanges(rnd: Prng, directoryId: string, counter: { n: numbe
 	if (rnd.chance(0.08)) world.clock.advance(rnd.int(WINDOW_MS + 1, 60_000));
 }
 
-async function scriptedRun(seed: number, polls: number, parameters: TriggerParameters): Promise<RunStats> {
+async function scriptedRun(
+	seed: number,
+	polls: number,
+	parameters: TriggerParameters,
+): Promise<RunStats> {
 	const rnd = prng(seed);
 	world.emulator.reset();
 	world.proxy.beforePage = undefined;
@@ -118,22 +129,38 @@ async function scriptedRun(seed: number, polls: number, parameters: TriggerParam
 	world.clock.now = Date.parse('2026-03-01T09:00:00.000Z');
 	const directoryId = world.emulator.store.createDirectory(`scripted-${seed}`).id;
 	const counter = { n: 0 };
-	const stats: RunStats = { polls: 0, lostPolls: 0, events: 0, midListingChanges: 0, lateFiles: 0, failedPolls: 0, sketchPolls: 0, listPolls: 0, fullScanPolls: 0 };
+	const stats: RunStats = {
+		polls: 0,
+		lostPolls: 0,
+		events: 0,
+		midListingChanges: 0,
+		lateFiles: 0,
+		failedPolls: 0,
+		sketchPolls: 0,
+		listPolls: 0,
+		fullScanPolls: 0,
+	};
 	const log: string[] = [];
 	const fail = (message: string) => {
-		throw new Error(`${message}\nseed ${seed} (rerun: TRIGGER_SEED=${seed})\nlast steps:\n  ${log.slice(-40).join('\n  ')}`);
+		throw new Error(
+			`${message}\nseed ${seed} (rerun: TRIGGER_SEED=${seed})\nlast steps:\n  ${log.slice(-40).join('\n  ')}`,
+		);
 	};
 
 	// Files that exist before activation, spread over the last ten minutes.
 	const existing = rnd.int(0, 150);
-	world.emulator.store.seedFiles(directoryId, existing, { updatedAtMs: (i) => world.clock.now - 600_000 + i * 1000 });
+	world.emulator.store.seedFiles(directoryId, existing, {
+		updatedAtMs: (i) => world.clock.now - 600_000 + i * 1000,
+	});
 
 	/** One poll from `state`, with what it observed. */
 	const observePoll = async (state: IDataObject) => {
 		const atStart = storeSnapshot(world.emulator, directoryId);
 		world.proxy.takeServed();
 		// Reloaded as n8n would from its database: JSON, sometimes a structured clone on top.
-		const reloaded = rnd.chance(0.5) ? (JSON.parse(JSON.stringify(state)) as IDataObject) : structuredClone(state);
+		const reloaded = rnd.chance(0.5)
+			? (JSON.parse(JSON.stringify(state)) as IDataObject)
+			: structuredClone(state);
 		const result = await poll(world, directoryId, reloaded, parameters);
 		world.proxy.beforePage = undefined;
 		stats.polls++;
@@ -142,7 +169,10 @@ async function scriptedRun(seed: number, polls: number, parameters: TriggerParam
 
 	const activation = await observePoll({});
 	if (activation.result.items !== null) fail('the first activation emitted items');
-	let saved: { state: IDataObject; seen: Snapshot } = { state: activation.result.staticData, seen: activation.seen };
+	let saved: { state: IDataObject; seen: Snapshot } = {
+		state: activation.result.staticData,
+		seen: activation.seen,
+	};
 
 	for (let step = 1; step <= polls; step++) {
 		log.push(`-- step ${step}`);
@@ -152,15 +182,20 @@ async function scriptedRun(seed: number, polls: number, parameters: TriggerParam
 		// state stays, and the next poll picks up everything (the model's baseline is unchanged).
 		if (rnd.chance(0.05)) {
 			const atPage = rnd.int(0, 1);
-			world.emulator.faults.script([...Array<null>(atPage).fill(null), { kind: 'status', status: 401 }], { path: FILES_PATH, method: 'GET' });
+			world.emulator.faults.script(
+				[...Array<null>(atPage).fill(null), { kind: 'status', status: 401 }],
+				{ path: FILES_PATH, method: 'GET' },
+			);
 			const outcome = await observePoll(saved.state).then(
 				() => undefined,
 				(error: unknown) => error,
 			);
 			world.emulator.faults.disable();
-			if (outcome === undefined && world.proxy.pagesServed > atPage) fail(`poll ${step}: a 401 on page ${atPage + 1} did not fail the poll`);
+			if (outcome === undefined && world.proxy.pagesServed > atPage)
+				fail(`poll ${step}: a 401 on page ${atPage + 1} did not fail the poll`);
 			if (outcome !== undefined) {
-				if ((outcome as { httpCode?: string }).httpCode !== '401') fail(`poll ${step}: unexpected error ${String(outcome)}`);
+				if ((outcome as { httpCode?: string }).httpCode !== '401')
+					fail(`poll ${step}: unexpected error ${String(outcome)}`);
 				stats.failedPolls++;
 				log.push(`(poll ${step} failed with 401 after ${atPage} page(s))`);
 			}
@@ -185,7 +220,9 @@ async function scriptedRun(seed: number, polls: number, parameters: TriggerParam
 		if (JSON.stringify(emitted) !== JSON.stringify(expected)) {
 			const missing = expected.filter((line) => !emitted.includes(line));
 			const extra = emitted.filter((line) => !expected.includes(line));
-			fail(`poll ${step}: emitted ${emitted.length} events, expected ${expected.length}\nmissing:\n  ${missing.join('\n  ')}\nextra:\n  ${extra.join('\n  ')}`);
+			fail(
+				`poll ${step}: emitted ${emitted.length} events, expected ${expected.length}\nmissing:\n  ${missing.join('\n  ')}\nextra:\n  ${extra.join('\n  ')}`,
+			);
 		}
 		const size = stateSize(result.staticData);
 		if (size > 4096) fail(`poll ${step}: state of ${size} bytes`);
@@ -208,7 +245,8 @@ async function scriptedRun(seed: number, polls: number, parameters: TriggerParam
 	world.clock.advance(60_000);
 	const settle = await observePoll(saved.state);
 	const expected = eventLines(applyFilters(netChanges(saved.seen, settle.seen), parameters));
-	if (JSON.stringify(emittedLines(settle.result)) !== JSON.stringify(expected)) fail('the settling poll differs from the model');
+	if (JSON.stringify(emittedLines(settle.result)) !== JSON.stringify(expected))
+		fail('the settling poll differs from the model');
 	stats.events += expected.length;
 	const idle = await observePoll(settle.result.staticData);
 	if (idle.result.items !== null) fail('a poll with nothing new emitted items');
@@ -234,7 +272,10 @@ describe('exactly once over a scripted run', () => {
 	}, 600_000);
 
 	test(`80 polls, New and Deleted only, display name filter (seed ${seed + 1})`, async () => {
-		const stats = await scriptedRun(seed + 1, 80, { events: ['created', 'deleted'], options: { displayNameContains: 'keep' } });
+		const stats = await scriptedRun(seed + 1, 80, {
+			events: ['created', 'deleted'],
+			options: { displayNameContains: 'keep' },
+		});
 		expect(stats.events).toBeGreaterThan(20);
 	}, 600_000);
 });

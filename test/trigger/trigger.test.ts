@@ -40,8 +40,10 @@ beforeEach(() => {
 	directoryId = world.emulator.store.createDirectory('Inbox').id;
 });
 
-const listRequests = () => world.emulator.requests.filter((r) => r.method === 'GET' && FILES_PATH.test(r.path));
-const names = (items: Array<{ json: IDataObject }> | null) => (items ?? []).map((i) => `${i.json.event}:${i.json.display_name}`);
+const listRequests = () =>
+	world.emulator.requests.filter((r) => r.method === 'GET' && FILES_PATH.test(r.path));
+const names = (items: Array<{ json: IDataObject }> | null) =>
+	(items ?? []).map((i) => `${i.json.event}:${i.json.display_name}`);
 
 describe('description', () => {
 	test('is a polling trigger with the directory locator, events and options', () => {
@@ -56,7 +58,11 @@ describe('description', () => {
 		const byName = Object.fromEntries(description.properties.map((p) => [p.name, p]));
 		expect(byName.directoryId.type).toBe('resourceLocator');
 		expect(byName.events.type).toBe('multiOptions');
-		expect((byName.events.options ?? []).map((o) => ('value' in o ? o.value : ''))).toEqual(['created', 'updated', 'deleted']);
+		expect((byName.events.options ?? []).map((o) => ('value' in o ? o.value : ''))).toEqual([
+			'created',
+			'updated',
+			'deleted',
+		]);
 		const options = (byName.options.options ?? []).map((o) => ('name' in o ? o.name : ''));
 		expect(options).toEqual(['displayNameContains', 'emitExisting', 'lateArrivalSeconds']);
 		expect(new LlamaCloudTrigger().methods.listSearch.searchDirectories).toBeInstanceOf(Function);
@@ -71,13 +77,20 @@ describe('first activation', () => {
 		const first = await poll(world, directoryId, {});
 		expect(first.items).toBeNull();
 		expect(first.staticDataChanged).toBe(true);
-		expect(first.staticData.cursor).toMatchObject({ version: 1, watermark: '2026-03-01T09:00:00.000Z' });
+		expect(first.staticData.cursor).toMatchObject({
+			version: 1,
+			watermark: '2026-03-01T09:00:00.000Z',
+		});
 
 		world.clock.advance(10);
 		const uploaded = await uploadFile(world, directoryId, 'report.pdf');
 		const second = await poll(world, directoryId, first.staticData);
 		expect(names(second.items)).toEqual(['created:report.pdf']);
-		expect(second.items![0].json).toMatchObject({ id: uploaded.id, directory_id: directoryId, event: 'created' });
+		expect(second.items![0].json).toMatchObject({
+			id: uploaded.id,
+			directory_id: directoryId,
+			event: 'created',
+		});
 
 		world.clock.advance(10);
 		await renameFile(world, directoryId, String(uploaded.id), 'report-final.pdf');
@@ -99,7 +112,9 @@ describe('first activation', () => {
 	});
 
 	test('"Emit Existing Files on First Activation" emits every live file once, then only changes', async () => {
-		const seeded = world.emulator.store.seedFiles(directoryId, 250, { updatedAtMs: (i) => world.clock.now - 100_000 + i * 100 });
+		const seeded = world.emulator.store.seedFiles(directoryId, 250, {
+			updatedAtMs: (i) => world.clock.now - 100_000 + i * 100,
+		});
 		world.clock.advance(1);
 		await deleteFile(world, directoryId, seeded[7].id);
 
@@ -108,13 +123,17 @@ describe('first activation', () => {
 		expect(new Set(first.items!.map((i) => i.json.event))).toEqual(new Set(['created']));
 		expect(first.items!.map((i) => i.json.id)).not.toContain(seeded[7].id);
 
-		const second = await poll(world, directoryId, first.staticData, { options: { emitExisting: true } });
+		const second = await poll(world, directoryId, first.staticData, {
+			options: { emitExisting: true },
+		});
 		expect(second.items).toBeNull();
 	});
 
 	test('the first poll of a large idle directory looks back, then lists everything once', async () => {
 		// Files last changed 40 days ago: the hour, day and month look-backs find nothing.
-		world.emulator.store.seedFiles(directoryId, 120, { updatedAtMs: world.clock.now - 40 * 24 * 3_600_000 });
+		world.emulator.store.seedFiles(directoryId, 120, {
+			updatedAtMs: world.clock.now - 40 * 24 * 3_600_000,
+		});
 		world.emulator.clearRequests();
 		const first = await poll(world, directoryId, {});
 		expect(first.items).toBeNull();
@@ -151,7 +170,11 @@ describe('net change between two polls', () => {
 		await setMetadata(world, directoryId, String(file.id), { stage: 'reviewed' });
 		const next = await poll(world, directoryId, start.staticData);
 		expect(next.items).toHaveLength(1);
-		expect(next.items![0].json).toMatchObject({ event: 'created', id: file.id, metadata: { stage: 'reviewed' } });
+		expect(next.items![0].json).toMatchObject({
+			event: 'created',
+			id: file.id,
+			metadata: { stage: 'reviewed' },
+		});
 	});
 
 	test('a file created and deleted before the next poll emits nothing', async () => {
@@ -183,7 +206,9 @@ describe('net change between two polls', () => {
 
 describe('manual "Fetch Test Event"', () => {
 	test('returns the most recent file per chosen event and leaves the saved state untouched', async () => {
-		const files = world.emulator.store.seedFiles(directoryId, 5, { updatedAtMs: (i) => world.clock.now - 10_000 + i });
+		const files = world.emulator.store.seedFiles(directoryId, 5, {
+			updatedAtMs: (i) => world.clock.now - 10_000 + i,
+		});
 		world.clock.advance(10);
 		const start = await poll(world, directoryId, {});
 		world.clock.advance(10);
@@ -194,23 +219,39 @@ describe('manual "Fetch Test Event"', () => {
 		await uploadFile(world, directoryId, 'latest.txt');
 
 		const manual = await poll(world, directoryId, start.staticData, {}, 'manual');
-		expect(names(manual.items)).toEqual(['created:latest.txt', 'deleted:seed-000002.txt', 'updated:renamed.txt']);
+		expect(names(manual.items)).toEqual([
+			'created:latest.txt',
+			'deleted:seed-000002.txt',
+			'updated:renamed.txt',
+		]);
 		expect(manual.staticData).toEqual(start.staticData);
 		expect(manual.staticDataChanged).toBe(false);
 
-		const onlyNew = await poll(world, directoryId, start.staticData, { events: ['created'] }, 'manual');
+		const onlyNew = await poll(
+			world,
+			directoryId,
+			start.staticData,
+			{ events: ['created'] },
+			'manual',
+		);
 		expect(names(onlyNew.items)).toEqual(['created:latest.txt']);
 
 		// The production poll that follows still emits all three changes: the manual run consumed nothing.
 		const production = await poll(world, directoryId, start.staticData);
-		expect(names(production.items).sort()).toEqual(['created:latest.txt', 'deleted:seed-000002.txt', 'updated:renamed.txt']);
+		expect(names(production.items).sort()).toEqual([
+			'created:latest.txt',
+			'deleted:seed-000002.txt',
+			'updated:renamed.txt',
+		]);
 	});
 
 	test('without saved state it writes none, and an empty directory gives no items', async () => {
 		const empty = await poll(world, directoryId, {}, {}, 'manual');
 		expect(empty.items).toBeNull();
 		expect(empty.staticData).toEqual({});
-		world.emulator.store.seedFiles(directoryId, 2, { updatedAtMs: (i) => world.clock.now - 90 * 24 * 3_600_000 + i });
+		world.emulator.store.seedFiles(directoryId, 2, {
+			updatedAtMs: (i) => world.clock.now - 90 * 24 * 3_600_000 + i,
+		});
 		const old = await poll(world, directoryId, {}, {}, 'manual');
 		expect(names(old.items)).toEqual(['created:seed-000001.txt']);
 		expect(old.staticData).toEqual({});
@@ -228,7 +269,9 @@ describe('filters', () => {
 		await deleteFile(world, directoryId, gone.id);
 		const next = await poll(world, directoryId, start.staticData, { events: ['deleted'] });
 		expect(names(next.items)).toEqual(['deleted:seed-000001.txt']);
-		const after = await poll(world, directoryId, next.staticData, { events: ['created', 'updated', 'deleted'] });
+		const after = await poll(world, directoryId, next.staticData, {
+			events: ['created', 'updated', 'deleted'],
+		});
 		expect(after.items).toBeNull();
 	});
 
@@ -248,7 +291,9 @@ describe('filters', () => {
 
 	test('an empty event list or a missing directory fails before any request', async () => {
 		world.emulator.clearRequests();
-		await expect(poll(world, directoryId, {}, { events: [] })).rejects.toThrow('Choose at least one event');
+		await expect(poll(world, directoryId, {}, { events: [] })).rejects.toThrow(
+			'Choose at least one event',
+		);
 		await expect(poll(world, '', {})).rejects.toThrow('Choose a directory');
 		expect(listRequests()).toHaveLength(0);
 	});
@@ -260,14 +305,22 @@ describe('API errors', () => {
 		world.clock.advance(1000);
 		const start = await poll(world, directoryId, {});
 		world.clock.advance(10);
-		world.emulator.store.seedFiles(directoryId, 120, { displayName: (i) => `batch-${i}.txt`, uniqueId: (i) => `batch-${i}` });
+		world.emulator.store.seedFiles(directoryId, 120, {
+			displayName: (i) => `batch-${i}.txt`,
+			uniqueId: (i) => `batch-${i}`,
+		});
 		return start;
 	}
 
 	test('401 on the second page: the poll fails, emits nothing and the state stays where it was', async () => {
 		const start = await primed();
-		world.emulator.faults.script([null, { kind: 'status', status: 401 }], { path: FILES_PATH, method: 'GET' });
-		await expect(poll(world, directoryId, start.staticData)).rejects.toMatchObject({ httpCode: '401' });
+		world.emulator.faults.script([null, { kind: 'status', status: 401 }], {
+			path: FILES_PATH,
+			method: 'GET',
+		});
+		await expect(poll(world, directoryId, start.staticData)).rejects.toMatchObject({
+			httpCode: '401',
+		});
 		// The engine keeps the old state: the next poll emits the 120 files exactly once.
 		const retry = await poll(world, directoryId, start.staticData);
 		expect(retry.items).toHaveLength(120);
@@ -293,7 +346,10 @@ describe('API errors', () => {
 
 	test('a transient 500 is retried and the poll succeeds', async () => {
 		const start = await primed();
-		world.emulator.faults.script([{ kind: 'status', status: 500 }], { path: FILES_PATH, method: 'GET' });
+		world.emulator.faults.script([{ kind: 'status', status: 500 }], {
+			path: FILES_PATH,
+			method: 'GET',
+		});
 		const next = await poll(world, directoryId, start.staticData);
 		expect(next.items).toHaveLength(120);
 	});
@@ -311,8 +367,12 @@ describe('bounded state', () => {
 
 		// Still the same millisecond: 60 new files, 30 renames, 20 deletions.
 		const seeded = world.emulator.store.files(directoryId);
-		world.emulator.store.seedFiles(directoryId, 60, { displayName: (i) => `late-${i}.txt`, uniqueId: (i) => `late-${i}` });
-		for (const f of seeded.slice(0, 30)) await renameFile(world, directoryId, f.id, `${f.display_name}.v2`);
+		world.emulator.store.seedFiles(directoryId, 60, {
+			displayName: (i) => `late-${i}.txt`,
+			uniqueId: (i) => `late-${i}`,
+		});
+		for (const f of seeded.slice(0, 30))
+			await renameFile(world, directoryId, f.id, `${f.display_name}.v2`);
 		for (const f of seeded.slice(100, 120)) await deleteFile(world, directoryId, f.id);
 		const next = await poll(world, directoryId, seededPoll.staticData);
 		const counts = (next.items ?? []).reduce<Record<string, number>>((acc, i) => {
@@ -325,11 +385,18 @@ describe('bounded state', () => {
 	}, 180_000);
 
 	test('the state stays under 4 KiB across modes and window sizes', async () => {
-		let state: IDataObject = (await poll(world, directoryId, {}, { options: { lateArrivalSeconds: 3600 } })).staticData;
+		let state: IDataObject = (
+			await poll(world, directoryId, {}, { options: { lateArrivalSeconds: 3600 } })
+		).staticData;
 		for (const count of [1, 50, 349, 351, 2000]) {
 			world.clock.advance(1);
-			world.emulator.store.seedFiles(directoryId, count, { displayName: (i) => `${count}-${i}`, uniqueId: (i) => `${count}-${i}` });
-			const result = await poll(world, directoryId, state, { options: { lateArrivalSeconds: 3600 } });
+			world.emulator.store.seedFiles(directoryId, count, {
+				displayName: (i) => `${count}-${i}`,
+				uniqueId: (i) => `${count}-${i}`,
+			});
+			const result = await poll(world, directoryId, state, {
+				options: { lateArrivalSeconds: 3600 },
+			});
 			expect(result.items).toHaveLength(count);
 			state = result.staticData;
 			expect(stateSize(state)).toBeLessThanOrEqual(4096);
@@ -339,7 +406,9 @@ describe('bounded state', () => {
 
 describe('servers that ignore updated_at_on_or_after', () => {
 	test('a full scan gives the same events as the filtered listing', async () => {
-		world.emulator.store.seedFiles(directoryId, 300, { updatedAtMs: (i) => world.clock.now - 600_000 + i * 1000 });
+		world.emulator.store.seedFiles(directoryId, 300, {
+			updatedAtMs: (i) => world.clock.now - 600_000 + i * 1000,
+		});
 		const start = await poll(world, directoryId, {});
 		world.clock.advance(10);
 		const seeded = world.emulator.store.files(directoryId);
@@ -353,7 +422,11 @@ describe('servers that ignore updated_at_on_or_after', () => {
 		const scanned = await poll(world, directoryId, start.staticData);
 		expect(listRequests().length).toBeGreaterThanOrEqual(3); // 301 files, 100 per page
 		expect(emittedLines(scanned)).toEqual(emittedLines(filtered));
-		expect(names(scanned.items).sort()).toEqual(['created:new.txt', 'deleted:seed-000299.txt', 'updated:renamed.txt']);
+		expect(names(scanned.items).sort()).toEqual([
+			'created:new.txt',
+			'deleted:seed-000299.txt',
+			'updated:renamed.txt',
+		]);
 		expect(scanned.staticData).toEqual(filtered.staticData);
 
 		// And it goes on exactly once with full scans only.
@@ -375,14 +448,22 @@ describe('late arrivals and repeated polls', () => {
 
 		// Becomes visible now, stamped 3 s ago (before the watermark): inside the default 5 s window.
 		world.clock.advance(500);
-		world.emulator.store.seedFiles(directoryId, 1, { displayName: () => 'late.txt', uniqueId: () => 'late', updatedAtMs: world.clock.now - 3000 });
+		world.emulator.store.seedFiles(directoryId, 1, {
+			displayName: () => 'late.txt',
+			uniqueId: () => 'late',
+			updatedAtMs: world.clock.now - 3000,
+		});
 		const second = await poll(world, directoryId, first.staticData);
 		expect(names(second.items)).toEqual(['created:late.txt']);
 		expect((await poll(world, directoryId, second.staticData)).items).toBeNull();
 
 		// The documented assumption's other side: stamped more than the window before the
 		// watermark, a file that only becomes visible now is taken as already seen.
-		world.emulator.store.seedFiles(directoryId, 1, { displayName: () => 'too-late.txt', uniqueId: () => 'too-late', updatedAtMs: world.clock.now - 10_000 });
+		world.emulator.store.seedFiles(directoryId, 1, {
+			displayName: () => 'too-late.txt',
+			uniqueId: () => 'too-late',
+			updatedAtMs: world.clock.now - 10_000,
+		});
 		expect((await poll(world, directoryId, second.staticData)).items).toBeNull();
 	});
 
@@ -392,7 +473,11 @@ describe('late arrivals and repeated polls', () => {
 		world.clock.advance(1000);
 		await uploadFile(world, directoryId, 'on-time.txt');
 		const first = await poll(world, directoryId, start.staticData, wide);
-		world.emulator.store.seedFiles(directoryId, 1, { displayName: () => 'late.txt', uniqueId: () => 'late', updatedAtMs: world.clock.now - 10_000 });
+		world.emulator.store.seedFiles(directoryId, 1, {
+			displayName: () => 'late.txt',
+			uniqueId: () => 'late',
+			updatedAtMs: world.clock.now - 10_000,
+		});
 		const second = await poll(world, directoryId, first.staticData, wide);
 		expect(names(second.items)).toEqual(['created:late.txt']);
 		expect((second.staticData.cursor as IDataObject).windowMs).toBe(30_000);
@@ -415,15 +500,24 @@ describe('late arrivals and repeated polls', () => {
 		const start = await poll(world, directoryId, {});
 		const base = storeSnapshot(world.emulator, directoryId);
 		world.clock.advance(10);
-		world.emulator.store.seedFiles(directoryId, 250, { displayName: (i) => `b-${i}`, uniqueId: (i) => `b-${i}` });
+		world.emulator.store.seedFiles(directoryId, 250, {
+			displayName: (i) => `b-${i}`,
+			uniqueId: (i) => `b-${i}`,
+		});
 		const atStart = storeSnapshot(world.emulator, directoryId);
 		world.proxy.takeServed();
 		world.proxy.beforePage = async (page) => {
 			if (page !== 0) return;
 			// Same millisecond: some of these sort before the listing's cursor and are not served.
-			world.emulator.store.seedFiles(directoryId, 40, { displayName: (i) => `c-${i}`, uniqueId: (i) => `c-${i}` });
+			world.emulator.store.seedFiles(directoryId, 40, {
+				displayName: (i) => `c-${i}`,
+				uniqueId: (i) => `c-${i}`,
+			});
 			world.clock.advance(1);
-			world.emulator.store.seedFiles(directoryId, 5, { displayName: (i) => `d-${i}`, uniqueId: (i) => `d-${i}` });
+			world.emulator.store.seedFiles(directoryId, 5, {
+				displayName: (i) => `d-${i}`,
+				uniqueId: (i) => `d-${i}`,
+			});
 		};
 		const first = await poll(world, directoryId, start.staticData);
 		world.proxy.beforePage = undefined;

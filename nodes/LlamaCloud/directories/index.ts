@@ -140,7 +140,11 @@ export const directoryFields: INodeProperties[] = [
 			type: 'options',
 			options: [
 				{ name: 'User', value: 'user', description: 'Directories people upload files into' },
-				{ name: 'Index', value: 'index', description: 'Output directories that indexes write chunks into' },
+				{
+					name: 'Index',
+					value: 'index',
+					description: 'Output directories that indexes write chunks into',
+				},
 			],
 			default: 'user',
 			routing: { send: { type: 'query', property: 'type' } },

@@ -54,11 +54,18 @@ function directoryIdOf(ctx: IExecuteSingleFunctions): string {
 }
 
 /** The live file with exactly this unique ID (exact match, whatever the filter's semantics). */
-function pickByUniqueId(files: IDataObject[] | undefined, uniqueId: string): IDataObject | undefined {
+function pickByUniqueId(
+	files: IDataObject[] | undefined,
+	uniqueId: string,
+): IDataObject | undefined {
 	return (files ?? []).find((file) => file.unique_id === uniqueId);
 }
 
-function noFileMessage(ctx: IExecuteSingleFunctions, uniqueId: string, directoryId: string): string {
+function noFileMessage(
+	ctx: IExecuteSingleFunctions,
+	uniqueId: string,
+	directoryId: string,
+): string {
 	return `No file with unique ID '${uniqueId}' in directory ${directoryId} [item ${ctx.getItemIndex()}]`;
 }
 
@@ -104,10 +111,11 @@ export async function reconcileAdd(
 	const uniqueId = typeof body.unique_id === 'string' ? body.unique_id : '';
 	if (!uniqueId) return null;
 	const path = String(requestData.options.url ?? '');
-	const page = await apiRequest.call<IExecuteSingleFunctions, Parameters<typeof apiRequest>, Promise<ListPage<IDataObject>>>(
-		this,
-		{ method: 'GET', path, qs: { unique_id: uniqueId }, itemIndex: this.getItemIndex() },
-	);
+	const page = await apiRequest.call<
+		IExecuteSingleFunctions,
+		Parameters<typeof apiRequest>,
+		Promise<ListPage<IDataObject>>
+	>(this, { method: 'GET', path, qs: { unique_id: uniqueId }, itemIndex: this.getItemIndex() });
 	const file = pickByUniqueId(page.items, uniqueId);
 	return file && file.file_id === body.file_id ? file : undefined;
 }
@@ -127,13 +135,18 @@ export async function resolveUniqueIdForDelete(
 	const uniqueId = uniqueIdOf(this);
 	const directoryId = directoryIdOf(this);
 	const path = apiPath`/api/v1/beta/directories/${directoryId}/files`;
-	const page = await apiRequest.call<IExecuteSingleFunctions, Parameters<typeof apiRequest>, Promise<ListPage<IDataObject>>>(
-		this,
-		{ method: 'GET', path, qs: { unique_id: uniqueId }, itemIndex },
-	);
+	const page = await apiRequest.call<
+		IExecuteSingleFunctions,
+		Parameters<typeof apiRequest>,
+		Promise<ListPage<IDataObject>>
+	>(this, { method: 'GET', path, qs: { unique_id: uniqueId }, itemIndex });
 	const file = pickByUniqueId(page.items, uniqueId);
 	if (!file) {
-		throw notFoundError(this, noFileMessage(this, uniqueId, directoryId), { method: 'GET', path, itemIndex });
+		throw notFoundError(this, noFileMessage(this, uniqueId, directoryId), {
+			method: 'GET',
+			path,
+			itemIndex,
+		});
 	}
 	const fileId = String(file.id);
 	resolvedFileIds.set(this, fileId);
@@ -154,7 +167,8 @@ export const fileDeleted: PostReceiveAction = async function (
 // ---------------------------------------------------------------------------------------------
 
 const HAS_ZONE = /(?:[zZ]|[+-]\d{2}:?\d{2})$/;
-const WALL_CLOCK = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?)?$/;
+const WALL_CLOCK =
+	/^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?)?$/;
 
 /** Offset of a time zone from UTC at an instant, in ms (Intl, since published code has no luxon). */
 function zoneOffsetMs(utcMs: number, timeZone: string): number {
@@ -169,7 +183,14 @@ function zoneOffsetMs(utcMs: number, timeZone: string): number {
 		second: 'numeric',
 	}).formatToParts(new Date(utcMs));
 	const part = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-	const wall = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'));
+	const wall = Date.UTC(
+		part('year'),
+		part('month') - 1,
+		part('day'),
+		part('hour'),
+		part('minute'),
+		part('second'),
+	);
 	return wall - Math.floor(utcMs / 1000) * 1000;
 }
 
@@ -194,7 +215,12 @@ export function toIsoInstant(value: unknown, timeZone: string): string | undefin
 	const wall = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s, +ms.padEnd(3, '0'));
 	// Date.UTC rolls 2026-13-45 over into 2027: refuse values that did not survive as written.
 	const check = new Date(wall);
-	const asWritten = [check.getUTCMonth() + 1, check.getUTCDate(), check.getUTCHours(), check.getUTCMinutes()];
+	const asWritten = [
+		check.getUTCMonth() + 1,
+		check.getUTCDate(),
+		check.getUTCHours(),
+		check.getUTCMinutes(),
+	];
 	if (asWritten.join() !== [+mo, +d, +h, +mi].join()) return undefined;
 	let utc = wall;
 	try {

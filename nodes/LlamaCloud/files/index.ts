@@ -46,7 +46,8 @@ const FILE_URL = `${FILES_URL}/${pathParam('fileId')}`;
 
 const requireDirectory = requireId('directoryId', 'Directory');
 const requireFile = requireId('fileId', 'File');
-const optionalText = (parameter: string, field: string) => requireText(parameter, field, { optional: true });
+const optionalText = (parameter: string, field: string) =>
+	requireText(parameter, field, { optional: true });
 
 const routedOperations: INodePropertyOptions[] = [
 	routedOperation({
@@ -111,7 +112,8 @@ const routedOperations: INodePropertyOptions[] = [
 		name: 'Update',
 		value: 'update',
 		action: 'Update a file',
-		description: "Change a file's display name, unique ID or metadata, or move it to another directory",
+		description:
+			"Change a file's display name, unique ID or metadata, or move it to another directory",
 		method: 'PATCH',
 		url: FILE_URL,
 		preSend: [
@@ -133,7 +135,9 @@ export const fileOperations: INodeProperties = {
 	noDataExpression: true,
 	displayOptions: { show: { resource: ['file'] } },
 	default: 'upload',
-	options: [...routedOperations, uploadOperationOption].sort((a, b) => a.name.localeCompare(b.name)),
+	options: [...routedOperations, uploadOperationOption].sort((a, b) =>
+		a.name.localeCompare(b.name),
+	),
 };
 
 /** A body field (string) shared by Add and Update. */
@@ -162,7 +166,12 @@ const uniqueIdLookup = (displayOptions: IDisplayOptions): INodeProperties => ({
 	displayOptions,
 });
 
-const dateFilter = (displayName: string, name: string, query: string, description: string): INodeProperties => ({
+const dateFilter = (
+	displayName: string,
+	name: string,
+	query: string,
+	description: string,
+): INodeProperties => ({
 	displayName,
 	name,
 	type: 'dateTime',
@@ -238,7 +247,12 @@ export const fileFields: INodeProperties[] = [
 	// Get Many
 	...returnAllAndLimit(show(['getAll'])),
 	collection('filters', show(['getAll']), [
-		queryField('Display Name', 'displayName', 'display_name', 'Only files with exactly this display name'),
+		queryField(
+			'Display Name',
+			'displayName',
+			'display_name',
+			'Only files with exactly this display name',
+		),
 		queryField('File ID', 'fileId', 'file_id', 'Only directory files of this stored file'),
 		includeDeletedFilter('files'),
 		queryField(
@@ -248,14 +262,27 @@ export const fileFields: INodeProperties[] = [
 			'Only files whose display name contains this text',
 		),
 		queryField('Unique ID', 'uniqueId', 'unique_id', 'Only the file with this unique ID'),
-		dateFilter('Updated After', 'updatedAfter', 'updated_at_on_or_after', 'Only files updated at or after this time'),
-		dateFilter('Updated Before', 'updatedBefore', 'updated_at_on_or_before', 'Only files updated at or before this time'),
+		dateFilter(
+			'Updated After',
+			'updatedAfter',
+			'updated_at_on_or_after',
+			'Only files updated at or after this time',
+		),
+		dateFilter(
+			'Updated Before',
+			'updatedBefore',
+			'updated_at_on_or_before',
+			'Only files updated at or before this time',
+		),
 	]),
 
 	// Upload
 	...uploadFields,
 ];
 
-export const fileCustomOperations: Record<string, (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>> = {
+export const fileCustomOperations: Record<
+	string,
+	(this: IExecuteFunctions) => Promise<INodeExecutionData[][]>
+> = {
 	upload: uploadFiles,
 };

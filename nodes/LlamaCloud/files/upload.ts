@@ -34,7 +34,8 @@ export const uploadOperationOption: INodePropertyOptions = {
 	name: 'Upload',
 	value: 'upload',
 	action: 'Upload a file',
-	description: 'Upload a file from a binary property into a directory (streamed; many items in parallel)',
+	description:
+		'Upload a file from a binary property into a directory (streamed; many items in parallel)',
 };
 
 export const uploadFields: INodeProperties[] = [
@@ -71,7 +72,8 @@ export const uploadFields: INodeProperties[] = [
 			{
 				name: 'Replace',
 				value: 'replace',
-				description: 'Upload the new file, then remove the old one; the old one stays if the upload fails',
+				description:
+					'Upload the new file, then remove the old one; the old one stays if the upload fails',
 			},
 			{
 				name: 'Skip',
@@ -138,7 +140,8 @@ export const uploadFields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: DEFAULT_MAX_FILE_SIZE_MB,
-				description: 'Larger files are refused before anything is sent. LlamaCloud accepts up to 512 MB.',
+				description:
+					'Larger files are refused before anything is sent. LlamaCloud accepts up to 512 MB.',
 			},
 			{
 				displayName: 'MIME Type',
@@ -163,9 +166,15 @@ async function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
 }
 
 /** An n8n error that names the item, whatever was thrown. */
-function itemError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+function itemError(
+	ctx: IExecuteFunctions,
+	error: unknown,
+	itemIndex: number,
+): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	return new NodeOperationError(ctx.getNode(), error instanceof Error ? error : String(error), { itemIndex });
+	return new NodeOperationError(ctx.getNode(), error instanceof Error ? error : String(error), {
+		itemIndex,
+	});
 }
 
 /**
@@ -227,7 +236,10 @@ export async function uploadFiles(this: IExecuteFunctions): Promise<INodeExecuti
 			const key = `${job.directoryId}\u0000${job.uniqueId}`;
 			const result = await settle(queue.run(key, async () => await uploadOne(this, job)));
 			if (result.ok) {
-				output[job.itemIndex] = { json: result.value as IDataObject, pairedItem: { item: job.itemIndex } };
+				output[job.itemIndex] = {
+					json: result.value as IDataObject,
+					pairedItem: { item: job.itemIndex },
+				};
 				return;
 			}
 			const failure = fail(job.itemIndex, result.error);

@@ -18,7 +18,12 @@ export const BUILD_DIAGNOSTICS_FIELD = 'diagnostics';
 /** Key of the flag saying another build was requested while this one runs (it starts next). */
 export const BUILD_PENDING_SYNC_FIELD = 'pending_sync';
 /** Keys that change whenever a new build starts or ends: they tell one build from the next. */
-export const BUILD_MARKER_FIELDS = ['build_number', 'queued_at', 'started_at', 'finished_at'] as const;
+export const BUILD_MARKER_FIELDS = [
+	'build_number',
+	'queued_at',
+	'started_at',
+	'finished_at',
+] as const;
 
 export const BUILD_STATUS = {
 	queued: 'queued',
@@ -59,13 +64,17 @@ export function readBuildState(index: IDataObject): BuildState {
 	const raw = metadata[BUILD_STATUS_FIELD];
 	const status = typeof raw === 'string' ? raw : undefined;
 	const reason = metadata[BUILD_ERROR_FIELD];
-	const diagnostics = Array.isArray(metadata[BUILD_DIAGNOSTICS_FIELD]) ? (metadata[BUILD_DIAGNOSTICS_FIELD] as unknown[]) : [];
+	const diagnostics = Array.isArray(metadata[BUILD_DIAGNOSTICS_FIELD])
+		? (metadata[BUILD_DIAGNOSTICS_FIELD] as unknown[])
+		: [];
 	const failedFiles = diagnostics
 		.map(asObject)
 		.filter((entry) => entry.status === FAILED_FILE_STATUS)
 		.map((entry) => ({
 			id: entry.directory_file_id === undefined ? undefined : String(entry.directory_file_id),
-			name: String(entry.display_name ?? entry.unique_id ?? entry.directory_file_id ?? 'unnamed file'),
+			name: String(
+				entry.display_name ?? entry.unique_id ?? entry.directory_file_id ?? 'unnamed file',
+			),
 			error: entry.error === undefined ? undefined : String(entry.error),
 		}));
 	return {
@@ -75,7 +84,10 @@ export function readBuildState(index: IDataObject): BuildState {
 		pendingSync: metadata[BUILD_PENDING_SYNC_FIELD] === true,
 		reason: typeof reason === 'string' && reason.trim() ? reason : undefined,
 		failedFiles,
-		marker: JSON.stringify([...BUILD_MARKER_FIELDS.map((key) => metadata[key] ?? null), index.last_synced_at ?? null]),
+		marker: JSON.stringify([
+			...BUILD_MARKER_FIELDS.map((key) => metadata[key] ?? null),
+			index.last_synced_at ?? null,
+		]),
 	};
 }
 
@@ -83,7 +95,8 @@ export function readBuildState(index: IDataObject): BuildState {
 export function describeBuildState(index: IDataObject): string {
 	const metadata = asObject(index.metadata);
 	const state = readBuildState(index);
-	const build = metadata.build_number !== undefined ? ` (build ${String(metadata.build_number)})` : '';
+	const build =
+		metadata.build_number !== undefined ? ` (build ${String(metadata.build_number)})` : '';
 	const pending = state.pendingSync ? ', another sync queued' : '';
 	return `${state.status ?? 'unknown (the index reports no build status)'}${build}${pending}`;
 }

@@ -31,11 +31,18 @@ async function sendProducts(
 	this: IExecuteSingleFunctions,
 	requestOptions: IHttpRequestOptions,
 ): Promise<IHttpRequestOptions> {
-	const entries = ((this.getNodeParameter('additionalFields.products', {}) as IDataObject).product ?? []) as IDataObject[];
+	const entries = ((this.getNodeParameter('additionalFields.products', {}) as IDataObject)
+		.product ?? []) as IDataObject[];
 	if (entries.length === 0) return requestOptions;
 	const products = entries.map((entry, n) => {
 		const configId = String(entry.productConfigId ?? '').trim();
-		if (!configId) throw fieldError(this, this.getItemIndex(), `"Product Config ID" of product ${n + 1}`, 'must not be empty');
+		if (!configId)
+			throw fieldError(
+				this,
+				this.getItemIndex(),
+				`"Product Config ID" of product ${n + 1}`,
+				'must not be empty',
+			);
 		return { product_type: String(entry.productType ?? 'parse'), product_config_id: configId };
 	});
 	requestOptions.body = { ...((requestOptions.body as IDataObject) ?? {}), products };
@@ -47,7 +54,11 @@ const reuseIndex = reuseExisting((ctx) => {
 	const name = String(ctx.getNodeParameter('additionalFields.name', '') ?? '').trim();
 	return {
 		path: '/api/v1/indexes',
-		qs: { source_directory_id: ctx.getNodeParameter('sourceDirectoryId', '', { extractValue: true }) as string },
+		qs: {
+			source_directory_id: ctx.getNodeParameter('sourceDirectoryId', '', {
+				extractValue: true,
+			}) as string,
+		},
 		matches: (index) => !name || index.name === name,
 		url: (existing) => apiPath`/api/v1/indexes/${existing.id}`,
 	};
@@ -65,7 +76,8 @@ export const indexOperations: INodeProperties = {
 			name: 'Create',
 			value: 'create',
 			action: 'Create an index',
-			description: 'Create a searchable index over a source directory; its first build starts right away',
+			description:
+				'Create a searchable index over a source directory; its first build starts right away',
 			method: 'POST',
 			url: '/api/v1/indexes',
 			preSend: [
@@ -108,15 +120,24 @@ export const indexOperations: INodeProperties = {
 			name: 'Sync',
 			value: 'sync',
 			action: 'Sync an index',
-			description: 'Re-parse changed files and export updated chunks, optionally waiting until the build ends',
+			description:
+				'Re-parse changed files and export updated chunks, optionally waiting until the build ends',
 		},
 	],
 };
 
 const syncFrequencies = [
-	{ name: 'Manual', value: 'manual', description: 'Only when the Sync operation (or the API) asks' },
+	{
+		name: 'Manual',
+		value: 'manual',
+		description: 'Only when the Sync operation (or the API) asks',
+	},
 	{ name: 'Daily', value: 'daily' },
-	{ name: 'On Source Change', value: 'on_source_change', description: 'Whenever files of the source directory change' },
+	{
+		name: 'On Source Change',
+		value: 'on_source_change',
+		description: 'Whenever files of the source directory change',
+	},
 ];
 
 export const indexFields: INodeProperties[] = [
@@ -188,8 +209,16 @@ export const indexFields: INodeProperties[] = [
 			name: 'storeAttachments',
 			type: 'multiOptions',
 			options: [
-				{ name: 'Screenshots', value: 'screenshots', description: 'Render and store a screenshot per page' },
-				{ name: 'Items', value: 'items', description: 'Store structured items with bounding boxes' },
+				{
+					name: 'Screenshots',
+					value: 'screenshots',
+					description: 'Render and store a screenshot per page',
+				},
+				{
+					name: 'Items',
+					value: 'items',
+					description: 'Store structured items with bounding boxes',
+				},
 			],
 			default: [],
 			description: 'Attachment kinds to store alongside the parsed output',
@@ -210,7 +239,11 @@ export const indexFields: INodeProperties[] = [
 			type: 'options',
 			options: [
 				{ name: 'Default', value: 'DEFAULT', description: 'Export to the managed vector database' },
-				{ name: 'Disabled', value: 'DISABLED', description: 'Skip vector export (chunks stay downloadable)' },
+				{
+					name: 'Disabled',
+					value: 'DISABLED',
+					description: 'Skip vector export (chunks stay downloadable)',
+				},
 			],
 			default: 'DEFAULT',
 			routing: { send: { type: 'body', property: 'vector_target' } },
@@ -254,7 +287,11 @@ export const indexFields: INodeProperties[] = [
 		displayName: 'Poll Interval (Seconds)',
 		name: 'pollInterval',
 		type: 'number',
-		typeOptions: { minValue: POLL_INTERVAL_RANGE.min, maxValue: POLL_INTERVAL_RANGE.max, numberPrecision: 1 },
+		typeOptions: {
+			minValue: POLL_INTERVAL_RANGE.min,
+			maxValue: POLL_INTERVAL_RANGE.max,
+			numberPrecision: 1,
+		},
 		default: 5,
 		description: 'How long to wait between two checks of the build state',
 		displayOptions: { show: { resource: ['index'], operation: ['sync'], waitUntilBuilt: [true] } },
@@ -270,6 +307,9 @@ export const indexFields: INodeProperties[] = [
 	},
 ];
 
-export const indexCustomOperations: Record<string, (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>> = {
+export const indexCustomOperations: Record<
+	string,
+	(this: IExecuteFunctions) => Promise<INodeExecutionData[][]>
+> = {
 	sync: syncIndex,
 };

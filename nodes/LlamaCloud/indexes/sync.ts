@@ -25,15 +25,30 @@ interface SyncPlan {
 }
 
 function readPlan(ctx: IExecuteFunctions, itemIndex: number): SyncPlan {
-	const indexId = requiredId(ctx.getNodeParameter('indexId', itemIndex, '', { extractValue: true }), ctx, itemIndex, 'Index');
+	const indexId = requiredId(
+		ctx.getNodeParameter('indexId', itemIndex, '', { extractValue: true }),
+		ctx,
+		itemIndex,
+		'Index',
+	);
 	const wait = ctx.getNodeParameter('waitUntilBuilt', itemIndex, false) as boolean;
 	if (!wait) return { indexId, wait, pollIntervalMs: 0, timeoutMs: 0 };
-	const seconds = (name: string, field: string, range: { min: number; max: number }, fallback: number) => {
+	const seconds = (
+		name: string,
+		field: string,
+		range: { min: number; max: number },
+		fallback: number,
+	) => {
 		// An expression can bypass the UI's min/max.
 		const raw = ctx.getNodeParameter(name, itemIndex, fallback) as unknown;
 		const value = typeof raw === 'string' && raw.trim() === '' ? NaN : Number(raw);
 		if (!Number.isFinite(value) || value < range.min || value > range.max) {
-			throw fieldError(ctx, itemIndex, `"${field}"`, `must be between ${range.min} and ${range.max} seconds (got ${String(raw)})`);
+			throw fieldError(
+				ctx,
+				itemIndex,
+				`"${field}"`,
+				`must be between ${range.min} and ${range.max} seconds (got ${String(raw)})`,
+			);
 		}
 		return Math.round(value * 1000);
 	};
@@ -45,7 +60,8 @@ function readPlan(ctx: IExecuteFunctions, itemIndex: number): SyncPlan {
 	};
 }
 
-const isConflict = (error: unknown) => error instanceof NodeApiError && String(error.httpCode) === '409';
+const isConflict = (error: unknown) =>
+	error instanceof NodeApiError && String(error.httpCode) === '409';
 
 class IndexSync {
 	private readonly path: string;
@@ -71,7 +87,10 @@ class IndexSync {
 		// A service that refuses a second build while one runs (409) gets the sync once that build ends.
 		const waitingFor = 'the running build to end (the sync was refused with 409 Conflict)';
 		while (!(await this.requestSync({ conflictIsRetryable: true }))) {
-			const index = await this.poll((current) => readBuildState(current).ready || readBuildState(current).failed, waitingFor);
+			const index = await this.poll(
+				(current) => readBuildState(current).ready || readBuildState(current).failed,
+				waitingFor,
+			);
 			// Pause even when that build has ended, so a service that keeps refusing is not hammered.
 			await this.pause(index, waitingFor);
 		}
@@ -79,7 +98,11 @@ class IndexSync {
 	}
 
 	private async getIndex(): Promise<IDataObject> {
-		return (await apiRequest.call(this.ctx, { method: 'GET', path: this.path, itemIndex: this.itemIndex })) as IDataObject;
+		return (await apiRequest.call(this.ctx, {
+			method: 'GET',
+			path: this.path,
+			itemIndex: this.itemIndex,
+		})) as IDataObject;
 	}
 
 	/** True when the sync was accepted; false on 409 when the caller waits for the running build. */
@@ -87,14 +110,20 @@ class IndexSync {
 		let conflict: unknown;
 		try {
 			// Repeating a sync is harmless (at worst one more build), so retries after a dropped connection are fine.
-			await apiRequest.call(this.ctx, { method: 'POST', path: `${this.path}/sync`, itemIndex: this.itemIndex, idempotent: true });
+			await apiRequest.call(this.ctx, {
+				method: 'POST',
+				path: `${this.path}/sync`,
+				itemIndex: this.itemIndex,
+				idempotent: true,
+			});
 			return true;
 		} catch (error) {
 			conflict = error;
 		}
 		if (conflictIsRetryable && isConflict(conflict)) return false;
 		if (isConflict(conflict)) {
-			(conflict as NodeApiError).description = `${(conflict as NodeApiError).description ?? ''} A build is probably running: turn on "Wait Until Built" to sync once it ends.`;
+			(conflict as NodeApiError).description =
+				`${(conflict as NodeApiError).description ?? ''} A build is probably running: turn on "Wait Until Built" to sync once it ends.`;
 		}
 		throw conflict;
 	}
@@ -106,12 +135,16 @@ class IndexSync {
 	 */
 	private async waitForBuildAfter(before: BuildState): Promise<IDataObject> {
 		let sawBuild = false;
-		const index = await this.poll((current) => {
-			const state = readBuildState(current);
-			const ended = (state.ready || state.failed) && !state.pendingSync;
-			if (!ended) sawBuild = true;
-			return ended && (sawBuild || state.marker !== before.marker);
-		}, 'the build to end', () => (sawBuild ? '' : ' No new build was seen since the sync request.'));
+		const index = await this.poll(
+			(current) => {
+				const state = readBuildState(current);
+				const ended = (state.ready || state.failed) && !state.pendingSync;
+				if (!ended) sawBuild = true;
+				return ended && (sawBuild || state.marker !== before.marker);
+			},
+			'the build to end',
+			() => (sawBuild ? '' : ' No new build was seen since the sync request.'),
+		);
 		const state = readBuildState(index);
 		if (state.failed) throw this.buildFailure(index, state);
 		return index;
@@ -144,9 +177,13 @@ class IndexSync {
 			);
 		}
 		if (this.ctx.getExecutionCancelSignal()?.aborted) {
-			throw new NodeOperationError(this.ctx.getNode(), 'The execution was cancelled while waiting for the index build', {
-				itemIndex: this.itemIndex,
-			});
+			throw new NodeOperationError(
+				this.ctx.getNode(),
+				'The execution was cancelled while waiting for the index build',
+				{
+					itemIndex: this.itemIndex,
+				},
+			);
 		}
 		await sleep(Math.min(this.plan.pollIntervalMs, remaining));
 	}
@@ -157,12 +194,16 @@ class IndexSync {
 
 	private buildFailure(index: IDataObject, state: BuildState): NodeOperationError {
 		const reason = state.reason ?? 'no reason given';
-		const label = (file: FailedFile) => `${file.name}${file.id ? ` (${file.id})` : ''}${file.error ? `: ${file.error}` : ''}`;
+		const label = (file: FailedFile) =>
+			`${file.name}${file.id ? ` (${file.id})` : ''}${file.error ? `: ${file.error}` : ''}`;
 		// Files the reason already names are not repeated.
-		const others = state.failedFiles.filter((file) => !(file.id ? reason.includes(file.id) : reason.includes(file.name)));
+		const others = state.failedFiles.filter(
+			(file) => !(file.id ? reason.includes(file.id) : reason.includes(file.name)),
+		);
 		const shown = others.slice(0, 5).map(label);
 		const more = others.length > shown.length ? `; and ${others.length - shown.length} more` : '';
-		const heading = others.length < state.failedFiles.length ? 'Other failing file(s)' : 'Failing file(s)';
+		const heading =
+			others.length < state.failedFiles.length ? 'Other failing file(s)' : 'Failing file(s)';
 		const files = shown.length ? ` ${heading}: ${shown.join('; ')}${more}.` : '';
 		return new NodeOperationError(
 			this.ctx.getNode(),
@@ -205,7 +246,11 @@ export async function syncIndex(this: IExecuteFunctions): Promise<INodeExecution
 					: new NodeOperationError(this.getNode(), error as Error, { itemIndex });
 		}
 		if (!this.continueOnFail()) throw failure;
-		output.push({ json: { error: failure.message }, error: failure, pairedItem: { item: itemIndex } });
+		output.push({
+			json: { error: failure.message },
+			error: failure,
+			pairedItem: { item: itemIndex },
+		});
 	}
 	return [output];
 }

@@ -67,7 +67,10 @@ export function routedOperation(op: RoutedOperation): INodePropertyOptions {
 
 /** postReceive output of a delete: the API answers with an empty body. */
 export function deletedOutput(idExpression: string): PostReceiveAction {
-	return { type: 'set', properties: { value: `={{ { "deleted": true, "id": ${idExpression} } }}` } };
+	return {
+		type: 'set',
+		properties: { value: `={{ { "deleted": true, "id": ${idExpression} } }}` },
+	};
 }
 
 /** Expression of a resource locator's value, percent-encoded for a URL path. */
@@ -118,7 +121,10 @@ export function locator(options: LocatorOptions): INodeProperties {
 	};
 }
 
-export const directoryLocator = (displayOptions: IDisplayOptions, overrides: Partial<LocatorOptions> = {}) =>
+export const directoryLocator = (
+	displayOptions: IDisplayOptions,
+	overrides: Partial<LocatorOptions> = {},
+) =>
 	locator({
 		name: 'directoryId',
 		displayName: 'Directory',
@@ -128,7 +134,10 @@ export const directoryLocator = (displayOptions: IDisplayOptions, overrides: Par
 		...overrides,
 	});
 
-export const fileLocator = (displayOptions: IDisplayOptions, overrides: Partial<LocatorOptions> = {}) =>
+export const fileLocator = (
+	displayOptions: IDisplayOptions,
+	overrides: Partial<LocatorOptions> = {},
+) =>
 	locator({
 		name: 'fileId',
 		displayName: 'File',
@@ -139,7 +148,10 @@ export const fileLocator = (displayOptions: IDisplayOptions, overrides: Partial<
 		...overrides,
 	});
 
-export const indexLocator = (displayOptions: IDisplayOptions, overrides: Partial<LocatorOptions> = {}) =>
+export const indexLocator = (
+	displayOptions: IDisplayOptions,
+	overrides: Partial<LocatorOptions> = {},
+) =>
 	locator({
 		name: 'indexId',
 		displayName: 'Index',
@@ -190,7 +202,12 @@ export function collection(
 }
 
 /** A string sent as a JSON body property. */
-export const bodyField = (displayName: string, name: string, property: string, description?: string): INodeProperties => ({
+export const bodyField = (
+	displayName: string,
+	name: string,
+	property: string,
+	description?: string,
+): INodeProperties => ({
 	displayName,
 	name,
 	type: 'string',
@@ -200,7 +217,12 @@ export const bodyField = (displayName: string, name: string, property: string, d
 });
 
 /** A string sent as a query parameter (a list filter). */
-export const queryField = (displayName: string, name: string, property: string, description?: string): INodeProperties => ({
+export const queryField = (
+	displayName: string,
+	name: string,
+	property: string,
+	description?: string,
+): INodeProperties => ({
 	...bodyField(displayName, name, property, description),
 	routing: { send: { type: 'query', property } },
 });

@@ -12,10 +12,11 @@ async function searchPage(
 	paginationToken: string | undefined,
 	toResult: (item: IDataObject) => { name: string; value: string },
 ): Promise<INodeListSearchResult> {
-	const page = await apiRequest.call<ILoadOptionsFunctions, Parameters<typeof apiRequest>, Promise<ListPage<IDataObject>>>(
-		ctx,
-		{ method: 'GET', path, qs: { ...qs, page_size: PAGE_SIZE, page_token: paginationToken } },
-	);
+	const page = await apiRequest.call<
+		ILoadOptionsFunctions,
+		Parameters<typeof apiRequest>,
+		Promise<ListPage<IDataObject>>
+	>(ctx, { method: 'GET', path, qs: { ...qs, page_size: PAGE_SIZE, page_token: paginationToken } });
 	return {
 		results: (page.items ?? []).map(toResult),
 		paginationToken: page.next_page_token || undefined,
@@ -24,7 +25,10 @@ async function searchPage(
 
 /** Case-insensitive "contains" on the current page: these lists filter by exact name only. */
 const matches = (text: unknown, filter?: string) =>
-	!filter || String(text ?? '').toLowerCase().includes(filter.toLowerCase());
+	!filter ||
+	String(text ?? '')
+		.toLowerCase()
+		.includes(filter.toLowerCase());
 
 /** A search over a list of named objects (directories, indexes), filtered client-side. */
 function searchNamed(path: string) {
@@ -37,7 +41,9 @@ function searchNamed(path: string) {
 			name: String(item.name ?? item.id),
 			value: String(item.id),
 		}));
-		result.results = result.results.filter((r) => matches(r.name, filter) || matches(r.value, filter));
+		result.results = result.results.filter(
+			(r) => matches(r.name, filter) || matches(r.value, filter),
+		);
 		return result;
 	};
 }
@@ -51,7 +57,8 @@ export async function searchFiles(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const directoryId = this.getCurrentNodeParameter('directoryId', { extractValue: true }) as string | undefined;
+	const directoryId = this.getCurrentNodeParameter('directoryId', { extractValue: true }) as
+		string | undefined;
 	if (!directoryId) return { results: [] };
 	return await searchPage(
 		this,

@@ -34,10 +34,15 @@ export function metadataFields(displayOptions: IDisplayOptions): INodeProperties
 			options: [
 				{ name: 'None', value: 'none' },
 				{ name: 'Key/Value Pairs', value: 'pairs', description: 'Enter typed key/value pairs' },
-				{ name: 'JSON', value: 'json', description: 'A flat JSON object, for example from an expression' },
+				{
+					name: 'JSON',
+					value: 'json',
+					description: 'A flat JSON object, for example from an expression',
+				},
 			],
 			default: 'none',
-			description: 'User-defined metadata to attach to the file: values are strings, numbers or booleans',
+			description:
+				'User-defined metadata to attach to the file: values are strings, numbers or booleans',
 			displayOptions,
 		},
 		{
@@ -110,7 +115,13 @@ export function validateMetadata(value: unknown, ctx: Ctx, itemIndex: number): M
 		try {
 			parsed = JSON.parse(text);
 		} catch {
-			throw fieldError(ctx, itemIndex, '"Metadata JSON"', 'is not valid JSON', `Got: ${text.slice(0, 100)}`);
+			throw fieldError(
+				ctx,
+				itemIndex,
+				'"Metadata JSON"',
+				'is not valid JSON',
+				`Got: ${text.slice(0, 100)}`,
+			);
 		}
 	}
 	if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
@@ -122,7 +133,14 @@ export function validateMetadata(value: unknown, ctx: Ctx, itemIndex: number): M
 			throw fieldError(ctx, itemIndex, `Metadata key "${key}"`, 'must be a finite number');
 		}
 		if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
-			const kind = v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'a nested object' : typeof v;
+			const kind =
+				v === null
+					? 'null'
+					: Array.isArray(v)
+						? 'an array'
+						: typeof v === 'object'
+							? 'a nested object'
+							: typeof v;
 			throw fieldError(
 				ctx,
 				itemIndex,

@@ -2,7 +2,12 @@
  * "Reuse Existing" for Create operations: when a matching object exists, the create becomes a
  * GET of it, so a pipeline that runs on a schedule does not pile up duplicates.
  */
-import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions, PreSendAction } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteSingleFunctions,
+	IHttpRequestOptions,
+	PreSendAction,
+} from 'n8n-workflow';
 
 import { paginate } from './transport';
 
@@ -18,18 +23,20 @@ export interface ReuseLookup {
 }
 
 /** preSend: when `options.reuseExisting` is on and `lookup` finds a match, fetch it instead. */
-export function reuseExisting(lookup: (ctx: IExecuteSingleFunctions) => ReuseLookup): PreSendAction {
+export function reuseExisting(
+	lookup: (ctx: IExecuteSingleFunctions) => ReuseLookup,
+): PreSendAction {
 	return async function (this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions) {
 		if (!this.getNodeParameter('options.reuseExisting', false)) return requestOptions;
 		const { path, qs, matches = () => true, url } = lookup(this);
-		for await (const page of paginate.call<IExecuteSingleFunctions, Parameters<typeof paginate>, AsyncGenerator<IDataObject[]>>(
-			this,
-			path,
-			qs,
-			{ itemIndex: this.getItemIndex() },
-		)) {
+		for await (const page of paginate.call<
+			IExecuteSingleFunctions,
+			Parameters<typeof paginate>,
+			AsyncGenerator<IDataObject[]>
+		>(this, path, qs, { itemIndex: this.getItemIndex() })) {
 			const existing = page.find(matches);
-			if (existing) return { ...requestOptions, method: 'GET', url: url(existing), body: undefined };
+			if (existing)
+				return { ...requestOptions, method: 'GET', url: url(existing), body: undefined };
 		}
 		return requestOptions;
 	};

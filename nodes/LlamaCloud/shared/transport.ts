@@ -55,7 +55,9 @@ const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
  * The API origin for a credential. Throws an Error whose message says what is wrong with a
  * custom base URL (callers turn it into a NodeOperationError with the item index).
  */
-export function resolveBaseUrl(credentials: ICredentialDataDecryptedObject): { url: string } | { problem: string } {
+export function resolveBaseUrl(
+	credentials: ICredentialDataDecryptedObject,
+): { url: string } | { problem: string } {
 	const region = String(credentials.region ?? 'us');
 	if (region === 'custom') return checkBaseUrl(String(credentials.baseUrl ?? ''));
 	const url = REGION_BASE_URLS[region];
@@ -76,7 +78,8 @@ export function checkBaseUrl(raw: string): { url: string } | { problem: string }
 	if (/\/api\/v1$/i.test(url.pathname)) {
 		return problem(`"${value}" must not end with /api/v1: the node adds the API path itself`);
 	}
-	if (url.pathname !== '/' && url.pathname !== '') return problem(`"${value}" must not contain a path. ${hint}`);
+	if (url.pathname !== '/' && url.pathname !== '')
+		return problem(`"${value}" must not contain a path. ${hint}`);
 	if (url.search || url.hash || url.username || url.password) {
 		return problem(`"${value}" must not contain a query, fragment or user info. ${hint}`);
 	}
@@ -117,7 +120,10 @@ const UNSAFE_SEGMENT = /^(?:|\.|%2e|\.\.|\.%2e|%2e\.|%2e%2e)$/i;
 /** The first segment of an API path that would change the route, if any (see UNSAFE_SEGMENT). */
 export function unsafePathSegment(path: string): string | undefined {
 	const pathname = path.split(/[?#]/)[0];
-	return pathname.replace(/^\/+/, '').split('/').find((segment) => UNSAFE_SEGMENT.test(segment));
+	return pathname
+		.replace(/^\/+/, '')
+		.split('/')
+		.find((segment) => UNSAFE_SEGMENT.test(segment));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -179,12 +185,21 @@ export function requestSettings(ctx: RequestContext, itemIndex?: number): Partia
 		: get.getNodeParameter(REQUEST_OPTIONS, {});
 	const options = (raw && typeof raw === 'object' ? raw : {}) as IDataObject;
 	const settings: Partial<RetryPolicy> = {};
-	const number = (name: string, field: string, min: number, max: number, whole: boolean): number | undefined => {
+	const number = (
+		name: string,
+		field: string,
+		min: number,
+		max: number,
+		whole: boolean,
+	): number | undefined => {
 		const value = options[name];
 		if (value === undefined || value === null || value === '') return undefined;
 		const n = Number(value);
 		if (!Number.isFinite(n) || n < min || n > max || (whole && !Number.isInteger(n))) {
-			const range = max === Infinity ? `at least ${min}` : `${whole ? 'a whole number ' : ''}from ${min} to ${max}`;
+			const range =
+				max === Infinity
+					? `at least ${min}`
+					: `${whole ? 'a whole number ' : ''}from ${min} to ${max}`;
 			throw new NodeOperationError(
 				ctx.getNode(),
 				`"${field}" in the node's Request Options must be ${range} (got ${String(value)})${itemIndex === undefined ? '' : ` [item ${itemIndex}]`}`,
@@ -194,7 +209,13 @@ export function requestSettings(ctx: RequestContext, itemIndex?: number): Partia
 		return n;
 	};
 	const maxTries = number('maxTries', 'Max Tries', MAX_TRIES_RANGE.min, MAX_TRIES_RANGE.max, true);
-	const maxWait = number('maxRetryWait', 'Max Retry Wait (Seconds)', MAX_RETRY_WAIT_RANGE.min, MAX_RETRY_WAIT_RANGE.max, false);
+	const maxWait = number(
+		'maxRetryWait',
+		'Max Retry Wait (Seconds)',
+		MAX_RETRY_WAIT_RANGE.min,
+		MAX_RETRY_WAIT_RANGE.max,
+		false,
+	);
 	const timeout = number('timeout', 'Timeout', 1, Infinity, false);
 	if (maxTries !== undefined) settings.maxTries = maxTries;
 	if (maxWait !== undefined) settings.maxWaitMs = Math.round(maxWait * 1000);
@@ -203,7 +224,11 @@ export function requestSettings(ctx: RequestContext, itemIndex?: number): Partia
 }
 
 /** The policy for one request: defaults, then the node's Request Options, then the caller's overrides. */
-export function retryPolicyFor(ctx: RequestContext, itemIndex?: number, override?: Partial<RetryPolicy>): RetryPolicy {
+export function retryPolicyFor(
+	ctx: RequestContext,
+	itemIndex?: number,
+	override?: Partial<RetryPolicy>,
+): RetryPolicy {
 	return { ...DEFAULT_RETRY_POLICY, ...requestSettings(ctx, itemIndex), ...override };
 }
 
@@ -216,15 +241,28 @@ const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 const MAYBE_APPLIED_STATUS = new Set([502, 504]);
 
 /** Network errors where the request never left this machine; any other may have reached the server. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NOT_SENT_CODES = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+]);
 
 /** Delay the server asked for: `retry-after-ms`, or `Retry-After` in seconds or as an HTTP date. */
-export function retryAfterMs(headers: IDataObject | undefined, now = Date.now()): number | undefined {
+export function retryAfterMs(
+	headers: IDataObject | undefined,
+	now = Date.now(),
+): number | undefined {
 	if (!headers) return undefined;
 	const get = (name: string) => {
 		const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
 		const value = key === undefined ? undefined : headers[key];
-		return Array.isArray(value) ? String(value[0]) : value === undefined ? undefined : String(value);
+		return Array.isArray(value)
+			? String(value[0])
+			: value === undefined
+				? undefined
+				: String(value);
 	};
 	const ms = Number(get('retry-after-ms'));
 	if (get('retry-after-ms') !== undefined && Number.isFinite(ms) && ms >= 0) return ms;
@@ -242,8 +280,14 @@ export function retryAfterMs(headers: IDataObject | undefined, now = Date.now())
  * asked for plus up to 10 % (at most 1 s), so items rate-limited together do not all return in
  * the same millisecond.
  */
-export function backoffMs(attempt: number, policy: RetryPolicy, serverHintMs?: number, random = Math.random): number {
-	if (serverHintMs !== undefined) return Math.round(serverHintMs + random() * Math.min(serverHintMs * 0.1, 1000));
+export function backoffMs(
+	attempt: number,
+	policy: RetryPolicy,
+	serverHintMs?: number,
+	random = Math.random,
+): number {
+	if (serverHintMs !== undefined)
+		return Math.round(serverHintMs + random() * Math.min(serverHintMs * 0.1, 1000));
 	const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
 	return Math.round(cap / 2 + (random() * cap) / 2);
 }
@@ -327,7 +371,8 @@ export function describeErrorBody(body: unknown): string {
 		return trimmed.length > 300 ? `${trimmed.slice(0, 300)}…` : trimmed;
 	}
 	if (typeof body === 'object') {
-		const detail = (body as IDataObject).detail ?? (body as IDataObject).message ?? (body as IDataObject).error;
+		const detail =
+			(body as IDataObject).detail ?? (body as IDataObject).message ?? (body as IDataObject).error;
 		if (typeof detail === 'string') return detail;
 		if (Array.isArray(detail)) {
 			return detail
@@ -353,7 +398,9 @@ interface RequestSummary {
 
 /** " [item N]" so every error names its item, unless the detail already does. */
 function itemSuffix(text: string, itemIndex: number | undefined): string {
-	return itemIndex === undefined || text.endsWith(`[item ${itemIndex}]`) ? '' : ` [item ${itemIndex}]`;
+	return itemIndex === undefined || text.endsWith(`[item ${itemIndex}]`)
+		? ''
+		: ` [item ${itemIndex}]`;
 }
 
 function httpFailure(
@@ -368,7 +415,8 @@ function httpFailure(
 	const statusText = STATUS_TEXT[statusCode] ?? 'Error';
 	let hint = '';
 	if (statusCode === 401) {
-		hint = " Check the API key and that the credential's region (US/EU) is the one where the key was created.";
+		hint =
+			" Check the API key and that the credential's region (US/EU) is the one where the key was created.";
 	} else if (statusCode === 429) {
 		hint = ' LlamaCloud rate-limits requests per project (for example 50 uploads per 5 seconds).';
 	} else if (statusCode === 413) {
@@ -411,11 +459,13 @@ export function notFoundError(
 function networkCode(error: unknown): string | undefined {
 	let current = error as { code?: unknown; cause?: unknown; message?: unknown } | undefined;
 	for (let depth = 0; current && depth < 5; depth++) {
-		if (typeof current.message === 'string' && /^timeout of \d+ms exceeded/i.test(current.message)) return 'ETIMEDOUT';
+		if (typeof current.message === 'string' && /^timeout of \d+ms exceeded/i.test(current.message))
+			return 'ETIMEDOUT';
 		if (typeof current.code === 'string' && /^E[A-Z_]+$|^UND_ERR/.test(current.code)) {
 			return current.code === 'ECONNABORTED' ? 'ETIMEDOUT' : current.code;
 		}
-		if (typeof current.message === 'string' && /socket hang up/i.test(current.message)) return 'ECONNRESET';
+		if (typeof current.message === 'string' && /socket hang up/i.test(current.message))
+			return 'ECONNRESET';
 		current = current.cause as typeof current;
 	}
 	return undefined;
@@ -447,7 +497,8 @@ function connectionFailure(
 	let hint = ' No response arrived; the node retried where that was safe.';
 	if (timedOut) {
 		message = `LlamaCloud did not answer within ${seconds(request.timeoutMs ?? 0)}`;
-		hint = ' Raise "Timeout" in the node\'s Request Options (Settings) if LlamaCloud is slow to answer.';
+		hint =
+			' Raise "Timeout" in the node\'s Request Options (Settings) if LlamaCloud is slow to answer.';
 	} else if (code === 'ECONNREFUSED') {
 		message = `Could not connect to LlamaCloud at ${baseUrl}: the connection was refused`;
 		hint = ' Nothing accepts connections there: check the base URL and its port.';
@@ -499,12 +550,25 @@ export interface RetryOptions {
 type NodeFailure = NodeApiError | NodeOperationError;
 
 /** Errors leave the retry loop as n8n errors, whatever threw them (their message only). */
-function asNodeFailure(ctx: RequestContext, error: unknown, itemIndex: number | undefined): NodeFailure {
+function asNodeFailure(
+	ctx: RequestContext,
+	error: unknown,
+	itemIndex: number | undefined,
+): NodeFailure {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	return new NodeOperationError(ctx.getNode(), error instanceof Error ? error.message : String(error), { itemIndex });
+	return new NodeOperationError(
+		ctx.getNode(),
+		error instanceof Error ? error.message : String(error),
+		{ itemIndex },
+	);
 }
 
-function unknownOutcome(ctx: RequestContext, options: RetryOptions, failure: NodeFailure, checkFailed?: NodeFailure) {
+function unknownOutcome(
+	ctx: RequestContext,
+	options: RetryOptions,
+	failure: NodeFailure,
+	checkFailed?: NodeFailure,
+) {
 	const item = options.itemIndex === undefined ? '' : ` [item ${options.itemIndex}]`;
 	const what = options.describe ?? 'the request';
 	const cause = failure.message;
@@ -522,13 +586,20 @@ function unknownOutcome(ctx: RequestContext, options: RetryOptions, failure: Nod
 }
 
 /** Why the loop gave up, appended to the description: "Tried 5 times, waiting 12.3 s in between. ..." */
-function addAttempts(failure: NodeFailure, tries: number, waitedMs: number, reason: string): NodeFailure {
-	const summary = tries > 1 ? ` Tried ${tries} times, waiting ${seconds(waitedMs)} in between.` : '';
+function addAttempts(
+	failure: NodeFailure,
+	tries: number,
+	waitedMs: number,
+	reason: string,
+): NodeFailure {
+	const summary =
+		tries > 1 ? ` Tried ${tries} times, waiting ${seconds(waitedMs)} in between.` : '';
 	failure.description = `${failure.description ?? ''}${summary}${reason}`;
 	return failure;
 }
 
-const RAISE_LIMITS = ' Raise "Max Tries" or "Max Retry Wait (Seconds)" in the node\'s Request Options (Settings) to keep trying longer.';
+const RAISE_LIMITS =
+	' Raise "Max Tries" or "Max Retry Wait (Seconds)" in the node\'s Request Options (Settings) to keep trying longer.';
 
 async function withRetries<T>(
 	ctx: RequestContext,
@@ -554,12 +625,14 @@ async function withRetries<T>(
 			} catch (error) {
 				checkFailed = asNodeFailure(ctx, error, options.itemIndex);
 			}
-			if (checkFailed || existing === null) throw unknownOutcome(ctx, options, failure, checkFailed);
+			if (checkFailed || existing === null)
+				throw unknownOutcome(ctx, options, failure, checkFailed);
 			if (existing !== undefined) return existing as T;
 			// Reconciliation showed the first attempt did not take effect: safe to send again.
 		}
 		if (!info.retryable) throw failure;
-		if (tries >= policy.maxTries) throw addAttempts(failure, tries, waited, tries > 1 ? RAISE_LIMITS : '');
+		if (tries >= policy.maxTries)
+			throw addAttempts(failure, tries, waited, tries > 1 ? RAISE_LIMITS : '');
 		const remaining = policy.maxWaitMs - waited;
 		if (info.waitHintMs !== undefined && info.waitHintMs > remaining) {
 			throw addAttempts(
@@ -596,7 +669,9 @@ export interface ApiRequest extends RetryOptions {
 	 * A JSON body, or a function that builds a fresh body (a stream) for every attempt. A
 	 * `Content-Length` header (uploads) extends the timeout by the body's transfer time.
 	 */
-	body?: IHttpRequestOptions['body'] | (() => IHttpRequestOptions['body'] | Promise<IHttpRequestOptions['body']>);
+	body?:
+		| IHttpRequestOptions['body']
+		| (() => IHttpRequestOptions['body'] | Promise<IHttpRequestOptions['body']>);
 	headers?: IDataObject;
 }
 
@@ -633,17 +708,26 @@ function contentLength(headers: IDataObject | undefined): number {
 }
 
 /** One API call with the package's retry policy; returns the parsed JSON body. */
-export async function apiRequest<T = IDataObject>(this: RequestContext, request: ApiRequest): Promise<T> {
+export async function apiRequest<T = IDataObject>(
+	this: RequestContext,
+	request: ApiRequest,
+): Promise<T> {
 	assertSafePath(this, request.path, request.itemIndex);
 	const { credentials, baseUrl } = await connection(this, request.itemIndex);
 	const policy = retryPolicyFor(this, request.itemIndex, request.policy);
 	const timeoutMs = effectiveTimeoutMs(policy, contentLength(request.headers));
-	const summary: RequestSummary = { method: request.method, path: request.path, itemIndex: request.itemIndex, timeoutMs };
+	const summary: RequestSummary = {
+		method: request.method,
+		path: request.path,
+		itemIndex: request.itemIndex,
+		timeoutMs,
+	};
 	const idempotent = request.idempotent ?? request.method !== 'POST';
 
 	const attempt = async (): Promise<T> => {
 		const body = typeof request.body === 'function' ? await request.body() : request.body;
-		const streamed = !!body && typeof body === 'object' && typeof (body as { pipe?: unknown }).pipe === 'function';
+		const streamed =
+			!!body && typeof body === 'object' && typeof (body as { pipe?: unknown }).pipe === 'function';
 		const options: IHttpRequestOptions = {
 			method: request.method,
 			baseURL: baseUrl,
@@ -670,7 +754,14 @@ export async function apiRequest<T = IDataObject>(this: RequestContext, request:
 			throw connectionFailure(this, error, summary, baseUrl, credentials.apiKey);
 		}
 		if (response.statusCode >= 400) {
-			throw httpFailure(this, response.statusCode, response.body, response.headers, summary, credentials.apiKey);
+			throw httpFailure(
+				this,
+				response.statusCode,
+				response.body,
+				response.headers,
+				summary,
+				credentials.apiKey,
+			);
 		}
 		return parseBody(response.body) as T;
 	};
@@ -764,11 +855,20 @@ export async function checkRoutedResponse(
 ): Promise<INodeExecutionData[]> {
 	if (response.statusCode < 400) {
 		// DELETE answers with an empty body; keep items well-formed for the next action.
-		return items.map((item) => (item.json && typeof item.json === 'object' ? item : { ...item, json: {} }));
+		return items.map((item) =>
+			item.json && typeof item.json === 'object' ? item : { ...item, json: {} },
+		);
 	}
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE, this.getItemIndex());
 	const request = { method: '', path: '', itemIndex: this.getItemIndex() };
-	throw httpFailure(this, response.statusCode, response.body, response.headers, request, credentials.apiKey);
+	throw httpFailure(
+		this,
+		response.statusCode,
+		response.body,
+		response.headers,
+		request,
+		credentials.apiKey,
+	);
 }
 
 /**
@@ -792,7 +892,12 @@ async function routedAttempt(
 	const path = String(options.url ?? '');
 	// The engine already applied "Timeout" (its default when unset) to options.timeout.
 	const timeoutMs = Number(options.timeout) || DEFAULT_RETRY_POLICY.timeoutMs;
-	const summary: RequestSummary = { method: String(options.method ?? 'GET'), path, itemIndex, timeoutMs };
+	const summary: RequestSummary = {
+		method: String(options.method ?? 'GET'),
+		path,
+		itemIndex,
+		timeoutMs,
+	};
 	assertSafePath(ctx, path, itemIndex);
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE, itemIndex);
 	return await withRetries(
@@ -809,7 +914,13 @@ async function routedAttempt(
 				throw failure;
 			}
 			if (failure instanceof NodeOperationError) throw failure;
-			throw connectionFailure(ctx, failure, summary, String(options.baseURL ?? ''), credentials.apiKey);
+			throw connectionFailure(
+				ctx,
+				failure,
+				summary,
+				String(options.baseURL ?? ''),
+				credentials.apiKey,
+			);
 		},
 		{
 			policy: retryPolicyFor(ctx, itemIndex),
@@ -868,7 +979,11 @@ export async function sendListWithRetries(
 	let pageToken: string | undefined;
 	do {
 		const pageSize = Math.min(MAX_PAGE_SIZE, limit - results.length);
-		requestData.options.qs = { ...baseQs, page_size: pageSize, ...(pageToken ? { page_token: pageToken } : {}) };
+		requestData.options.qs = {
+			...baseQs,
+			page_size: pageSize,
+			...(pageToken ? { page_token: pageToken } : {}),
+		};
 		const [page] = await routedAttempt(this, requestData, true);
 		const body = (page?.json ?? {}) as unknown as ListPage<IDataObject>;
 		for (const json of body.items ?? []) {

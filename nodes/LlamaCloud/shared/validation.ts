@@ -2,13 +2,24 @@
  * Checks run before any request, so bad input fails with a message that names the field and
  * the item instead of a 422 from the API (or, worse, a request that half-succeeds).
  */
-import type { IExecuteFunctions, IExecuteSingleFunctions, IHttpRequestOptions, PreSendAction } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	IExecuteSingleFunctions,
+	IHttpRequestOptions,
+	PreSendAction,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 type Ctx = IExecuteFunctions | IExecuteSingleFunctions;
 
 /** A NodeOperationError whose message says which field of which item is wrong. */
-export function fieldError(ctx: Ctx, itemIndex: number, field: string, problem: string, description?: string) {
+export function fieldError(
+	ctx: Ctx,
+	itemIndex: number,
+	field: string,
+	problem: string,
+	description?: string,
+) {
 	return new NodeOperationError(ctx.getNode(), `${field} ${problem} [item ${itemIndex}]`, {
 		itemIndex,
 		description,
@@ -17,7 +28,12 @@ export function fieldError(ctx: Ctx, itemIndex: number, field: string, problem: 
 
 /** The trimmed text of a required string parameter; empty or whitespace is an error. */
 export function requiredText(value: unknown, ctx: Ctx, itemIndex: number, field: string): string {
-	const text = typeof value === 'string' ? value.trim() : value === undefined || value === null ? '' : String(value).trim();
+	const text =
+		typeof value === 'string'
+			? value.trim()
+			: value === undefined || value === null
+				? ''
+				: String(value).trim();
 	if (!text) throw fieldError(ctx, itemIndex, `"${field}"`, 'must not be empty');
 	return text;
 }
@@ -29,13 +45,23 @@ export function requiredText(value: unknown, ctx: Ctx, itemIndex: number, field:
 export function requiredId(value: unknown, ctx: Ctx, itemIndex: number, field: string): string {
 	const id = requiredText(value, ctx, itemIndex, field);
 	if (id === '.' || id === '..') {
-		throw fieldError(ctx, itemIndex, `"${field}"`, `'${id}' is not a valid ID`, 'IDs cannot be "." or "..".');
+		throw fieldError(
+			ctx,
+			itemIndex,
+			`"${field}"`,
+			`'${id}' is not a valid ID`,
+			'IDs cannot be "." or "..".',
+		);
 	}
 	return id;
 }
 
 /** preSend: a resource locator (dot path allowed) must hold a usable ID; optional ones may be absent. */
-export function requireId(parameter: string, field: string, { optional = false } = {}): PreSendAction {
+export function requireId(
+	parameter: string,
+	field: string,
+	{ optional = false } = {},
+): PreSendAction {
 	return async function (this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions) {
 		// null, not undefined: with an undefined fallback n8n throws for a field left out of a collection.
 		const value = this.getNodeParameter(parameter, null, { extractValue: true }) as unknown;
@@ -46,7 +72,11 @@ export function requireId(parameter: string, field: string, { optional = false }
 }
 
 /** preSend: the parameter (dot path allowed) must hold non-blank text when present. */
-export function requireText(parameter: string, field: string, { optional = false } = {}): PreSendAction {
+export function requireText(
+	parameter: string,
+	field: string,
+	{ optional = false } = {},
+): PreSendAction {
 	return async function (this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions) {
 		// null, not undefined: with an undefined fallback n8n throws for a field left out of a collection.
 		const value = this.getNodeParameter(parameter, null) as unknown;

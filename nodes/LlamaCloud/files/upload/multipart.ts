@@ -11,7 +11,10 @@ export type BinaryStream = Awaited<ReturnType<IExecuteFunctions['helpers']['getB
 
 /** Every Readable subclass inherits the static `Readable.from`; typed here for our one use. */
 type ReadableFactory = {
-	from(source: AsyncIterable<Buffer>, options: { objectMode: boolean; highWaterMark?: number }): BinaryStream;
+	from(
+		source: AsyncIterable<Buffer>,
+		options: { objectMode: boolean; highWaterMark?: number },
+	): BinaryStream;
 };
 
 export interface MultipartFile {
@@ -40,7 +43,11 @@ function quoteParam(value: string): string {
  * The bytes before and after the file content. Text fields come first so a server can reject
  * (e.g. a duplicate unique_id) as early as it likes.
  */
-export function multipartLayout(fields: Record<string, string | undefined>, file: MultipartFile, fileField: string): MultipartLayout {
+export function multipartLayout(
+	fields: Record<string, string | undefined>,
+	file: MultipartFile,
+	fileField: string,
+): MultipartLayout {
 	// 32 random alphanumerics: a collision with the content is astronomically unlikely, and the
 	// text fields are checked below anyway.
 	const boundary = `----n8nLlamaCloud${randomString(32)}`;
@@ -48,7 +55,9 @@ export function multipartLayout(fields: Record<string, string | undefined>, file
 	for (const [name, value] of Object.entries(fields)) {
 		if (value === undefined) continue;
 		if (value.includes(boundary)) throw new Error('A form field contains the multipart boundary');
-		parts.push(`--${boundary}\r\nContent-Disposition: form-data; name=${quoteParam(name)}\r\n\r\n${value}\r\n`);
+		parts.push(
+			`--${boundary}\r\nContent-Disposition: form-data; name=${quoteParam(name)}\r\n\r\n${value}\r\n`,
+		);
 	}
 	parts.push(
 		`--${boundary}\r\nContent-Disposition: form-data; name=${quoteParam(fileField)}; filename=${quoteParam(file.fileName)}\r\n` +
@@ -78,7 +87,12 @@ export class BinaryReadError extends Error {}
  * file that turns out shorter or longer than declared aborts the request rather than send a
  * body that disagrees with its Content-Length.
  */
-export function streamedBody(layout: MultipartLayout, file: BinaryStream, declaredSize: number, label: string): BinaryStream {
+export function streamedBody(
+	layout: MultipartLayout,
+	file: BinaryStream,
+	declaredSize: number,
+	label: string,
+): BinaryStream {
 	async function* parts(): AsyncGenerator<Buffer> {
 		yield layout.head;
 		let sent = 0;

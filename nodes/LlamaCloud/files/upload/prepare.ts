@@ -42,7 +42,12 @@ function formatSize(bytes: number): string {
 }
 
 function optionalText(value: unknown): string | undefined {
-	const text = typeof value === 'string' ? value.trim() : value === undefined || value === null ? '' : String(value).trim();
+	const text =
+		typeof value === 'string'
+			? value.trim()
+			: value === undefined || value === null
+				? ''
+				: String(value).trim();
 	return text === '' ? undefined : text;
 }
 
@@ -68,29 +73,47 @@ function binaryOf(ctx: IExecuteFunctions, itemIndex: number, property: string): 
 		);
 	}
 	if (!isBinaryData(value)) {
-		throw fieldError(ctx, itemIndex, field, 'is not a file', 'It holds neither binary data nor a reference to stored binary data.');
+		throw fieldError(
+			ctx,
+			itemIndex,
+			field,
+			'is not a file',
+			'It holds neither binary data nor a reference to stored binary data.',
+		);
 	}
 	return value;
 }
 
 /** Everything needed to upload item `itemIndex`, checked; throws before any request on bad input. */
 export async function prepareUpload(ctx: IExecuteFunctions, itemIndex: number): Promise<UploadJob> {
-	const param = (name: string, fallback: unknown) => ctx.getNodeParameter(name, itemIndex, fallback) as unknown;
+	const param = (name: string, fallback: unknown) =>
+		ctx.getNodeParameter(name, itemIndex, fallback) as unknown;
 	const directoryId = requiredId(
 		ctx.getNodeParameter('directoryId', itemIndex, '', { extractValue: true }),
 		ctx,
 		itemIndex,
 		'Directory',
 	);
-	const property = requiredText(param('binaryPropertyName', 'data'), ctx, itemIndex, 'Input Binary Field');
+	const property = requiredText(
+		param('binaryPropertyName', 'data'),
+		ctx,
+		itemIndex,
+		'Input Binary Field',
+	);
 	const onConflict = String(param('onConflict', 'skip')) as OnConflict;
 	if (!ON_CONFLICT.includes(onConflict)) {
-		throw fieldError(ctx, itemIndex, '"If a File with This Unique ID Exists"', `has an unknown value '${onConflict}'`);
+		throw fieldError(
+			ctx,
+			itemIndex,
+			'"If a File with This Unique ID Exists"',
+			`has an unknown value '${onConflict}'`,
+		);
 	}
 	const additional = (param('additionalFields', {}) ?? {}) as IDataObject;
 	const options = (param('options', {}) ?? {}) as IDataObject;
 
-	const maxMb = options.maxFileSizeMb === undefined ? DEFAULT_MAX_FILE_SIZE_MB : Number(options.maxFileSizeMb);
+	const maxMb =
+		options.maxFileSizeMb === undefined ? DEFAULT_MAX_FILE_SIZE_MB : Number(options.maxFileSizeMb);
 	if (!Number.isFinite(maxMb) || maxMb <= 0) {
 		throw fieldError(ctx, itemIndex, '"Max File Size (MB)"', 'must be a number above 0');
 	}
@@ -133,7 +156,10 @@ export async function prepareUpload(ctx: IExecuteFunctions, itemIndex: number): 
 		optionalText(storedName) ??
 		(binary.fileExtension ? `${property}.${binary.fileExtension}` : property);
 	const mimeType =
-		optionalText(options.mimeType) ?? optionalText(binary.mimeType) ?? optionalText(storedMime) ?? 'application/octet-stream';
+		optionalText(options.mimeType) ??
+		optionalText(binary.mimeType) ??
+		optionalText(storedMime) ??
+		'application/octet-stream';
 
 	const limit = Math.floor(maxMb * MB);
 	if (size > limit) {
@@ -170,7 +196,13 @@ export function concurrencyOf(ctx: IExecuteFunctions): number {
 	const value = ctx.getNodeParameter('options.concurrency', 0, DEFAULT_CONCURRENCY) as unknown;
 	const n = Number(value);
 	if (!Number.isInteger(n) || n < 1 || n > MAX_CONCURRENCY) {
-		throw fieldError(ctx, 0, '"Concurrency"', `must be a whole number from 1 to ${MAX_CONCURRENCY}`, `Got: ${String(value)}`);
+		throw fieldError(
+			ctx,
+			0,
+			'"Concurrency"',
+			`must be a whole number from 1 to ${MAX_CONCURRENCY}`,
+			`Got: ${String(value)}`,
+		);
 	}
 	return n;
 }

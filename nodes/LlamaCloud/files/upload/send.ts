@@ -7,7 +7,13 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, randomString } from 'n8n-workflow';
 
 import { apiPath, apiRequest, type ApiRequest, type ListPage } from '../../shared/transport';
-import { BinaryReadError, bufferedBody, multipartLayout, streamedBody, type BinaryStream } from './multipart';
+import {
+	BinaryReadError,
+	bufferedBody,
+	multipartLayout,
+	streamedBody,
+	type BinaryStream,
+} from './multipart';
 import type { UploadJob } from './prepare';
 
 /** Chunks read from the binary data service: large enough for throughput, small in memory. */
@@ -48,7 +54,11 @@ function isNotFound(error: unknown): boolean {
 }
 
 /** The live file holding `uniqueId` in the job's directory, if any. */
-export async function findByUniqueId(ctx: IExecuteFunctions, job: UploadJob, uniqueId: string): Promise<DirectoryFile | undefined> {
+export async function findByUniqueId(
+	ctx: IExecuteFunctions,
+	job: UploadJob,
+	uniqueId: string,
+): Promise<DirectoryFile | undefined> {
 	const page = await request<ListPage<DirectoryFile>>(ctx, {
 		method: 'GET',
 		path: filesPath(job),
@@ -74,7 +84,12 @@ async function deleteFile(ctx: IExecuteFunctions, job: UploadJob, fileId: string
 	if (failure !== undefined && !isNotFound(failure)) throw failure;
 }
 
-async function renameFile(ctx: IExecuteFunctions, job: UploadJob, fileId: string, uniqueId: string): Promise<DirectoryFile> {
+async function renameFile(
+	ctx: IExecuteFunctions,
+	job: UploadJob,
+	fileId: string,
+	uniqueId: string,
+): Promise<DirectoryFile> {
 	return await request<DirectoryFile>(ctx, {
 		method: 'PATCH',
 		path: apiPath`/api/v1/beta/directories/${job.directoryId}/files/${fileId}`,
@@ -85,7 +100,12 @@ async function renameFile(ctx: IExecuteFunctions, job: UploadJob, fileId: string
 
 type CreateResult = { file: DirectoryFile } | { conflict: true };
 
-async function readSmallBinary(ctx: IExecuteFunctions, job: UploadJob, property: string, label: string): Promise<Buffer> {
+async function readSmallBinary(
+	ctx: IExecuteFunctions,
+	job: UploadJob,
+	property: string,
+	label: string,
+): Promise<Buffer> {
 	let content: Buffer | undefined;
 	let reason = '';
 	try {
@@ -95,7 +115,9 @@ async function readSmallBinary(ctx: IExecuteFunctions, job: UploadJob, property:
 	}
 	if (!content) throw new BinaryReadError(`Reading the binary data of ${label} failed: ${reason}`);
 	if (content.length !== job.file.size) {
-		throw new BinaryReadError(`The binary data of ${label} has ${content.length} bytes, not its recorded size (${job.file.size})`);
+		throw new BinaryReadError(
+			`The binary data of ${label} has ${content.length} bytes, not its recorded size (${job.file.size})`,
+		);
 	}
 	return content;
 }
@@ -106,7 +128,11 @@ async function readSmallBinary(ctx: IExecuteFunctions, job: UploadJob, property:
  * returned, not thrown. When the connection drops after sending, the transport asks
  * `reconcile` whether the file arrived, so it is never sent twice.
  */
-async function createFile(ctx: IExecuteFunctions, job: UploadJob, uniqueId: string): Promise<CreateResult> {
+async function createFile(
+	ctx: IExecuteFunctions,
+	job: UploadJob,
+	uniqueId: string,
+): Promise<CreateResult> {
 	const layout = multipartLayout({ ...job.fields, unique_id: uniqueId }, job.file, 'upload_file');
 	const label = `item ${job.itemIndex}`;
 	const open: Array<{ destroy(): unknown }> = [];
@@ -118,7 +144,8 @@ async function createFile(ctx: IExecuteFunctions, job: UploadJob, uniqueId: stri
 	if ('base64' in source) {
 		body = async () => bufferedBody(layout, Buffer.from(source.base64, 'base64'));
 	} else if (job.file.size <= READ_WHOLE_BYTES) {
-		body = async () => bufferedBody(layout, await readSmallBinary(ctx, job, source.property, label));
+		body = async () =>
+			bufferedBody(layout, await readSmallBinary(ctx, job, source.property, label));
 	} else {
 		body = async () => {
 			closeAll();
@@ -163,13 +190,21 @@ async function createFile(ctx: IExecuteFunctions, job: UploadJob, uniqueId: stri
  * the error says so. The temporary ID is random, so two replaces of the same file never touch
  * each other's uploads; the last one to rename wins.
  */
-async function replaceFile(ctx: IExecuteFunctions, job: UploadJob, existing: DirectoryFile): Promise<DirectoryFile> {
+async function replaceFile(
+	ctx: IExecuteFunctions,
+	job: UploadJob,
+	existing: DirectoryFile,
+): Promise<DirectoryFile> {
 	const tempId = `${job.uniqueId}~replacing-${randomString(8)}`;
 	const created = await createFile(ctx, job, tempId);
 	if ('conflict' in created) {
-		throw new NodeOperationError(ctx.getNode(), `Temporary unique ID '${tempId}' is taken [item ${job.itemIndex}]`, {
-			itemIndex: job.itemIndex,
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Temporary unique ID '${tempId}' is taken [item ${job.itemIndex}]`,
+			{
+				itemIndex: job.itemIndex,
+			},
+		);
 	}
 	const temp = created.file;
 
@@ -228,7 +263,10 @@ async function keepBoth(ctx: IExecuteFunctions, job: UploadJob): Promise<Directo
 	throw new NodeOperationError(
 		ctx.getNode(),
 		`'${job.uniqueId}' already has ${MAX_COPIES} copies in the directory [item ${job.itemIndex}]`,
-		{ itemIndex: job.itemIndex, description: 'Use "Replace" or "Skip", or give the files distinct unique IDs.' },
+		{
+			itemIndex: job.itemIndex,
+			description: 'Use "Replace" or "Skip", or give the files distinct unique IDs.',
+		},
 	);
 }
 

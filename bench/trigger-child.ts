@@ -11,7 +11,7 @@ import { request } from 'undici';
 
 // '.js': tsx would otherwise resolve 'LlamaCloudTrigger.node' to the codex file (.node.json).
 import { LlamaCloudTrigger } from '../nodes/LlamaCloudTrigger/LlamaCloudTrigger.node.js';
-import { MAX_PAGE_SIZE } from '../nodes/LlamaCloud/shared/transport';
+import { MAX_PAGE_SIZE } from '../nodes/LlamaCloud/transport';
 import { pollOnce } from '../test/harness';
 import { reportToParent } from './lib';
 

@@ -6,6 +6,13 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
+import {
+	BASE_URL_EXPRESSION,
+	CUSTOM_REGION,
+	REGIONS,
+	SCOPE_QUERY_EXPRESSIONS,
+} from '../nodes/LlamaCloud/transport/connection';
+
 /**
  * Bearer key for LlamaCloud plus where it lives (region or custom base URL) and, optionally,
  * which project/organization every request is scoped to.
@@ -37,11 +44,10 @@ export class LlamaCloudIngestApi implements ICredentialType {
 			name: 'region',
 			type: 'options',
 			options: [
-				{ name: 'US', value: 'us', description: 'https://api.cloud.llamaindex.ai' },
-				{ name: 'EU', value: 'eu', description: 'https://api.cloud.eu.llamaindex.ai' },
-				{ name: 'Custom Base URL', value: 'custom' },
+				...REGIONS.map(({ name, value, baseUrl }) => ({ name, value, description: baseUrl })),
+				{ name: 'Custom Base URL', value: CUSTOM_REGION },
 			],
-			default: 'us',
+			default: REGIONS[0].value,
 			description:
 				'Where the key was created. A key used in the wrong region is rejected with 401.',
 		},
@@ -50,9 +56,9 @@ export class LlamaCloudIngestApi implements ICredentialType {
 			name: 'baseUrl',
 			type: 'string',
 			default: '',
-			placeholder: 'https://api.cloud.llamaindex.ai',
+			placeholder: REGIONS[0].baseUrl,
 			required: true,
-			displayOptions: { show: { region: ['custom'] } },
+			displayOptions: { show: { region: [CUSTOM_REGION] } },
 			description:
 				'Origin of the API, without /api/v1 and without a trailing slash. Plain http is allowed only for localhost (for example the bundled emulator).',
 		},
@@ -74,7 +80,7 @@ export class LlamaCloudIngestApi implements ICredentialType {
 	];
 
 	// Only the key is applied here: a generic credential sends every qs entry, even an empty
-	// one (project_id=), so the node adds the scope itself when it is set (shared/transport.ts).
+	// one (project_id=), so the node adds the scope itself when it is set (transport/connection.ts).
 	authenticate: IAuthenticateGeneric = {
 		type: 'generic',
 		properties: {
@@ -86,16 +92,12 @@ export class LlamaCloudIngestApi implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL:
-				'={{$credentials.region === "custom" ? String($credentials.baseUrl).replace(/\\/+$/, "") : ($credentials.region === "eu" ? "https://api.cloud.eu.llamaindex.ai" : "https://api.cloud.llamaindex.ai")}}',
+			// The node's own expression: both trim a custom base URL and drop trailing slashes.
+			baseURL: BASE_URL_EXPRESSION,
 			url: '/api/v1/projects',
 			method: 'GET',
 			// Resolved like requestDefaults: an undefined value is left out of the query string.
-			qs: {
-				project_id: '={{$credentials.projectId ? $credentials.projectId.trim() : undefined}}',
-				organization_id:
-					'={{$credentials.organizationId ? $credentials.organizationId.trim() : undefined}}',
-			},
+			qs: { ...SCOPE_QUERY_EXPRESSIONS },
 		},
 		rules: [
 			{

@@ -6,7 +6,7 @@ import { fileCustomOperations, fileFields, fileOperations } from './files';
 import { indexCustomOperations, indexFields, indexOperations } from './indexes';
 import { searchDirectories, searchFiles, searchIndexes } from './shared/listSearch';
 import { nodeRequestOptions } from './shared/requestOptions';
-import { BASE_URL_EXPRESSION, CREDENTIAL_TYPE } from './shared/transport';
+import { BASE_URL_EXPRESSION, CREDENTIAL_TYPE } from './transport';
 
 export class LlamaCloud implements INodeType {
 	description: INodeTypeDescription = {

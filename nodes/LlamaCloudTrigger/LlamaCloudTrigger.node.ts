@@ -9,8 +9,8 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { directoryLocator } from '../LlamaCloud/shared/descriptions';
 import { searchDirectories } from '../LlamaCloud/shared/listSearch';
-import { triggerRequestOptions } from '../LlamaCloud/shared/requestOptions';
-import { apiPath, CREDENTIAL_TYPE, MAX_PAGE_SIZE, paginate } from '../LlamaCloud/shared/transport';
+import { retryPolicyOf, triggerRequestOptions } from '../LlamaCloud/shared/requestOptions';
+import { apiPath, CREDENTIAL_TYPE, MAX_PAGE_SIZE, paginate } from '../LlamaCloud/transport';
 import {
 	FILE_EVENTS,
 	type FileEvent,
@@ -207,7 +207,10 @@ async function listFiles(
 	const files: ListedFile[] = [];
 	let filterIgnored = false;
 	const path = apiPath`/api/v1/beta/directories/${directoryId}/files`;
-	for await (const page of paginate.call(ctx, path, qs, { pageSize: MAX_PAGE_SIZE })) {
+	for await (const page of paginate.call(ctx, path, qs, {
+		pageSize: MAX_PAGE_SIZE,
+		policy: retryPolicyOf(ctx),
+	})) {
 		for (const json of page as IDataObject[]) {
 			const updatedMs = updatedMsOf(json);
 			if (fromMs !== undefined && updatedMs < fromMs) {

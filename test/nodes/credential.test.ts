@@ -14,7 +14,7 @@ import {
 	CREDENTIAL_TYPE,
 	REGION_BASE_URLS,
 	resolveBaseUrl,
-} from '../../nodes/LlamaCloud/shared/transport';
+} from '../../nodes/LlamaCloud/transport';
 import { testCredential } from '../harness';
 
 const US = 'https://api.cloud.llamaindex.ai';
@@ -163,5 +163,28 @@ describe('regions', () => {
 		expect(evaluate(new LlamaCloudIngestApi().test.request.baseURL as string, credentials)).toBe(
 			'https://llamacloud.internal.example.com',
 		);
+	});
+
+	test('the node and the credential test read a custom base URL alike: spaces trimmed too', () => {
+		const credentials = {
+			region: 'custom',
+			baseUrl: '  https://llamacloud.internal.example.com/ ',
+		};
+		const testBaseUrl = new LlamaCloudIngestApi().test.request.baseURL as string;
+		expect(evaluate(testBaseUrl, credentials)).toBe('https://llamacloud.internal.example.com');
+		expect(evaluate(BASE_URL_EXPRESSION, credentials)).toBe(
+			'https://llamacloud.internal.example.com',
+		);
+		expect(resolveBaseUrl(credentials)).toEqual({ url: 'https://llamacloud.internal.example.com' });
+	});
+
+	test("the credential offers the transport's regions, and Custom Base URL", () => {
+		const region = new LlamaCloudIngestApi().properties.find((p) => p.name === 'region');
+		expect(region?.options).toEqual([
+			{ name: 'US', value: 'us', description: US },
+			{ name: 'EU', value: 'eu', description: EU },
+			{ name: 'Custom Base URL', value: 'custom' },
+		]);
+		expect(Object.keys(REGION_BASE_URLS)).toEqual(['us', 'eu']);
 	});
 });

@@ -10,7 +10,7 @@ import {
 	resolveBaseUrl,
 	retryAfterMs,
 	unsafePathSegment,
-} from '../../nodes/LlamaCloud/shared/transport';
+} from '../../nodes/LlamaCloud/transport';
 
 const NOW = Date.parse('2026-03-01T09:00:00.000Z');
 

@@ -13,7 +13,7 @@ import {
 	routedOperation,
 } from '../shared/descriptions';
 import { reuseExisting, reuseOption } from '../shared/reuse';
-import { apiPath } from '../shared/transport';
+import { apiPath } from '../transport';
 import { requireId, requireSomeField, requireText } from '../shared/validation';
 
 const show = (operation: string[]) => ({ show: { resource: ['directory'], operation } });

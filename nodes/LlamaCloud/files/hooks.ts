@@ -13,7 +13,8 @@ import type {
 	PreSendAction,
 } from 'n8n-workflow';
 
-import { apiPath, apiRequest, notFoundError, type ListPage } from '../shared/transport';
+import { apiPath, apiRequest, notFoundError, type ListPage } from '../transport';
+import { retryPolicyOf } from '../shared/requestOptions';
 import { fieldError, requiredId, requiredText } from '../shared/validation';
 
 /** The value of a resource locator (dot path allowed), or null when the parameter is absent. */
@@ -115,7 +116,13 @@ export async function reconcileAdd(
 		IExecuteSingleFunctions,
 		Parameters<typeof apiRequest>,
 		Promise<ListPage<IDataObject>>
-	>(this, { method: 'GET', path, qs: { unique_id: uniqueId }, itemIndex: this.getItemIndex() });
+	>(this, {
+		method: 'GET',
+		path,
+		qs: { unique_id: uniqueId },
+		itemIndex: this.getItemIndex(),
+		policy: retryPolicyOf(this, this.getItemIndex()),
+	});
 	const file = pickByUniqueId(page.items, uniqueId);
 	return file && file.file_id === body.file_id ? file : undefined;
 }
@@ -139,7 +146,13 @@ export async function resolveUniqueIdForDelete(
 		IExecuteSingleFunctions,
 		Parameters<typeof apiRequest>,
 		Promise<ListPage<IDataObject>>
-	>(this, { method: 'GET', path, qs: { unique_id: uniqueId }, itemIndex });
+	>(this, {
+		method: 'GET',
+		path,
+		qs: { unique_id: uniqueId },
+		itemIndex,
+		policy: retryPolicyOf(this, itemIndex),
+	});
 	const file = pickByUniqueId(page.items, uniqueId);
 	if (!file) {
 		throw notFoundError(this, noFileMessage(this, uniqueId, directoryId), {

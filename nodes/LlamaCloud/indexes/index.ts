@@ -18,7 +18,7 @@ import {
 	routedOperation,
 } from '../shared/descriptions';
 import { reuseExisting, reuseOption } from '../shared/reuse';
-import { apiPath } from '../shared/transport';
+import { apiPath } from '../transport';
 import { fieldError, requireId, requireText } from '../shared/validation';
 import { POLL_INTERVAL_RANGE, TIMEOUT_RANGE, syncIndex } from './sync';
 

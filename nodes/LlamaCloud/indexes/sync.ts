@@ -8,7 +8,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
-import { apiPath, apiRequest } from '../shared/transport';
+import { itemRetryPolicy } from '../shared/requestOptions';
+import { apiPath, apiRequest, type RetryPolicy } from '../transport';
 import { fieldError, requiredId } from '../shared/validation';
 import { type BuildState, type FailedFile, describeBuildState, readBuildState } from './buildState';
 
@@ -19,6 +20,8 @@ export const TIMEOUT_RANGE = { min: 1, max: 86_400 };
 
 interface SyncPlan {
 	indexId: string;
+	/** From the item's Request Options, checked with the rest. */
+	policy: RetryPolicy;
 	wait: boolean;
 	pollIntervalMs: number;
 	timeoutMs: number;
@@ -31,8 +34,9 @@ function readPlan(ctx: IExecuteFunctions, itemIndex: number): SyncPlan {
 		itemIndex,
 		'Index',
 	);
+	const policy = itemRetryPolicy(ctx, itemIndex);
 	const wait = ctx.getNodeParameter('waitUntilBuilt', itemIndex, false) as boolean;
-	if (!wait) return { indexId, wait, pollIntervalMs: 0, timeoutMs: 0 };
+	if (!wait) return { indexId, policy, wait, pollIntervalMs: 0, timeoutMs: 0 };
 	const seconds = (
 		name: string,
 		field: string,
@@ -54,6 +58,7 @@ function readPlan(ctx: IExecuteFunctions, itemIndex: number): SyncPlan {
 	};
 	return {
 		indexId,
+		policy,
 		wait,
 		pollIntervalMs: seconds('pollInterval', 'Poll Interval (Seconds)', POLL_INTERVAL_RANGE, 5),
 		timeoutMs: seconds('timeout', 'Timeout (Seconds)', TIMEOUT_RANGE, 600),
@@ -102,6 +107,7 @@ class IndexSync {
 			method: 'GET',
 			path: this.path,
 			itemIndex: this.itemIndex,
+			policy: this.plan.policy,
 		})) as IDataObject;
 	}
 
@@ -114,6 +120,7 @@ class IndexSync {
 				method: 'POST',
 				path: `${this.path}/sync`,
 				itemIndex: this.itemIndex,
+				policy: this.plan.policy,
 				idempotent: true,
 			});
 			return true;

@@ -18,7 +18,7 @@ import {
 	sendListWithRetries,
 	sendWithRetries,
 	sendWithRetriesReconciled,
-} from './transport';
+} from '../transport';
 
 export interface RoutedOperation {
 	name: string;

@@ -1,7 +1,8 @@
 /** "From List" searches of the resource locators: one API page per call, cursor passed through. */
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { apiPath, apiRequest, type ListPage } from './transport';
+import { apiPath, apiRequest, type ListPage } from '../transport';
+import { retryPolicyOf } from './requestOptions';
 
 const PAGE_SIZE = 50;
 
@@ -16,7 +17,12 @@ async function searchPage(
 		ILoadOptionsFunctions,
 		Parameters<typeof apiRequest>,
 		Promise<ListPage<IDataObject>>
-	>(ctx, { method: 'GET', path, qs: { ...qs, page_size: PAGE_SIZE, page_token: paginationToken } });
+	>(ctx, {
+		method: 'GET',
+		path,
+		qs: { ...qs, page_size: PAGE_SIZE, page_token: paginationToken },
+		policy: retryPolicyOf(ctx),
+	});
 	return {
 		results: (page.items ?? []).map(toResult),
 		paginationToken: page.next_page_token || undefined,

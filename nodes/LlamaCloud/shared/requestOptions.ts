@@ -9,7 +9,19 @@
  * place and one knob per setting, for routed and programmatic requests alike. The trigger is a
  * polling node, which the loader leaves alone, so it declares the Timeout itself.
  */
-import type { INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IExecuteSingleFunctions,
+	IHookFunctions,
+	ILoadOptionsFunctions,
+	INode,
+	INodeProperties,
+	IPollFunctions,
+} from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../transport/retry';
 
 /** Name of the collection; the engine reads `requestOptions.timeout` from it for routed requests. */
 export const REQUEST_OPTIONS = 'requestOptions';
@@ -67,3 +79,71 @@ export const nodeRequestOptions = requestOptionsCollection(retryOptions);
 
 /** For the trigger, which the loader gives no Request Options. */
 export const triggerRequestOptions = requestOptionsCollection([...retryOptions, timeoutOption]);
+
+/**
+ * The Request Options of one item, checked: Max Tries, Max Retry Wait (Seconds) and Timeout
+ * (ms; n8n's own option on the LlamaCloud node, the trigger's own on the trigger). Only what
+ * the user set; an expression that bypasses the UI's limits fails naming the field.
+ */
+export function parseRequestOptions(
+	raw: unknown,
+	node: INode,
+	itemIndex: number | undefined,
+): Partial<RetryPolicy> {
+	const options = (raw && typeof raw === 'object' ? raw : {}) as IDataObject;
+	const number = (
+		name: string,
+		field: string,
+		min: number,
+		max: number,
+		whole: boolean,
+	): number | undefined => {
+		const value = options[name];
+		if (value === undefined || value === null || value === '') return undefined;
+		const n = Number(value);
+		if (!Number.isFinite(n) || n < min || n > max || (whole && !Number.isInteger(n))) {
+			const range =
+				max === Infinity
+					? `at least ${min}`
+					: `${whole ? 'a whole number ' : ''}from ${min} to ${max}`;
+			throw new NodeOperationError(
+				node,
+				`"${field}" in the node's Request Options must be ${range} (got ${String(value)})${itemIndex === undefined ? '' : ` [item ${itemIndex}]`}`,
+				{ itemIndex },
+			);
+		}
+		return n;
+	};
+	const settings: Partial<RetryPolicy> = {};
+	const maxTries = number('maxTries', 'Max Tries', MAX_TRIES_RANGE.min, MAX_TRIES_RANGE.max, true);
+	const maxWait = number(
+		'maxRetryWait',
+		'Max Retry Wait (Seconds)',
+		MAX_RETRY_WAIT_RANGE.min,
+		MAX_RETRY_WAIT_RANGE.max,
+		false,
+	);
+	const timeout = number('timeout', 'Timeout', 1, Infinity, false);
+	if (maxTries !== undefined) settings.maxTries = maxTries;
+	if (maxWait !== undefined) settings.maxWaitMs = Math.round(maxWait * 1000);
+	if (timeout !== undefined) settings.timeoutMs = timeout;
+	return settings;
+}
+
+/** The retry policy for item `itemIndex` of a programmatic operation (Upload, Sync). */
+export function itemRetryPolicy(ctx: IExecuteFunctions, itemIndex: number): RetryPolicy {
+	const raw = ctx.getNodeParameter(REQUEST_OPTIONS, itemIndex, {});
+	return { ...DEFAULT_RETRY_POLICY, ...parseRequestOptions(raw, ctx.getNode(), itemIndex) };
+}
+
+/**
+ * The retry policy in a context bound to one item (routing's hooks: pass its index) or to
+ * none (list searches, the trigger's poll).
+ */
+export function retryPolicyOf(
+	ctx: IExecuteSingleFunctions | ILoadOptionsFunctions | IPollFunctions | IHookFunctions,
+	itemIndex?: number,
+): RetryPolicy {
+	const raw = ctx.getNodeParameter(REQUEST_OPTIONS, {});
+	return { ...DEFAULT_RETRY_POLICY, ...parseRequestOptions(raw, ctx.getNode(), itemIndex) };
+}

@@ -9,7 +9,8 @@ import type {
 	PreSendAction,
 } from 'n8n-workflow';
 
-import { paginate } from './transport';
+import { paginate } from '../transport';
+import { retryPolicyOf } from './requestOptions';
 
 export interface ReuseLookup {
 	/** List endpoint to search. */
@@ -33,7 +34,10 @@ export function reuseExisting(
 			IExecuteSingleFunctions,
 			Parameters<typeof paginate>,
 			AsyncGenerator<IDataObject[]>
-		>(this, path, qs, { itemIndex: this.getItemIndex() })) {
+		>(this, path, qs, {
+			itemIndex: this.getItemIndex(),
+			policy: retryPolicyOf(this, this.getItemIndex()),
+		})) {
 			const existing = page.find(matches);
 			if (existing)
 				return { ...requestOptions, method: 'GET', url: url(existing), body: undefined };

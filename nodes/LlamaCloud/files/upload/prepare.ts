@@ -5,6 +5,8 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { metadataFromParameters } from '../../shared/metadata';
+import { itemRetryPolicy } from '../../shared/requestOptions';
+import type { RetryPolicy } from '../../transport';
 import { fieldError, requiredId, requiredText } from '../../shared/validation';
 import type { MultipartFile } from './multipart';
 
@@ -27,6 +29,8 @@ export interface UploadJob {
 	file: MultipartFile;
 	/** Where the content is: the binary data service (streamed) or the item itself (memory mode). */
 	source: { binaryId: string; property: string } | { base64: string };
+	/** From the item's Request Options, checked with the rest. */
+	policy: RetryPolicy;
 }
 
 function isBinaryData(value: unknown): value is IBinaryData {
@@ -188,6 +192,7 @@ export async function prepareUpload(ctx: IExecuteFunctions, itemIndex: number): 
 		},
 		file: { fileName, mimeType, size },
 		source,
+		policy: itemRetryPolicy(ctx, itemIndex),
 	};
 }
 

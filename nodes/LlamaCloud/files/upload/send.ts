@@ -6,7 +6,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, randomString } from 'n8n-workflow';
 
-import { apiPath, apiRequest, type ApiRequest, type ListPage } from '../../shared/transport';
+import { apiPath, apiRequest, type ApiRequest, type ListPage } from '../../transport';
 import {
 	BinaryReadError,
 	bufferedBody,
@@ -37,8 +37,17 @@ const MAX_COPIES = 100;
 
 export type DirectoryFile = IDataObject & { id: string; unique_id: string };
 
-async function request<T>(ctx: IExecuteFunctions, options: ApiRequest): Promise<T> {
-	return (await apiRequest.call(ctx, options)) as T;
+/** A request of the job's item, with that item's retry policy. */
+async function request<T>(
+	ctx: IExecuteFunctions,
+	job: UploadJob,
+	options: Omit<ApiRequest, 'itemIndex' | 'policy'>,
+): Promise<T> {
+	return (await apiRequest.call(ctx, {
+		...options,
+		itemIndex: job.itemIndex,
+		policy: job.policy,
+	})) as T;
 }
 
 function filesPath(job: UploadJob): string {
@@ -59,11 +68,10 @@ export async function findByUniqueId(
 	job: UploadJob,
 	uniqueId: string,
 ): Promise<DirectoryFile | undefined> {
-	const page = await request<ListPage<DirectoryFile>>(ctx, {
+	const page = await request<ListPage<DirectoryFile>>(ctx, job, {
 		method: 'GET',
 		path: filesPath(job),
 		qs: { unique_id: uniqueId, page_size: 10 },
-		itemIndex: job.itemIndex,
 	});
 	// Exact match whatever the filter's semantics.
 	return (page.items ?? []).find((file) => file.unique_id === uniqueId && !file.deleted_at);
@@ -72,10 +80,9 @@ export async function findByUniqueId(
 async function deleteFile(ctx: IExecuteFunctions, job: UploadJob, fileId: string): Promise<void> {
 	let failure: unknown;
 	try {
-		await request(ctx, {
+		await request(ctx, job, {
 			method: 'DELETE',
 			path: apiPath`/api/v1/beta/directories/${job.directoryId}/files/${fileId}`,
-			itemIndex: job.itemIndex,
 		});
 	} catch (error) {
 		failure = error;
@@ -90,11 +97,10 @@ async function renameFile(
 	fileId: string,
 	uniqueId: string,
 ): Promise<DirectoryFile> {
-	return await request<DirectoryFile>(ctx, {
+	return await request<DirectoryFile>(ctx, job, {
 		method: 'PATCH',
 		path: apiPath`/api/v1/beta/directories/${job.directoryId}/files/${fileId}`,
 		body: { unique_id: uniqueId },
-		itemIndex: job.itemIndex,
 	});
 }
 
@@ -160,15 +166,14 @@ async function createFile(
 	let result: DirectoryFile | undefined;
 	let failure: unknown;
 	try {
-		result = await request<DirectoryFile>(ctx, {
+		result = await request<DirectoryFile>(ctx, job, {
 			method: 'POST',
 			path: `${filesPath(job)}/upload`,
 			body,
+			// The transport adds the body's transfer time (Content-Length) to the node's Timeout.
 			headers: layout.headers,
 			idempotent: false,
 			reconcile: async () => await findByUniqueId(ctx, job, uniqueId),
-			// The transport adds the body's transfer time (Content-Length) to the node's Timeout.
-			itemIndex: job.itemIndex,
 		});
 	} catch (error) {
 		failure = error;

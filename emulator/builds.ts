@@ -4,21 +4,24 @@
  *
  * - A sync requested while a build is queued or running does not start a second one: it sets
  *   `pending_sync` and ONE more build starts when the current one ends (requests coalesce).
- * - A build parses new and changed source files only, then applies all changes at once:
- *   chunks of changed files are replaced, chunks of files gone from the source are removed
- *   (old chunk files are soft-deleted, so a trigger on the output directory sees it).
+ * - A build parses new and changed source files only, then applies all changes at once: each
+ *   parsed source file has one parsed file in the output directory (replaced when the source
+ *   changes; old ones are soft-deleted, so a trigger on the output directory sees it) and its
+ *   chunks in the index, which retrieval ranks (retrieval/).
  * - If any file cannot be parsed the build fails, naming that file, and the output directory
  *   is left as it was. A later sync retries.
  */
 import {
 	BUILD_STATUS,
-	CHUNK_METADATA,
+	PARSED_FILE_METADATA,
 	FILE_DIAGNOSTIC_STATUS,
 	MAX_DIAGNOSTICS,
 	type FileDiagnostic,
 	type IndexBuildMetadata,
 } from './buildState';
 import { parseDocument } from './parsing';
+import { chunkText, type Chunk } from './retrieval/chunking';
+import type { BuiltFile } from './retrieval/documents';
 import type { DirectoryFileRecord, EmulatorStore, IndexRecord } from './store';
 
 interface ActiveBuild {
@@ -177,7 +180,7 @@ export class IndexBuilder {
 
 		const files = this.store.liveFiles(source.id);
 		const versionOf = (f: DirectoryFileRecord) => `${f.file_id}|${f.updatedMs}`;
-		const parsed = new Map<DirectoryFileRecord, string[]>();
+		const parsed = new Map<DirectoryFileRecord, { text: string; chunks: Chunk[] }>();
 		const failed: FileDiagnostic[] = [];
 		const others: FileDiagnostic[] = [];
 		const diagnostic = (
@@ -198,7 +201,7 @@ export class IndexBuilder {
 			const previous = index.built.get(file.id);
 			if (previous && previous.version === versionOf(file)) {
 				others.push(
-					diagnostic(file, FILE_DIAGNOSTIC_STATUS.unchanged, previous.chunkFileIds.length),
+					diagnostic(file, FILE_DIAGNOSTIC_STATUS.unchanged, previous.document.chunks.length),
 				);
 				continue;
 			}
@@ -208,8 +211,9 @@ export class IndexBuilder {
 				: { ok: false as const, reason: 'its content is missing' };
 			if (isStale()) return null;
 			if (result.ok) {
-				parsed.set(file, result.chunks);
-				others.push(diagnostic(file, FILE_DIAGNOSTIC_STATUS.parsed, result.chunks.length));
+				const chunks = chunkText(result.text);
+				parsed.set(file, { text: result.text, chunks });
+				others.push(diagnostic(file, FILE_DIAGNOSTIC_STATUS.parsed, chunks.length));
 			} else {
 				failed.push(diagnostic(file, FILE_DIAGNOSTIC_STATUS.failed, 0, result.reason));
 			}
@@ -236,10 +240,11 @@ export class IndexBuilder {
 		}
 
 		// Apply: synchronous from here, so no request sees a half-applied build.
+		const built = new Map(index.built);
 		const removed: FileDiagnostic[] = [];
 		for (const id of removedIds) {
 			const gone = this.store.findFile(id);
-			this.dropChunks(index, id);
+			this.dropParsedFile(built, id);
 			removed.push({
 				directory_file_id: id,
 				unique_id: gone?.unique_id ?? '',
@@ -248,29 +253,38 @@ export class IndexBuilder {
 				chunks: 0,
 			});
 		}
-		for (const [file, chunks] of parsed) {
-			this.dropChunks(index, file.id);
-			const chunkFileIds = chunks.map((text, i) => {
-				const blob = this.store.createBlobFromContent(
-					index.project_id,
-					`${file.display_name}.chunk-${i}.txt`,
-					Buffer.from(text, 'utf8'),
-				);
-				return this.store.insertFile(output, {
-					file_id: blob.id,
-					display_name: `${file.display_name} (chunk ${i + 1}/${chunks.length})`,
-					// '#<n>' suffixes cannot collide across sources: stripping it gives back the source unique_id.
-					unique_id: `${file.unique_id}#${i}`,
-					metadata: {
-						[CHUNK_METADATA.sourceFileId]: file.id,
-						[CHUNK_METADATA.sourceUniqueId]: file.unique_id,
-						[CHUNK_METADATA.chunkIndex]: i,
-						[CHUNK_METADATA.chunkCount]: chunks.length,
-					},
-				}).id;
+		// All old parsed files go before any new one: renames may swap unique_ids between files.
+		for (const file of parsed.keys()) this.dropParsedFile(built, file.id);
+		for (const [file, { text, chunks }] of parsed) {
+			const blob = this.store.createBlobFromContent(
+				index.project_id,
+				`${file.display_name}.parsed.txt`,
+				Buffer.from(text, 'utf8'),
+			);
+			const parsedFile = this.store.insertFile(output, {
+				file_id: blob.id,
+				display_name: file.display_name,
+				unique_id: file.unique_id,
+				metadata: {
+					[PARSED_FILE_METADATA.sourceFileId]: file.id,
+					[PARSED_FILE_METADATA.sourceUniqueId]: file.unique_id,
+					[PARSED_FILE_METADATA.chunkCount]: chunks.length,
+				},
 			});
-			index.built.set(file.id, { version: versionOf(file), chunkFileIds });
+			built.set(file.id, {
+				version: versionOf(file),
+				document: {
+					sourceFileId: file.id,
+					parsedFileId: parsedFile.id,
+					displayName: file.display_name,
+					uniqueId: file.unique_id,
+					metadata: { ...file.metadata },
+					text,
+					chunks,
+				},
+			});
 		}
+		index.built = built;
 		return {
 			ok: true,
 			counts: { ...counts, chunks_total: this.chunkCount(index) },
@@ -278,17 +292,17 @@ export class IndexBuilder {
 		};
 	}
 
-	private dropChunks(index: IndexRecord, sourceFileId: string): void {
-		for (const chunkId of index.built.get(sourceFileId)?.chunkFileIds ?? []) {
-			const chunk = this.store.findFile(chunkId);
-			if (chunk && chunk.deleted_at === null) this.store.softDelete(chunk);
-		}
-		index.built.delete(sourceFileId);
+	private dropParsedFile(built: Map<string, BuiltFile>, sourceFileId: string): void {
+		const previous = built.get(sourceFileId);
+		if (!previous) return;
+		const file = this.store.findFile(previous.document.parsedFileId);
+		if (file && file.deleted_at === null) this.store.softDelete(file);
+		built.delete(sourceFileId);
 	}
 
 	private chunkCount(index: IndexRecord): number {
 		let total = 0;
-		for (const entry of index.built.values()) total += entry.chunkFileIds.length;
+		for (const entry of index.built.values()) total += entry.document.chunks.length;
 		return total;
 	}
 }

@@ -4,6 +4,7 @@
  */
 import type { FaultOptions } from './faults';
 import { DEFAULTS, type EmulatorOptions } from './options';
+import { RETRIEVAL_FILE_ID_MODES } from './retrieval/documents';
 
 export const ENV = {
 	port: 'LLAMACLOUD_EMULATOR_PORT',
@@ -14,6 +15,7 @@ export const ENV = {
 	defaultPageSize: 'LLAMACLOUD_EMULATOR_DEFAULT_PAGE_SIZE',
 	maxPageSize: 'LLAMACLOUD_EMULATOR_MAX_PAGE_SIZE',
 	quiet: 'LLAMACLOUD_EMULATOR_QUIET',
+	retrievalFileIds: 'LLAMACLOUD_EMULATOR_RETRIEVAL_FILE_IDS',
 	faults: 'LLAMACLOUD_EMULATOR_FAULTS',
 	faultSeed: 'LLAMACLOUD_EMULATOR_FAULT_SEED',
 	fault429: 'LLAMACLOUD_EMULATOR_FAULT_429',
@@ -49,6 +51,14 @@ function probability(env: Env, name: string): number | undefined {
 	if (!(value >= 0 && value <= 1))
 		throw new Error(`${name} must be a probability between 0 and 1, got '${text}'`);
 	return value;
+}
+
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[]): T | undefined {
+	const text = read(env, name);
+	if (text === undefined) return undefined;
+	if (!values.includes(text as T))
+		throw new Error(`${name} must be one of ${values.join(', ')}, got '${text}'`);
+	return text as T;
 }
 
 /** "50" → 50, "20-200" → [20, 200]. */
@@ -104,6 +114,7 @@ export function optionsFromEnv(env: Env = process.env): EmulatorOptions & { port
 		defaultPageSize: integer(env, ENV.defaultPageSize, 1),
 		maxPageSize: integer(env, ENV.maxPageSize, 1),
 		quiet: quiet === undefined ? false : !['0', 'false', 'no'].includes(quiet.toLowerCase()),
+		retrievalFileIds: oneOf(env, ENV.retrievalFileIds, RETRIEVAL_FILE_ID_MODES),
 		faults: faultsFromEnv(env),
 	};
 }

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { z, ZodTypeAny } from 'zod';
 import type { IndexBuilder } from './builds';
 import { HttpError, type Location } from './errors';
+import type { RetrievalFileIdMode } from './retrieval/documents';
 import type { ListQuerySchemas } from './schemas';
 import type { EmulatorStore, ProjectRecord } from './store';
 import type { MultipartForm } from './uploads';
@@ -42,6 +43,8 @@ export interface AppContext {
 export interface EmulatorQuirks {
 	/** List Directory Files ignores its updated_at filters (see EmulatorOptions). */
 	ignoreUpdatedAtFilters: boolean;
+	/** Which id retrieval uses for a file (see EmulatorOptions.retrievalFileIds). */
+	retrievalFileIds: RetrievalFileIdMode;
 }
 
 export interface RequestContext {

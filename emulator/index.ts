@@ -54,6 +54,15 @@ export {
 } from './schemas';
 export type { Directory, DirectoryFile, Index, Metadata, Project, StoredFile } from './schemas';
 export { HEALTH_PATH } from './server';
+export { RETRIEVAL_FILE_ID_MODES } from './retrieval/documents';
+export type { RetrievalFileIdMode } from './retrieval/documents';
+export {
+	FileFindResultSchema,
+	FileGrepResultSchema,
+	FileReadResultSchema,
+	RetrieveResultSchema,
+} from './retrieval/schemas';
+export type { FileFindEntry, FileGrepMatch, RetrievalResult } from './retrieval/schemas';
 export type {
 	ActiveUpload,
 	BlobRecord,
@@ -139,9 +148,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		log?.(`emulator: build error: ${String(error)}`),
 	);
 	const faults = new FaultController(options.faults);
-	const quirks: EmulatorQuirks = {
+	const startQuirks = (): EmulatorQuirks => ({
 		ignoreUpdatedAtFilters: options.ignoreUpdatedAtFilters ?? false,
-	};
+		retrievalFileIds: options.retrievalFileIds ?? DEFAULTS.retrievalFileIds,
+	});
+	const quirks = startQuirks();
 	const server = new EmulatorServer(
 		{
 			store,
@@ -253,7 +264,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			pendingRemovals.push(removeFiles(store.clear()));
 			server.requests.length = 0;
 			faults.reset();
-			quirks.ignoreUpdatedAtFilters = options.ignoreUpdatedAtFilters ?? false;
+			Object.assign(quirks, startQuirks());
 		},
 		close: () => {
 			closed ??= (async () => {

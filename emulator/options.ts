@@ -1,5 +1,6 @@
 /** Options of startEmulator() and their defaults. */
 import type { FaultOptions } from './faults';
+import type { RetrievalFileIdMode } from './retrieval/documents';
 
 /** A project the API key can see. The first one (or the one marked is_default) is the default. */
 export interface ProjectSeed {
@@ -35,6 +36,13 @@ export interface EmulatorOptions {
 	 * Also switchable at run time through `emulator.quirks`. Default false.
 	 */
 	ignoreUpdatedAtFilters?: boolean;
+	/**
+	 * Which id the retrieval endpoints use for a file (`parsed_directory_file_id`, Find's and
+	 * Grep/Read's `file_id`): `parsed`, the parsed file in the index's output directory, or
+	 * `source`, the directory file in the source directory. Unsettled by the public material.
+	 * Also switchable at run time through `emulator.quirks`. Default `parsed`.
+	 */
+	retrievalFileIds?: RetrievalFileIdMode;
 	/** Source of "now" in ms for every timestamp; freeze or advance it in tests. Default Date.now. */
 	clock?: () => number;
 	/** No request log lines. Default true (the CLI turns logging on). */
@@ -57,6 +65,7 @@ export const DEFAULTS = {
 	defaultPageSize: 50,
 	maxPageSize: 1000,
 	requestLogSize: 1000,
+	retrievalFileIds: 'parsed' as RetrievalFileIdMode,
 	/** Port of the standalone CLI when neither PORT nor LLAMACLOUD_EMULATOR_PORT is set. */
 	cliPort: 8787,
 } as const;

@@ -22,6 +22,7 @@ import { addDirectoryRoutes } from './routes/directories';
 import { addFileRoutes } from './routes/files';
 import { addIndexRoutes } from './routes/indexes';
 import { addProjectRoutes } from './routes/projects';
+import { addRetrievalRoutes } from './routes/retrieval';
 import { addStoredFileRoutes } from './routes/storedFiles';
 import { REPEATABLE_QUERY_KEYS, ScopeQuery } from './schemas';
 import { receiveMultipart } from './uploads';
@@ -62,6 +63,7 @@ export class EmulatorServer {
 		addFileRoutes(this.router);
 		addIndexRoutes(this.router);
 		addStoredFileRoutes(this.router);
+		addRetrievalRoutes(this.router);
 	}
 
 	/** The node:http request listener. */

@@ -15,6 +15,7 @@ import { BUILD_STATUS, type IndexBuildMetadata } from './buildState';
 import { HttpError } from './errors';
 import { ID_PREFIX, newId, stampOf, type Stamp } from './ids';
 import type { ProjectSeed } from './options';
+import type { BuiltFile } from './retrieval/documents';
 import { paginate } from './pagination';
 import type { CreateIndexInput, DirectoryType, Metadata, Page } from './schemas';
 import { SortedList, type SortKey } from './sortedList';
@@ -101,8 +102,11 @@ export interface IndexRecord {
 	created_at: string;
 	updated_at: string;
 	createdMs: number;
-	/** Per source directory-file id: what the last successful build produced from it. */
-	built: Map<string, { version: string; chunkFileIds: string[] }>;
+	/**
+	 * Per source directory-file id: what the last successful build produced from it. Replaced
+	 * (never mutated) by each build that changes something, so readers can cache by identity.
+	 */
+	built: ReadonlyMap<string, BuiltFile>;
 }
 
 /** An upload being streamed to disk (tests watch its size grow to prove nothing is buffered). */
@@ -677,7 +681,7 @@ export class EmulatorStore {
 		const name = input.name ?? source.name;
 		const output = this.createDirectory(projectId, {
 			name: `${name} (index output)`,
-			description: `Parsed chunks of ${source.id}, written by index builds`,
+			description: `Parsed files of ${source.id}, written by index builds`,
 			type: 'index',
 		});
 		const now = this.now();

@@ -1,7 +1,7 @@
-/** Indexes: CRUD, list filter, asynchronous builds (ready / failed), chunk files, re-sync. */
+/** Indexes: CRUD, list filter, asynchronous builds (ready / failed), parsed files, re-sync. */
 import {
 	BUILD_STATUS,
-	CHUNK_METADATA,
+	PARSED_FILE_METADATA,
 	IndexPageSchema,
 	IndexSchema,
 	readBuildStatus,
@@ -234,7 +234,7 @@ describe('builds', () => {
 		}
 	});
 
-	test('a ready build sets last_synced_at / last_exported_at and writes chunk files', async () => {
+	test('a ready build sets last_synced_at / last_exported_at and writes one parsed file per source', async () => {
 		const source = await directory();
 		const text = longMarkdown(6);
 		const doc = await upload(source, 'guide.md', text, { unique_id: 'guide' });
@@ -255,25 +255,21 @@ describe('builds', () => {
 		expect(done.last_synced_at).toEqual(expect.any(String));
 		expect(done.last_exported_at).toEqual(done.last_synced_at);
 
-		const chunks = (await outputFiles(done)).filter(
-			(f) => f.metadata[CHUNK_METADATA.sourceFileId] === doc.id,
-		);
-		expect(chunks.length).toBeGreaterThan(1);
-		expect(done.metadata.chunks_total).toBe(chunks.length + 1);
-		const ordered = [...chunks].sort((x, y) => x.metadata.chunk_index - y.metadata.chunk_index);
-		expect(ordered.map((c) => c.metadata)).toEqual(
-			ordered.map((_, i) => ({
-				source_file_id: doc.id,
-				source_unique_id: 'guide',
-				chunk_index: i,
-				chunk_count: chunks.length,
-			})),
-		);
-		expect(ordered[0].unique_id).toBe('guide#0');
-		const contents = await Promise.all(ordered.map((c) => emulator.store.readBlob(c.file_id)));
-		for (const content of contents) expect(content.length).toBeLessThanOrEqual(1000);
-		// Chunks break on paragraph boundaries and lose nothing but the blank lines between them.
-		expect(contents.map((c) => c.toString()).join('\n\n')).toBe(text);
+		const parsed = await outputFiles(done);
+		expect(parsed).toHaveLength(2);
+		const guide = parsed.find((f) => f.metadata[PARSED_FILE_METADATA.sourceFileId] === doc.id);
+		const guideChunks = done.metadata.diagnostics.find(
+			(d: any) => d.directory_file_id === doc.id,
+		).chunks;
+		expect(guideChunks).toBeGreaterThan(1);
+		expect(done.metadata.chunks_total).toBe(guideChunks + 1);
+		expect(guide).toMatchObject({
+			display_name: 'guide.md',
+			unique_id: 'guide',
+			metadata: { source_file_id: doc.id, source_unique_id: 'guide', chunk_count: guideChunks },
+		});
+		// The parsed file holds the text; retrieval's chunks are spans of it (test/emulator/retrieval).
+		expect((await emulator.store.readBlob(guide.file_id)).toString()).toBe(text);
 	});
 
 	test('a file that cannot be parsed fails the build, naming it; the output is untouched; a retry works', async () => {
@@ -325,7 +321,7 @@ describe('builds', () => {
 			]);
 	});
 
-	test('re-sync replaces the chunks of changed files, removes those of deleted files, keeps the rest', async () => {
+	test('re-sync replaces the parsed files of changed files, removes those of deleted files, keeps the rest', async () => {
 		const source = await directory();
 		const keep = await upload(source, 'keep.md', longMarkdown(3, 'keep'));
 		const change = await upload(source, 'change.md', longMarkdown(3, 'old'));
@@ -333,12 +329,10 @@ describe('builds', () => {
 		const index = await createIndex({ source_directory_id: source });
 		await waitForIndex(call, index.id);
 		const first = await outputFiles(index);
-		const chunkIds = (fileId: string, files: any[]) =>
-			files
-				.filter((f) => f.metadata.source_file_id === fileId)
-				.map((f) => f.id)
-				.sort();
-		const keptIds = chunkIds(keep.id, first);
+		const parsedIds = (fileId: string, files: any[]) =>
+			files.filter((f) => f.metadata.source_file_id === fileId).map((f) => f.id);
+		const keptIds = parsedIds(keep.id, first);
+		expect(keptIds).toHaveLength(1);
 
 		// Change: replace change.md (same unique_id, new content); remove remove.md.
 		const replacement = (
@@ -364,18 +358,19 @@ describe('builds', () => {
 			files_removed: 2,
 		});
 		const second = await outputFiles(index);
-		expect(chunkIds(keep.id, second)).toEqual(keptIds);
-		expect(chunkIds(change.id, second)).toEqual([]);
-		expect(chunkIds(remove.id, second)).toEqual([]);
-		const newChunks = second.filter((f) => f.metadata.source_file_id === changed.id);
-		expect(newChunks).toHaveLength(1);
-		expect((await emulator.store.readBlob(newChunks[0].file_id)).toString()).toContain('new0');
-		// Replaced and removed chunks are soft-deleted: a trigger on the output directory sees them go.
+		expect(second).toHaveLength(2);
+		expect(parsedIds(keep.id, second)).toEqual(keptIds);
+		expect(parsedIds(change.id, second)).toEqual([]);
+		expect(parsedIds(remove.id, second)).toEqual([]);
+		const [newParsed] = second.filter((f) => f.metadata.source_file_id === changed.id);
+		expect(newParsed.unique_id).toBe('change.md');
+		expect((await emulator.store.readBlob(newParsed.file_id)).toString()).toContain('new0');
+		// Replaced and removed parsed files are soft-deleted: a trigger on the output directory sees them go.
 		const deleted = (await outputFiles(index, { include_deleted: true })).filter(
 			(f) => f.deleted_at !== null,
 		);
 		expect(deleted.map((f) => f.id).sort()).toEqual(
-			[...chunkIds(change.id, first), ...chunkIds(remove.id, first)].sort(),
+			[...parsedIds(change.id, first), ...parsedIds(remove.id, first)].sort(),
 		);
 	});
 

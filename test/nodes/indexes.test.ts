@@ -346,7 +346,7 @@ describe('Index: Sync', () => {
 		expect(['queued', 'running']).toContain(index.metadata.status);
 	});
 
-	test('waiting until built: outputs the ready index; its chunks are in the output directory', async () => {
+	test('waiting until built: outputs the ready index; its parsed files are in the output directory', async () => {
 		const source = sourceWithMarkdown(3);
 		const created = await createIndexDirectly(emulator, {
 			source_directory_id: source.id,
@@ -380,11 +380,11 @@ describe('Index: Sync', () => {
 			files_parsed: 1,
 		});
 
-		const chunks = emulator.store.files(index.output_directory_id, { includeDeleted: false });
-		expect(chunks.length).toBe(index.metadata.chunks_total);
-		expect(chunks.length).toBeGreaterThan(4);
+		const parsed = emulator.store.files(index.output_directory_id, { includeDeleted: false });
+		expect(parsed).toHaveLength(4);
+		expect(index.metadata.chunks_total).toBeGreaterThan(4);
 		const sources = new Set(
-			chunks.map((c) => c.metadata[emulatorBuildState.CHUNK_METADATA.sourceUniqueId]),
+			parsed.map((c) => c.metadata[emulatorBuildState.PARSED_FILE_METADATA.sourceUniqueId]),
 		);
 		expect(sources).toEqual(
 			new Set(['chapter-0.md', 'chapter-1.md', 'chapter-2.md', 'appendix.md']),

@@ -3,8 +3,8 @@
  * service's hybrid (vector + full-text) search. One engine per successful build, built on the
  * first query after it and cached by the identity of `index.built` (a build replaces the map).
  *
- * Terms: MiniSearch's Unicode tokenizer, lower-cased, English stop words dropped, and a light
- * plural / possessive folding ("policies" → "policy", "employee's" → "employee"), applied to
+ * Terms: MiniSearch's Unicode tokenizer, lower-cased, English stop words dropped, and plurals
+ * and possessives folded ("policies" → "policy", "employee's" → "employee"), applied to
  * chunks and queries alike. No fuzzy or prefix matching, so results are easy to predict.
  */
 import MiniSearch from 'minisearch';
@@ -41,10 +41,11 @@ const tokenize: (text: string) => string[] = MiniSearch.getDefault('tokenize');
 export function processTerm(raw: string): string | null {
 	let term = raw.toLowerCase().replace(/['’]s$/, '');
 	if (term === '' || STOP_WORDS.has(term)) return null;
-	if (term.length > 4 && term.endsWith('ies')) term = `${term.slice(0, -3)}y`;
-	else if (term.length > 4 && /(s|x|z|ch|sh)es$/.test(term)) term = term.slice(0, -2);
-	else if (term.length > 3 && term.endsWith('s') && !/(ss|us|is)$/.test(term))
-		term = term.slice(0, -1);
+	// Harman's "S" stemmer: plurals fold onto their singular, nothing else is touched.
+	if (term.length > 3 && /ies$/.test(term) && !/[ae]ies$/.test(term))
+		return `${term.slice(0, -3)}y`;
+	if (term.length > 3 && /es$/.test(term) && !/[aeo]es$/.test(term)) return term.slice(0, -1);
+	if (term.length > 3 && /s$/.test(term) && !/(us|ss)$/.test(term)) return term.slice(0, -1);
 	return term;
 }
 

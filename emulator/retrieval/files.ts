@@ -6,8 +6,8 @@
  * - Find lists files ordered by (file_name, file_id); `file_name` is an exact match,
  *   `file_name_contains` a case-insensitive substring; both may be given.
  * - Grep runs a JavaScript regular expression (the real service runs Python's `re`; common
- *   patterns mean the same in both), case-sensitive, over the whole text, in order. Empty
- *   matches are skipped. `content` is the match with `context_chars` (default 0) on each side.
+ *   patterns mean the same in both, and leading inline flags such as `(?i)` are honoured),
+ *   case-sensitive unless told, over the whole text, in order. Empty matches are skipped. `content` is the match with `context_chars` (default 0) on each side.
  * - Read returns `max_length` characters from `offset` (all that is left when omitted); an
  *   offset past the end gives an empty string.
  * - Page tokens are keyset cursors (after the last item returned), opaque base64url.
@@ -120,13 +120,20 @@ export function documentFor(
 	throw HttpError.notFound(`File ${fileId} not found in index ${indexId}`);
 }
 
-function compilePattern(source: string): RegExp {
+/**
+ * A JavaScript RegExp for a pattern written for Python's `re`: leading inline flags (`(?i)`,
+ * `(?ims)`) become RegExp flags, as they are the common way to ask for a case-insensitive grep.
+ */
+function compilePattern(pattern: string): RegExp {
+	const inline = /^\(\?([ims]+)\)/.exec(pattern);
+	const source = inline ? pattern.slice(inline[0].length) : pattern;
+	const flags = `g${[...new Set(inline?.[1] ?? '')].join('')}`;
 	try {
-		return new RegExp(source, 'gu');
+		return new RegExp(source, `${flags}u`);
 	} catch {
 		// Some patterns are valid only without the `u` flag (e.g. `\-`), as in Python.
 		try {
-			return new RegExp(source, 'g');
+			return new RegExp(source, flags);
 		} catch (error) {
 			throw HttpError.invalid(
 				'body',

@@ -34,8 +34,8 @@ function describe(nodeName: string, items: INodeExecutionData[]): string {
 			const status = (first.metadata as { status?: string } | undefined)?.status ?? '?';
 			return `build ${status}, last synced ${String(first.last_synced_at ?? '-')}`;
 		}
-		case 'List indexed chunks':
-			return `${items.length} chunks in the output directory`;
+		case 'List indexed files':
+			return `${items.length} parsed files in the output directory`;
 		default:
 			return `${items.length} item(s)`;
 	}

@@ -43,7 +43,7 @@ function withSampleFolder(workflow: ExampleWorkflow): ExampleWorkflow {
 }
 
 describe('examples/ingest-folder.json (the demo)', () => {
-	test('uploads every sample file, builds the index and lists its chunks', async () => {
+	test('uploads every sample file, builds the index and lists its parsed files', async () => {
 		const run = await runExample(withSampleFolder(loadExample('ingest-folder.json')), {
 			credentials: credentials(),
 			nodeTypes,
@@ -53,9 +53,9 @@ describe('examples/ingest-folder.json (the demo)', () => {
 		expect(run.items('Upload files')).toHaveLength(SAMPLE_COUNT);
 		const [index] = run.items('Sync and wait');
 		expect((index.json.metadata as { status: string }).status).toBe('ready');
-		const chunks = run.items('List indexed chunks');
-		expect(chunks.length).toBeGreaterThanOrEqual(SAMPLE_COUNT);
-		expect(new Set(chunks.map((c) => c.json.directory_id))).toEqual(
+		const parsed = run.items('List indexed files');
+		expect(parsed).toHaveLength(SAMPLE_COUNT);
+		expect(new Set(parsed.map((c) => c.json.directory_id))).toEqual(
 			new Set([index.json.output_directory_id]),
 		);
 		const directoryId = String(run.items('Create directory')[0].json.id);

@@ -126,7 +126,7 @@ test('examples/ingest-folder.json uploads the sample folder, builds the index an
 	expect(emulator.store.index(String(index.id))?.metadata).toMatchObject({ status: 'ready' });
 	expect(
 		emulator.store.files(String(index.output_directory_id), { includeDeleted: false }),
-	).toHaveLength(chunks.length);
+	).toHaveLength(parsed.length);
 });
 
 test('workflows/every-resource.json runs every operation of Directory, File and Index', async () => {

@@ -17,7 +17,7 @@ import { request } from 'undici';
 
 // '.js': tsx would otherwise resolve 'LlamaCloud.node' to the codex file LlamaCloud.node.json.
 import { LlamaCloud } from '../nodes/LlamaCloud/LlamaCloud.node.js';
-import { multipartLayout } from '../nodes/LlamaCloud/files/upload/multipart';
+import { multipartLayout } from '../nodes/LlamaCloud/actions/file/upload/multipart';
 import { makeStoredBinaryItem, runNode, useBinaryDataMode } from '../test/harness';
 import { BufferUpload } from './buffer-upload.node';
 import { reportToParent } from './lib';

@@ -1,11 +1,11 @@
 import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { directoryFields, directoryOperations } from './directories';
-import { fileCustomOperations, fileFields, fileOperations } from './files';
-import { indexCustomOperations, indexFields, indexOperations } from './indexes';
-import { searchDirectories, searchFiles, searchIndexes } from './shared/listSearch';
-import { nodeRequestOptions } from './shared/requestOptions';
+import { directory } from './actions/directory/Directory.resource';
+import { file } from './actions/file/File.resource';
+import { index } from './actions/index/Index.resource';
+import { nodeRequestOptions } from './descriptions/requestOptions.description';
+import { searchDirectories, searchFiles, searchIndexes } from './methods/listSearch';
 import { BASE_URL_EXPRESSION, CREDENTIAL_TYPE } from './transport';
 
 export class LlamaCloud implements INodeType {
@@ -43,12 +43,10 @@ export class LlamaCloud implements INodeType {
 				],
 				default: 'directory',
 			},
-			directoryOperations,
-			...directoryFields,
-			fileOperations,
-			...fileFields,
-			indexOperations,
-			...indexFields,
+			// Each resource: its Operation selector, then every operation's fields (actions/).
+			...directory.properties,
+			...file.properties,
+			...index.properties,
 			// Retries; n8n's loader merges its own Request Options (Timeout, Proxy, ...) into this one.
 			nodeRequestOptions,
 		],
@@ -60,7 +58,7 @@ export class LlamaCloud implements INodeType {
 
 	// Operations the engine's routing cannot express (streamed, concurrent uploads; call chains).
 	customOperations = {
-		file: fileCustomOperations,
-		index: indexCustomOperations,
+		file: file.customOperations,
+		index: index.customOperations,
 	};
 }

@@ -7,9 +7,13 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { directoryLocator } from '../LlamaCloud/shared/descriptions';
-import { searchDirectories } from '../LlamaCloud/shared/listSearch';
-import { retryPolicyOf, triggerRequestOptions } from '../LlamaCloud/shared/requestOptions';
+import { directoryLocator } from '../LlamaCloud/descriptions/common.descriptions';
+import { searchDirectories } from '../LlamaCloud/methods/listSearch';
+import {
+	retryPolicyOf,
+	triggerRequestOptions,
+} from '../LlamaCloud/descriptions/requestOptions.description';
+import type { DirectoryFile } from '../LlamaCloud/helpers/interfaces';
 import { apiPath, CREDENTIAL_TYPE, MAX_PAGE_SIZE, paginate } from '../LlamaCloud/transport';
 import {
 	FILE_EVENTS,
@@ -58,7 +62,7 @@ export class LlamaCloudTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
 		properties: [
-			directoryLocator({}, { description: 'The directory to watch' }),
+			directoryLocator({ description: 'The directory to watch' }),
 			{
 				displayName: 'Events',
 				name: 'events',
@@ -207,11 +211,13 @@ async function listFiles(
 	const files: ListedFile[] = [];
 	let filterIgnored = false;
 	const path = apiPath`/api/v1/beta/directories/${directoryId}/files`;
-	for await (const page of paginate.call(ctx, path, qs, {
-		pageSize: MAX_PAGE_SIZE,
-		policy: retryPolicyOf(ctx),
-	})) {
-		for (const json of page as IDataObject[]) {
+	const pages = paginate.call<
+		IPollFunctions,
+		Parameters<typeof paginate>,
+		AsyncGenerator<DirectoryFile[]>
+	>(ctx, path, qs, { pageSize: MAX_PAGE_SIZE, policy: retryPolicyOf(ctx) });
+	for await (const page of pages) {
+		for (const json of page) {
 			const updatedMs = updatedMsOf(json);
 			if (fromMs !== undefined && updatedMs < fromMs) {
 				filterIgnored = true;

@@ -10,7 +10,7 @@ import {
 	type RecordedRequest,
 } from '../../emulator';
 import { CANARY_API_KEY } from '../support/canary';
-import { toIsoInstant } from '../../nodes/LlamaCloud/files/hooks';
+import { toIsoInstant } from '../../nodes/LlamaCloud/helpers/dates';
 import { LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloud.node';
 import { runNode } from '../harness';
 

@@ -8,7 +8,7 @@ import * as emulatorBuildState from '../../emulator/buildState';
 import { type Emulator, type RecordedRequest, startEmulator } from '../../emulator';
 import { CANARY_API_KEY } from '../support/canary';
 import { LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloud.node';
-import * as nodeBuildState from '../../nodes/LlamaCloud/indexes/buildState';
+import * as nodeBuildState from '../../nodes/LlamaCloud/actions/index/buildState';
 import { type RunNodeOptions, runNode } from '../harness';
 
 let emulator: Emulator;

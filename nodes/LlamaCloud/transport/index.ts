@@ -23,7 +23,7 @@ export {
 	scopeQuery,
 } from './connection';
 export { describeErrorBody, notFoundError, redact } from './errors';
-export { type ListPage, MAX_PAGE_SIZE, paginate, sendListWithRetries } from './pagination';
+export { MAX_PAGE_SIZE, paginate, sendListWithRetries } from './pagination';
 export { apiPath, unsafePathSegment } from './path';
 export { type ApiRequest, apiRequest } from './request';
 export {

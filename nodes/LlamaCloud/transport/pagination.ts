@@ -6,6 +6,7 @@ import type {
 	INodeExecutionData,
 } from 'n8n-workflow';
 
+import type { ListPage } from '../helpers/interfaces';
 import type { RequestContext } from './connection';
 import { type ApiRequest, apiRequest } from './request';
 import type { RetryPolicy } from './retry';
@@ -13,12 +14,6 @@ import { pairWith, routedAttempt } from './routing';
 
 /** Largest page the API serves; also the page size used when "Return All" is on. */
 export const MAX_PAGE_SIZE = 100;
-
-export interface ListPage<T> {
-	items: T[];
-	next_page_token?: string | null;
-	total_size?: number | null;
-}
 
 /** Pages of a cursor-paginated list, following next_page_token with every filter kept. */
 export async function* paginate<T = IDataObject>(

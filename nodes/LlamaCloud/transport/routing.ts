@@ -14,7 +14,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { retryPolicyOf } from '../shared/requestOptions';
+import { retryPolicyOf } from '../descriptions/requestOptions.description';
 import { connection, CREDENTIAL_TYPE, scopeQuery } from './connection';
 import { connectionFailure, describeRequest, httpFailure, type RequestSummary } from './errors';
 import { assertSafePath } from './path';

@@ -1,110 +1,20 @@
 /**
  * File metadata: flat key/value pairs whose values keep their type (string, number, boolean),
- * entered as typed pairs or as a JSON object (usually from an expression). Anything else is
- * rejected before sending, naming the key and the item.
+ * entered as typed pairs or as a JSON object (usually from an expression; the fields:
+ * descriptions/metadata.description.ts). Anything else is rejected before sending, naming the
+ * key and the item.
  */
 import type {
 	IDataObject,
-	IDisplayOptions,
 	IExecuteFunctions,
 	IExecuteSingleFunctions,
 	IHttpRequestOptions,
-	INodeProperties,
 } from 'n8n-workflow';
 
 import { fieldError } from './validation';
 
 type Ctx = IExecuteFunctions | IExecuteSingleFunctions;
 export type Metadata = Record<string, string | number | boolean>;
-
-/**
- * The Metadata fields for an operation. They live at the top level (not in a collection) so
- * a JSON object can be mapped in with one expression.
- */
-export function metadataFields(displayOptions: IDisplayOptions): INodeProperties[] {
-	const when = (mode: string): IDisplayOptions => ({
-		...displayOptions,
-		show: { ...displayOptions.show, metadataInput: [mode] },
-	});
-	return [
-		{
-			displayName: 'Metadata',
-			name: 'metadataInput',
-			type: 'options',
-			options: [
-				{ name: 'None', value: 'none' },
-				{ name: 'Key/Value Pairs', value: 'pairs', description: 'Enter typed key/value pairs' },
-				{
-					name: 'JSON',
-					value: 'json',
-					description: 'A flat JSON object, for example from an expression',
-				},
-			],
-			default: 'none',
-			description:
-				'User-defined metadata to attach to the file: values are strings, numbers or booleans',
-			displayOptions,
-		},
-		{
-			displayName: 'Metadata Pairs',
-			name: 'metadataPairs',
-			type: 'fixedCollection',
-			typeOptions: { multipleValues: true },
-			placeholder: 'Add Metadata',
-			default: {},
-			displayOptions: when('pairs'),
-			options: [
-				{
-					displayName: 'Pair',
-					name: 'pair',
-					values: [
-						{ displayName: 'Key', name: 'key', type: 'string', default: '' },
-						{
-							displayName: 'Type',
-							name: 'type',
-							type: 'options',
-							options: [
-								{ name: 'String', value: 'string' },
-								{ name: 'Number', value: 'number' },
-								{ name: 'Boolean', value: 'boolean' },
-							],
-							default: 'string',
-						},
-						{
-							displayName: 'Value',
-							name: 'stringValue',
-							type: 'string',
-							default: '',
-							displayOptions: { show: { type: ['string'] } },
-						},
-						{
-							displayName: 'Value',
-							name: 'numberValue',
-							type: 'number',
-							default: 0,
-							displayOptions: { show: { type: ['number'] } },
-						},
-						{
-							displayName: 'Value',
-							name: 'booleanValue',
-							type: 'boolean',
-							default: false,
-							displayOptions: { show: { type: ['boolean'] } },
-						},
-					],
-				},
-			],
-		},
-		{
-			displayName: 'Metadata JSON',
-			name: 'metadataJson',
-			type: 'json',
-			default: '{}',
-			description: 'A flat object, e.g. {"department": "legal", "year": 2026, "public": false}',
-			displayOptions: when('json'),
-		},
-	];
-}
 
 /** Checks that a value is a flat object of strings, numbers and booleans. */
 export function validateMetadata(value: unknown, ctx: Ctx, itemIndex: number): Metadata {
@@ -154,12 +64,15 @@ export function validateMetadata(value: unknown, ctx: Ctx, itemIndex: number): M
 	return out;
 }
 
+/** Reads a parameter of the item at hand (each context kind has its own way). */
+export type ParameterReader = (name: string, fallback: unknown) => unknown;
+
 /** The metadata the user entered for an item, or undefined when none. */
-export function metadataFromParameters(ctx: Ctx, itemIndex: number): Metadata | undefined {
-	const get = (name: string, fallback: unknown) =>
-		'getItemIndex' in ctx
-			? (ctx as IExecuteSingleFunctions).getNodeParameter(name, fallback)
-			: (ctx as IExecuteFunctions).getNodeParameter(name, itemIndex, fallback);
+export function metadataFromParameters(
+	ctx: Ctx,
+	itemIndex: number,
+	get: ParameterReader,
+): Metadata | undefined {
 	const mode = get('metadataInput', 'none') as string;
 	if (mode === 'json') return validateMetadata(get('metadataJson', '{}'), ctx, itemIndex);
 	if (mode !== 'pairs') return undefined;
@@ -181,7 +94,8 @@ export async function sendMetadata(
 	this: IExecuteSingleFunctions,
 	requestOptions: IHttpRequestOptions,
 ): Promise<IHttpRequestOptions> {
-	const metadata = metadataFromParameters(this, this.getItemIndex());
+	const get: ParameterReader = (name, fallback) => this.getNodeParameter(name, fallback);
+	const metadata = metadataFromParameters(this, this.getItemIndex(), get);
 	if (metadata !== undefined) {
 		requestOptions.body = { ...((requestOptions.body as IDataObject) ?? {}), metadata };
 	}

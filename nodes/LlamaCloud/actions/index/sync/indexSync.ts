@@ -1,24 +1,20 @@
 /**
- * Index → Sync, a custom operation rather than a routed one: routing sends one request per
- * item and outputs its response, while "Wait Until Built" is a chain (sync, then GET the index
- * with pauses until the build ends) whose output is the last GET. A postReceive hook could host
- * the loop, but the parameter checks would then run per item after earlier items' requests
- * (routing fires all items' requests together); here every item is checked before any request.
+ * One item's sync: asks LlamaCloud to sync the index and, with "Wait Until Built", polls the
+ * index until the build that includes this sync has ended (or the timeout passes).
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
-import { itemRetryPolicy } from '../shared/requestOptions';
-import { apiPath, apiRequest, type RetryPolicy } from '../transport';
-import { fieldError, requiredId } from '../shared/validation';
-import { type BuildState, type FailedFile, describeBuildState, readBuildState } from './buildState';
+import type { Index } from '../../../helpers/interfaces';
+import { apiPath, apiRequest, type RetryPolicy } from '../../../transport';
+import {
+	type BuildState,
+	type FailedFile,
+	describeBuildState,
+	readBuildState,
+} from '../buildState';
 
-/** Seconds. Polling faster than every half second only loads the API. */
-export const POLL_INTERVAL_RANGE = { min: 0.5, max: 3600 };
-/** Seconds; a day at most. */
-export const TIMEOUT_RANGE = { min: 1, max: 86_400 };
-
-interface SyncPlan {
+export interface SyncPlan {
 	indexId: string;
 	/** From the item's Request Options, checked with the rest. */
 	policy: RetryPolicy;
@@ -27,48 +23,10 @@ interface SyncPlan {
 	timeoutMs: number;
 }
 
-function readPlan(ctx: IExecuteFunctions, itemIndex: number): SyncPlan {
-	const indexId = requiredId(
-		ctx.getNodeParameter('indexId', itemIndex, '', { extractValue: true }),
-		ctx,
-		itemIndex,
-		'Index',
-	);
-	const policy = itemRetryPolicy(ctx, itemIndex);
-	const wait = ctx.getNodeParameter('waitUntilBuilt', itemIndex, false) as boolean;
-	if (!wait) return { indexId, policy, wait, pollIntervalMs: 0, timeoutMs: 0 };
-	const seconds = (
-		name: string,
-		field: string,
-		range: { min: number; max: number },
-		fallback: number,
-	) => {
-		// An expression can bypass the UI's min/max.
-		const raw = ctx.getNodeParameter(name, itemIndex, fallback) as unknown;
-		const value = typeof raw === 'string' && raw.trim() === '' ? NaN : Number(raw);
-		if (!Number.isFinite(value) || value < range.min || value > range.max) {
-			throw fieldError(
-				ctx,
-				itemIndex,
-				`"${field}"`,
-				`must be between ${range.min} and ${range.max} seconds (got ${String(raw)})`,
-			);
-		}
-		return Math.round(value * 1000);
-	};
-	return {
-		indexId,
-		policy,
-		wait,
-		pollIntervalMs: seconds('pollInterval', 'Poll Interval (Seconds)', POLL_INTERVAL_RANGE, 5),
-		timeoutMs: seconds('timeout', 'Timeout (Seconds)', TIMEOUT_RANGE, 600),
-	};
-}
-
 const isConflict = (error: unknown) =>
 	error instanceof NodeApiError && String(error.httpCode) === '409';
 
-class IndexSync {
+export class IndexSync {
 	private readonly path: string;
 
 	private deadline = 0;
@@ -81,7 +39,7 @@ class IndexSync {
 		this.path = apiPath`/api/v1/indexes/${plan.indexId}`;
 	}
 
-	async run(): Promise<IDataObject> {
+	async run(): Promise<Index> {
 		if (!this.plan.wait) {
 			await this.requestSync();
 			// The sync answers `{}`; the index (with its queued build and output directory) is what the next node needs.
@@ -102,13 +60,13 @@ class IndexSync {
 		return await this.waitForBuildAfter(readBuildState(before));
 	}
 
-	private async getIndex(): Promise<IDataObject> {
+	private async getIndex(): Promise<Index> {
 		return (await apiRequest.call(this.ctx, {
 			method: 'GET',
 			path: this.path,
 			itemIndex: this.itemIndex,
 			policy: this.plan.policy,
-		})) as IDataObject;
+		})) as Index;
 	}
 
 	/** True when the sync was accepted; false on 409 when the caller waits for the running build. */
@@ -140,7 +98,7 @@ class IndexSync {
 	 * no other sync queued, reached after a build was seen running or once the build markers
 	 * differ from the ones before the sync (so the previous build's "ready" is not mistaken for ours).
 	 */
-	private async waitForBuildAfter(before: BuildState): Promise<IDataObject> {
+	private async waitForBuildAfter(before: BuildState): Promise<Index> {
 		let sawBuild = false;
 		const index = await this.poll(
 			(current) => {
@@ -159,10 +117,10 @@ class IndexSync {
 
 	/** GETs the index until `done`, pausing the poll interval in between. */
 	private async poll(
-		done: (index: IDataObject) => boolean,
+		done: (index: Index) => boolean,
 		waitingFor: string,
 		extraHint: () => string = () => '',
-	): Promise<IDataObject> {
+	): Promise<Index> {
 		for (;;) {
 			const index = await this.getIndex();
 			if (done(index)) return index;
@@ -171,7 +129,7 @@ class IndexSync {
 	}
 
 	/** Sleeps the poll interval, or fails once the timeout has passed (or the execution was cancelled). */
-	private async pause(index: IDataObject, waitingFor: string, extraHint = ''): Promise<void> {
+	private async pause(index: Index, waitingFor: string, extraHint = ''): Promise<void> {
 		const remaining = this.deadline - Date.now();
 		if (remaining <= 0) {
 			throw new NodeOperationError(
@@ -195,11 +153,11 @@ class IndexSync {
 		await sleep(Math.min(this.plan.pollIntervalMs, remaining));
 	}
 
-	private describeIndex(index: IDataObject): string {
+	private describeIndex(index: Index): string {
 		return index.name ? `"${String(index.name)}" (${this.plan.indexId})` : this.plan.indexId;
 	}
 
-	private buildFailure(index: IDataObject, state: BuildState): NodeOperationError {
+	private buildFailure(index: Index, state: BuildState): NodeOperationError {
 		const reason = state.reason ?? 'no reason given';
 		const label = (file: FailedFile) =>
 			`${file.name}${file.id ? ` (${file.id})` : ''}${file.error ? `: ${file.error}` : ''}`;
@@ -222,42 +180,4 @@ class IndexSync {
 			},
 		);
 	}
-}
-
-/** The custom operation: every item's parameters are checked first, then items sync one after the other. */
-export async function syncIndex(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
-	const plans = items.map((_, itemIndex) => {
-		try {
-			return readPlan(this, itemIndex);
-		} catch (error) {
-			return error as NodeOperationError;
-		}
-	});
-	const invalid = plans.find((plan): plan is NodeOperationError => plan instanceof Error);
-	if (invalid && !this.continueOnFail()) throw invalid;
-
-	const output: INodeExecutionData[] = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		const plan = plans[itemIndex];
-		let failure: NodeApiError | NodeOperationError;
-		try {
-			if (plan instanceof Error) throw plan;
-			const index = await new IndexSync(this, plan, itemIndex).run();
-			output.push({ json: index, pairedItem: { item: itemIndex } });
-			continue;
-		} catch (error) {
-			failure =
-				error instanceof NodeApiError || error instanceof NodeOperationError
-					? error
-					: new NodeOperationError(this.getNode(), error as Error, { itemIndex });
-		}
-		if (!this.continueOnFail()) throw failure;
-		output.push({
-			json: { error: failure.message },
-			error: failure,
-			pairedItem: { item: itemIndex },
-		});
-	}
-	return [output];
 }

@@ -1,6 +1,7 @@
 /**
  * "Reuse Existing" for Create operations: when a matching object exists, the create becomes a
- * GET of it, so a pipeline that runs on a schedule does not pile up duplicates.
+ * GET of it, so a pipeline that runs on a schedule does not pile up duplicates. The switch
+ * itself: `reuseOption` (descriptions/common.descriptions.ts).
  */
 import type {
 	IDataObject,
@@ -9,8 +10,8 @@ import type {
 	PreSendAction,
 } from 'n8n-workflow';
 
+import { retryPolicyOf } from '../descriptions/requestOptions.description';
 import { paginate } from '../transport';
-import { retryPolicyOf } from './requestOptions';
 
 export interface ReuseLookup {
 	/** List endpoint to search. */
@@ -43,16 +44,5 @@ export function reuseExisting(
 				return { ...requestOptions, method: 'GET', url: url(existing), body: undefined };
 		}
 		return requestOptions;
-	};
-}
-
-/** The Options collection holding the Reuse Existing switch. */
-export function reuseOption(description: string) {
-	return {
-		displayName: 'Reuse Existing',
-		name: 'reuseExisting',
-		type: 'boolean' as const,
-		default: false,
-		description,
 	};
 }

@@ -1,22 +1,23 @@
 /** "From List" searches of the resource locators: one API page per call, cursor passed through. */
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { apiPath, apiRequest, type ListPage } from '../transport';
-import { retryPolicyOf } from './requestOptions';
+import { retryPolicyOf } from '../descriptions/requestOptions.description';
+import type { Directory, DirectoryFile, Index, ListPage } from '../helpers/interfaces';
+import { apiPath, apiRequest } from '../transport';
 
 const PAGE_SIZE = 50;
 
-async function searchPage(
+async function searchPage<T>(
 	ctx: ILoadOptionsFunctions,
 	path: string,
 	qs: IDataObject,
 	paginationToken: string | undefined,
-	toResult: (item: IDataObject) => { name: string; value: string },
+	toResult: (item: T) => { name: string; value: string },
 ): Promise<INodeListSearchResult> {
 	const page = await apiRequest.call<
 		ILoadOptionsFunctions,
 		Parameters<typeof apiRequest>,
-		Promise<ListPage<IDataObject>>
+		Promise<ListPage<T>>
 	>(ctx, {
 		method: 'GET',
 		path,
@@ -43,7 +44,7 @@ function searchNamed(path: string) {
 		filter?: string,
 		paginationToken?: string,
 	): Promise<INodeListSearchResult> {
-		const result = await searchPage(this, path, {}, paginationToken, (item) => ({
+		const result = await searchPage<Directory | Index>(this, path, {}, paginationToken, (item) => ({
 			name: String(item.name ?? item.id),
 			value: String(item.id),
 		}));
@@ -66,7 +67,7 @@ export async function searchFiles(
 	const directoryId = this.getCurrentNodeParameter('directoryId', { extractValue: true }) as
 		string | undefined;
 	if (!directoryId) return { results: [] };
-	return await searchPage(
+	return await searchPage<DirectoryFile>(
 		this,
 		apiPath`/api/v1/beta/directories/${directoryId}/files`,
 		filter ? { display_name_contains: filter } : {},

@@ -1,82 +1,10 @@
 /**
- * Building blocks reused by every resource: the routed-operation builder (so every operation
- * gets the transport's hooks), resource locators, and the Return All / Limit pair.
+ * Field builders reused by the operations (and the trigger): resource locators, the Return
+ * All / Limit pair, the usual collections, body and query fields, and the switches several
+ * operations share. Display conditions on resource and operation are added by the resource
+ * (actions/resource.ts), so the builders take only the conditions of their own.
  */
-import type {
-	IDisplayOptions,
-	IHttpRequestMethods,
-	INodeProperties,
-	INodePropertyOptions,
-	PostReceiveAction,
-	PreSendAction,
-} from 'n8n-workflow';
-
-import {
-	checkRoutedResponse,
-	prepareRoutedRequest,
-	type RoutedReconcile,
-	sendListWithRetries,
-	sendWithRetries,
-	sendWithRetriesReconciled,
-} from '../transport';
-
-export interface RoutedOperation {
-	name: string;
-	value: string;
-	action: string;
-	description: string;
-	method: IHttpRequestMethods;
-	/** Expression; IDs must go through encodeURIComponent. */
-	url: string;
-	/** Get Many: follow next_page_token and honour Limit. */
-	list?: boolean;
-	preSend?: PreSendAction[];
-	postReceive?: PostReceiveAction[];
-	/**
-	 * Creates (POST) only: finds what the request created when its answer was lost, so it is
-	 * neither sent twice nor failed needlessly. Without it such an item fails clearly.
-	 */
-	reconcile?: RoutedReconcile;
-}
-
-/**
- * An operation run by the engine's routing. `paginate: true` hands the request to our
- * `routing.operations.pagination` function even for single objects: it is the one hook where
- * routing lets us retry (429/5xx/connection errors) and follow cursors.
- */
-export function routedOperation(op: RoutedOperation): INodePropertyOptions {
-	return {
-		name: op.name,
-		value: op.value,
-		action: op.action,
-		description: op.description,
-		routing: {
-			request: { method: op.method, url: op.url },
-			send: { paginate: true, preSend: [prepareRoutedRequest, ...(op.preSend ?? [])] },
-			operations: {
-				pagination: op.list
-					? sendListWithRetries
-					: op.reconcile
-						? sendWithRetriesReconciled(op.reconcile)
-						: sendWithRetries,
-			},
-			output: { postReceive: [checkRoutedResponse, ...(op.postReceive ?? [])] },
-		},
-	};
-}
-
-/** postReceive output of a delete: the API answers with an empty body. */
-export function deletedOutput(idExpression: string): PostReceiveAction {
-	return {
-		type: 'set',
-		properties: { value: `={{ { "deleted": true, "id": ${idExpression} } }}` },
-	};
-}
-
-/** Expression of a resource locator's value, percent-encoded for a URL path. */
-export function pathParam(name: string): string {
-	return `{{ encodeURIComponent($parameter["${name}"]) }}`;
-}
+import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
 interface LocatorOptions {
 	name: string;
@@ -84,7 +12,7 @@ interface LocatorOptions {
 	searchListMethod: string;
 	placeholder: string;
 	description?: string;
-	displayOptions: IDisplayOptions;
+	displayOptions?: IDisplayOptions;
 	required?: boolean;
 }
 
@@ -121,48 +49,36 @@ export function locator(options: LocatorOptions): INodeProperties {
 	};
 }
 
-export const directoryLocator = (
-	displayOptions: IDisplayOptions,
-	overrides: Partial<LocatorOptions> = {},
-) =>
+export const directoryLocator = (overrides: Partial<LocatorOptions> = {}) =>
 	locator({
 		name: 'directoryId',
 		displayName: 'Directory',
 		searchListMethod: 'searchDirectories',
 		placeholder: 'e.g. dir-4f1c...',
-		displayOptions,
 		...overrides,
 	});
 
-export const fileLocator = (
-	displayOptions: IDisplayOptions,
-	overrides: Partial<LocatorOptions> = {},
-) =>
+export const fileLocator = (overrides: Partial<LocatorOptions> = {}) =>
 	locator({
 		name: 'fileId',
 		displayName: 'File',
 		searchListMethod: 'searchFiles',
 		placeholder: 'e.g. dfl-9a2b...',
 		description: 'A file of the directory chosen above',
-		displayOptions,
 		...overrides,
 	});
 
-export const indexLocator = (
-	displayOptions: IDisplayOptions,
-	overrides: Partial<LocatorOptions> = {},
-) =>
+export const indexLocator = (overrides: Partial<LocatorOptions> = {}) =>
 	locator({
 		name: 'indexId',
 		displayName: 'Index',
 		searchListMethod: 'searchIndexes',
 		placeholder: 'e.g. idx-7c3e...',
-		displayOptions,
 		...overrides,
 	});
 
 /** Return All + Limit for a Get Many operation. Limit maps to page_size and caps the output. */
-export function returnAllAndLimit(displayOptions: IDisplayOptions): INodeProperties[] {
+export function returnAllAndLimit(): INodeProperties[] {
 	return [
 		{
 			displayName: 'Return All',
@@ -170,7 +86,6 @@ export function returnAllAndLimit(displayOptions: IDisplayOptions): INodePropert
 			type: 'boolean',
 			default: false,
 			description: 'Whether to return all results or only up to a given limit',
-			displayOptions,
 		},
 		{
 			displayName: 'Limit',
@@ -179,7 +94,7 @@ export function returnAllAndLimit(displayOptions: IDisplayOptions): INodePropert
 			typeOptions: { minValue: 1 },
 			default: 50,
 			description: 'Max number of results to return',
-			displayOptions: { ...displayOptions, show: { ...displayOptions.show, returnAll: [false] } },
+			displayOptions: { show: { returnAll: [false] } },
 			routing: { output: { maxResults: '={{$value}}' } },
 		},
 	];
@@ -195,10 +110,9 @@ const COLLECTIONS = {
 /** One of the usual optional-field collections (Additional Fields, Update Fields, Filters, Options). */
 export function collection(
 	name: keyof typeof COLLECTIONS,
-	displayOptions: IDisplayOptions,
 	options: INodeProperties[],
 ): INodeProperties {
-	return { ...COLLECTIONS[name], name, type: 'collection', default: {}, displayOptions, options };
+	return { ...COLLECTIONS[name], name, type: 'collection', default: {}, options };
 }
 
 /** A string sent as a JSON body property. */
@@ -236,3 +150,14 @@ export const includeDeletedFilter = (what: string): INodeProperties => ({
 	description: `Whether to include deleted ${what}`,
 	routing: { send: { type: 'query', property: 'include_deleted' } },
 });
+
+/** The "Reuse Existing" switch of a Create (in its Options collection; see helpers/reuse.ts). */
+export function reuseOption(description: string): INodeProperties {
+	return {
+		displayName: 'Reuse Existing',
+		name: 'reuseExisting',
+		type: 'boolean',
+		default: false,
+		description,
+	};
+}

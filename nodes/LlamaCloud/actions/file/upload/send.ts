@@ -6,7 +6,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, randomString } from 'n8n-workflow';
 
-import { apiPath, apiRequest, type ApiRequest, type ListPage } from '../../transport';
+import type { DirectoryFile, ListPage } from '../../../helpers/interfaces';
+import { apiPath, apiRequest, type ApiRequest } from '../../../transport';
 import {
 	BinaryReadError,
 	bufferedBody,
@@ -34,8 +35,6 @@ const LOOKUP_FIRST_BYTES = 1024 * 1024;
 
 /** Keep Both tries "name (2).ext", "name (3).ext", ... up to this many copies. */
 const MAX_COPIES = 100;
-
-export type DirectoryFile = IDataObject & { id: string; unique_id: string };
 
 /** A request of the job's item, with that item's retry policy. */
 async function request<T>(

@@ -4,10 +4,10 @@
  */
 import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { metadataFromParameters } from '../../shared/metadata';
-import { itemRetryPolicy } from '../../shared/requestOptions';
-import type { RetryPolicy } from '../../transport';
-import { fieldError, requiredId, requiredText } from '../../shared/validation';
+import { itemRetryPolicy } from '../../../descriptions/requestOptions.description';
+import { metadataFromParameters } from '../../../helpers/metadata';
+import { fieldError, requiredId, requiredText } from '../../../helpers/validation';
+import type { RetryPolicy } from '../../../transport';
 import type { MultipartFile } from './multipart';
 
 export type OnConflict = 'skip' | 'replace' | 'keepBoth';
@@ -177,7 +177,7 @@ export async function prepareUpload(ctx: IExecuteFunctions, itemIndex: number): 
 	}
 
 	const externalFileId = optionalText(additional.externalFileId);
-	const metadata = metadataFromParameters(ctx, itemIndex);
+	const metadata = metadataFromParameters(ctx, itemIndex, param);
 	return {
 		itemIndex,
 		directoryId,

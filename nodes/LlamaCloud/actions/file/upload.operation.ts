@@ -7,7 +7,6 @@
  */
 import type {
 	IDataObject,
-	IDisplayOptions,
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeProperties,
@@ -15,8 +14,9 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { directoryLocator } from '../shared/descriptions';
-import { metadataFields } from '../shared/metadata';
+import { collection, directoryLocator } from '../../descriptions/common.descriptions';
+import { metadataFields } from '../../descriptions/metadata.description';
+import { KeyedQueue } from './upload/keyedQueue';
 import { runPool } from './upload/pool';
 import {
 	concurrencyOf,
@@ -28,9 +28,7 @@ import {
 } from './upload/prepare';
 import { uploadOne } from './upload/send';
 
-const show: IDisplayOptions = { show: { resource: ['file'], operation: ['upload'] } };
-
-export const uploadOperationOption: INodePropertyOptions = {
+export const option: INodePropertyOptions & { value: 'upload' } = {
 	name: 'Upload',
 	value: 'upload',
 	action: 'Upload a file',
@@ -38,8 +36,8 @@ export const uploadOperationOption: INodePropertyOptions = {
 		'Upload a file from a binary property into a directory (streamed; many items in parallel)',
 };
 
-export const uploadFields: INodeProperties[] = [
-	directoryLocator(show, { description: 'The directory to upload the file into' }),
+export const description: INodeProperties[] = [
+	directoryLocator({ description: 'The directory to upload the file into' }),
 	{
 		displayName: 'Input Binary Field',
 		name: 'binaryPropertyName',
@@ -47,7 +45,6 @@ export const uploadFields: INodeProperties[] = [
 		required: true,
 		default: 'data',
 		hint: 'The name of the input binary field containing the file to upload',
-		displayOptions: show,
 	},
 	{
 		displayName: 'Unique ID',
@@ -57,7 +54,6 @@ export const uploadFields: INodeProperties[] = [
 		placeholder: 'e.g. contracts/2026/acme.pdf',
 		description:
 			'Identifies the file within the directory, e.g. its path in the source system. Defaults to the External File ID, else the file name.',
-		displayOptions: show,
 	},
 	{
 		displayName: 'If a File with This Unique ID Exists',
@@ -83,76 +79,59 @@ export const uploadFields: INodeProperties[] = [
 		],
 		default: 'skip',
 		description: 'What to do when the directory already has a file with this unique ID',
-		displayOptions: show,
 	},
-	...metadataFields(show),
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		displayOptions: show,
-		options: [
-			{
-				displayName: 'Display Name',
-				name: 'displayName',
-				type: 'string',
-				default: '',
-				description: 'Name shown for the file; defaults to the file name',
-			},
-			{
-				displayName: 'External File ID',
-				name: 'externalFileId',
-				type: 'string',
-				default: '',
-				description: "The file's ID in the system it comes from; also the default unique ID",
-			},
-		],
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: show,
-		options: [
-			{
-				displayName: 'Concurrency',
-				name: 'concurrency',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
-				default: DEFAULT_CONCURRENCY,
-				description:
-					'How many items upload at the same time. LlamaCloud rate-limits uploads per project; rate-limited items are retried.',
-			},
-			{
-				displayName: 'File Name',
-				name: 'fileName',
-				type: 'string',
-				default: '',
-				description: "File name to send instead of the binary data's own",
-			},
-			{
-				displayName: 'Max File Size (MB)',
-				name: 'maxFileSizeMb',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: DEFAULT_MAX_FILE_SIZE_MB,
-				description:
-					'Larger files are refused before anything is sent. LlamaCloud accepts up to 512 MB.',
-			},
-			{
-				displayName: 'MIME Type',
-				name: 'mimeType',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. application/pdf',
-				description: "MIME type to send instead of the binary data's own",
-			},
-		],
-	},
+	...metadataFields(),
+	collection('additionalFields', [
+		{
+			displayName: 'Display Name',
+			name: 'displayName',
+			type: 'string',
+			default: '',
+			description: 'Name shown for the file; defaults to the file name',
+		},
+		{
+			displayName: 'External File ID',
+			name: 'externalFileId',
+			type: 'string',
+			default: '',
+			description: "The file's ID in the system it comes from; also the default unique ID",
+		},
+	]),
+	collection('options', [
+		{
+			displayName: 'Concurrency',
+			name: 'concurrency',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
+			default: DEFAULT_CONCURRENCY,
+			description:
+				'How many items upload at the same time. LlamaCloud rate-limits uploads per project; rate-limited items are retried.',
+		},
+		{
+			displayName: 'File Name',
+			name: 'fileName',
+			type: 'string',
+			default: '',
+			description: "File name to send instead of the binary data's own",
+		},
+		{
+			displayName: 'Max File Size (MB)',
+			name: 'maxFileSizeMb',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: DEFAULT_MAX_FILE_SIZE_MB,
+			description:
+				'Larger files are refused before anything is sent. LlamaCloud accepts up to 512 MB.',
+		},
+		{
+			displayName: 'MIME Type',
+			name: 'mimeType',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. application/pdf',
+			description: "MIME type to send instead of the binary data's own",
+		},
+	]),
 ];
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
@@ -177,30 +156,8 @@ function itemError(
 	});
 }
 
-/**
- * Runs tasks with the same key one after another. Items uploading the same unique ID to the
- * same directory must not race (two Replaces would each delete the other's file).
- */
-class KeyedQueue {
-	private tails = new Map<string, Promise<unknown>>();
-
-	async run<T>(key: string, task: () => Promise<T>): Promise<T> {
-		const previous = this.tails.get(key) ?? Promise.resolve();
-		const current = previous.then(task, task);
-		const tail = current.then(
-			() => undefined,
-			() => undefined,
-		);
-		this.tails.set(key, tail);
-		try {
-			return await current;
-		} finally {
-			if (this.tails.get(key) === tail) this.tails.delete(key);
-		}
-	}
-}
-
-export async function uploadFiles(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+/** Checks every item, then uploads them through the pool. */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const continueOnFail = this.continueOnFail();
 	const output: Array<INodeExecutionData | undefined> = new Array(items.length);

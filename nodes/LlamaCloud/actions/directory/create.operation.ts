@@ -1,0 +1,55 @@
+/** Directory → Create (routed), with "Reuse Existing": a directory of the same exact name. */
+import type { INodeProperties } from 'n8n-workflow';
+
+import { bodyField, collection, reuseOption } from '../../descriptions/common.descriptions';
+import { reuseExisting } from '../../helpers/reuse';
+import { routedOperation } from '../../helpers/routedOperation';
+import { requireText } from '../../helpers/validation';
+import { apiPath } from '../../transport';
+
+const reuseDirectory = reuseExisting((ctx) => ({
+	path: '/api/v1/beta/directories',
+	qs: { name: String(ctx.getNodeParameter('name', '')).trim() },
+	url: (existing) => apiPath`/api/v1/beta/directories/${existing.id}`,
+}));
+
+export const option = routedOperation({
+	name: 'Create',
+	value: 'create',
+	action: 'Create a directory',
+	description: 'Create a directory to upload files into',
+	method: 'POST',
+	url: '/api/v1/beta/directories',
+	preSend: [
+		requireText('name', 'Name'),
+		requireText('additionalFields.dataSourceId', 'Data Source ID', { optional: true }),
+		reuseDirectory,
+	],
+});
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Name',
+		name: 'name',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. Contracts 2026',
+		description: 'Human-readable name for the directory',
+		routing: { send: { type: 'body', property: 'name' } },
+	},
+	collection('additionalFields', [
+		bodyField('Description', 'description', 'description', 'Description shown to users'),
+		bodyField(
+			'Data Source ID',
+			'dataSourceId',
+			'data_source_id',
+			'ID of a data source the directory syncs from; it must belong to the same project',
+		),
+	]),
+	collection('options', [
+		reuseOption(
+			'Whether to output the existing directory with this exact name instead of creating another one (useful for scheduled pipelines)',
+		),
+	]),
+];

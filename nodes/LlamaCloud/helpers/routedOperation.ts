@@ -1,0 +1,79 @@
+/**
+ * The routed-operation builder: every operation run by the engine's routing gets the
+ * transport's hooks (checks before sending, error mapping, retries) from here.
+ */
+import type {
+	IHttpRequestMethods,
+	INodePropertyOptions,
+	PostReceiveAction,
+	PreSendAction,
+} from 'n8n-workflow';
+
+import {
+	checkRoutedResponse,
+	prepareRoutedRequest,
+	type RoutedReconcile,
+	sendListWithRetries,
+	sendWithRetries,
+	sendWithRetriesReconciled,
+} from '../transport';
+
+export interface RoutedOperation<V extends string> {
+	name: string;
+	value: V;
+	action: string;
+	description: string;
+	method: IHttpRequestMethods;
+	/** Expression; IDs must go through encodeURIComponent (`pathParam`). */
+	url: string;
+	/** Get Many: follow next_page_token and honour Limit. */
+	list?: boolean;
+	preSend?: PreSendAction[];
+	postReceive?: PostReceiveAction[];
+	/**
+	 * Creates (POST) only: finds what the request created when its answer was lost, so it is
+	 * neither sent twice nor failed needlessly. Without it such an item fails clearly.
+	 */
+	reconcile?: RoutedReconcile;
+}
+
+/**
+ * An operation run by the engine's routing. `paginate: true` hands the request to our
+ * `routing.operations.pagination` function even for single objects: it is the one hook where
+ * routing lets us retry (429/5xx/connection errors) and follow cursors.
+ */
+export function routedOperation<V extends string>(
+	op: RoutedOperation<V>,
+): INodePropertyOptions & { value: V } {
+	return {
+		name: op.name,
+		value: op.value,
+		action: op.action,
+		description: op.description,
+		routing: {
+			request: { method: op.method, url: op.url },
+			send: { paginate: true, preSend: [prepareRoutedRequest, ...(op.preSend ?? [])] },
+			operations: {
+				pagination: op.list
+					? sendListWithRetries
+					: op.reconcile
+						? sendWithRetriesReconciled(op.reconcile)
+						: sendWithRetries,
+			},
+			output: { postReceive: [checkRoutedResponse, ...(op.postReceive ?? [])] },
+		},
+	};
+}
+
+/** postReceive output of a delete: the API answers with an empty body. */
+export function deletedOutput(idExpression: string): PostReceiveAction {
+	return {
+		type: 'set',
+		properties: { value: `={{ { "deleted": true, "id": ${idExpression} } }}` },
+	};
+}
+
+/** Expression of a resource locator's value, percent-encoded for a URL path. */
+export function pathParam(name: string): string {
+	return `{{ encodeURIComponent($parameter["${name}"]) }}`;
+}

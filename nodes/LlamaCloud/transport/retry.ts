@@ -121,7 +121,7 @@ export function seconds(ms: number): string {
 }
 
 export interface RetryOptions {
-	/** The caller's, from the node's Request Options (see requestOptions.ts). */
+	/** The caller's, from the node's Request Options (descriptions/requestOptions.description.ts). */
 	policy: RetryPolicy;
 	/**
 	 * Whether sending the request twice is harmless. When false (requests that create

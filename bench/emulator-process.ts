@@ -48,6 +48,31 @@ async function main() {
 			emulator.quirks.ignoreUpdatedAtFilters = Boolean(ignoreUpdatedAtFilters);
 			return {};
 		},
+		/** Switches LlamaCloud's upload rate limit on (options, `{}` = documented) or off (null). */
+		rateLimit: ({ options }) => {
+			emulator.rateLimit.configure(options ?? null);
+			return {};
+		},
+		/** What clients sent since the last reset or clearRequests: by route and by status. */
+		requestStats: () => {
+			const byRoute: Record<string, number> = {};
+			const byStatus: Record<string, number> = {};
+			for (const r of emulator.requests) {
+				const route = `${r.method} ${r.path.replace(/\/(dir|dfl|file|idx)-[^/]+/g, '/{$1}')}`;
+				byRoute[route] = (byRoute[route] ?? 0) + 1;
+				byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+			}
+			return {
+				total: emulator.requests.length,
+				byRoute,
+				byStatus,
+				rateLimit: emulator.rateLimit.counters,
+			};
+		},
+		clearRequests: () => {
+			emulator.clearRequests();
+			return {};
+		},
 		/** CPU time this process has used (µs), to see where time goes. */
 		cpu: () => process.cpuUsage(),
 		reset: () => {

@@ -105,11 +105,19 @@ export function reportToParent(result: unknown): void {
 	process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(result)}\n`);
 }
 
-/** Runs a bench child script in a fresh Node process and returns what it reported. */
-export async function runChild<T>(script: string, input: unknown): Promise<T> {
+/**
+ * Runs a bench child script in a fresh Node process and returns what it reported; `env` adds
+ * variables (the stand-in's NODE_EXTRA_CA_CERTS).
+ */
+export async function runChild<T>(
+	script: string,
+	input: unknown,
+	env: Record<string, string> = {},
+): Promise<T> {
+	const base = process.env.BENCH_DEV_ENV ? process.env : { ...process.env, NODE_ENV: 'production' };
 	const child = spawn(process.execPath, tsxArgs(script, JSON.stringify(input)), {
 		stdio: ['ignore', 'pipe', 'pipe'],
-		env: process.env.BENCH_DEV_ENV ? process.env : { ...process.env, NODE_ENV: 'production' },
+		env: { ...base, ...env },
 	});
 	let stdout = '';
 	let stderr = '';

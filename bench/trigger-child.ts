@@ -1,22 +1,24 @@
 /**
- * One trigger measurement, run by bench/trigger.ts in a fresh process (argv[2]: JSON input).
+ * One listing measurement, run by bench/trigger.ts in a fresh process (argv[2]: JSON input).
  * Scenarios: the trigger's first poll (to get a saved state), a timed production poll from a
- * given state through n8n's real PollContext, and a raw undici listing of every page of the
- * same directory.
+ * given state through n8n's real PollContext, a raw undici listing of every page of the same
+ * directory, the official SDK iterating it, and the node's File → Get Many with Return All.
  */
 import { performance } from 'node:perf_hooks';
 
+import LlamaCloudSdk from '@llamaindex/llama-cloud';
 import type { IDataObject } from 'n8n-workflow';
 import { request } from 'undici';
 
-// '.js': tsx would otherwise resolve 'LlamaCloudTrigger.node' to the codex file (.node.json).
+// '.js': tsx would otherwise resolve '*.node' to the codex file (.node.json).
+import { LlamaCloud } from '../nodes/LlamaCloud/LlamaCloud.node.js';
 import { LlamaCloudTrigger } from '../nodes/LlamaCloudTrigger/LlamaCloudTrigger.node.js';
 import { MAX_PAGE_SIZE } from '../nodes/LlamaCloud/transport';
-import { pollOnce } from '../test/harness';
+import { pollOnce, runNode } from '../test/harness';
 import { reportToParent } from './lib';
 
 export interface TriggerChildInput {
-	scenario: 'activate' | 'poll' | 'raw';
+	scenario: 'activate' | 'poll' | 'raw' | 'sdk' | 'getAll';
 	url: string;
 	apiKey: string;
 	directoryId: string;
@@ -35,6 +37,47 @@ export interface TriggerChildOutput {
 }
 
 const input = JSON.parse(process.argv[2]) as TriggerChildInput;
+const credentials = {
+	llamaCloudIngestApi: { apiKey: input.apiKey, region: 'custom', baseUrl: input.url },
+};
+
+/**
+ * The official SDK's auto-pagination over the same list, soft-deleted files included, at the
+ * largest page size the API states (1000; the SDK's default would be the server's 50).
+ */
+async function sdkListing(maxPages = Infinity): Promise<{ count: number; pages: number }> {
+	const client = new LlamaCloudSdk({ apiKey: input.apiKey, baseURL: input.url });
+	let page = await client.beta.directories.files.list(input.directoryId, {
+		include_deleted: true,
+		page_size: 1000,
+	});
+	let count = page.items.length;
+	let pages = 1;
+	while (page.hasNextPage() && pages < maxPages) {
+		page = await page.getNextPage();
+		count += page.items.length;
+		pages++;
+	}
+	return { count, pages };
+}
+
+/** File → Get Many with Return All (and Include Deleted, to list what the others list). */
+async function nodeGetAll(limit?: number): Promise<{ count: number }> {
+	const run = await runNode({
+		type: LlamaCloud,
+		credentials,
+		parameters: {
+			resource: 'file',
+			operation: 'getAll',
+			directoryId: { __rl: true, mode: 'id', value: input.directoryId },
+			returnAll: limit === undefined,
+			...(limit === undefined ? {} : { limit }),
+			filters: { includeDeleted: true },
+		},
+	});
+	if (run.error) throw new Error(`Get Many failed: ${run.error.message}`);
+	return { count: run.items.length };
+}
 
 function triggerPoll(staticData: IDataObject, mode: 'trigger' | 'manual' = 'trigger') {
 	return pollOnce({
@@ -45,9 +88,7 @@ function triggerPoll(staticData: IDataObject, mode: 'trigger' | 'manual' = 'trig
 			events: ['created', 'updated', 'deleted'],
 			options: {},
 		},
-		credentials: {
-			llamaCloudIngestApi: { apiKey: input.apiKey, region: 'custom', baseUrl: input.url },
-		},
+		credentials,
 		staticData,
 	});
 }
@@ -97,20 +138,25 @@ async function main() {
 		});
 		return;
 	}
-	const run: () => Promise<{ count: number; pages?: number; staticData?: IDataObject }> =
-		input.scenario === 'raw'
-			? async () => await rawListing()
-			: async () => {
-					const result = await triggerPoll(input.staticData ?? {});
-					return {
-						count: result.items?.length ?? 0,
-						pages: undefined,
-						staticData: result.staticData,
-					};
-				};
-	// Warm-up (module loading, JIT) with one page, so a large listing is not paid twice.
-	if (input.scenario === 'raw') await rawListing(1);
-	else await triggerPoll(input.staticData ?? {}, 'manual');
+	type Run = () => Promise<{ count: number; pages?: number; staticData?: IDataObject }>;
+	const poll: Run = async () => {
+		const result = await triggerPoll(input.staticData ?? {});
+		return { count: result.items?.length ?? 0, pages: undefined, staticData: result.staticData };
+	};
+	const runs: Record<Exclude<TriggerChildInput['scenario'], 'activate'>, [Run, Run]> = {
+		// [the measured run, a warm-up (module loading, JIT) with about one page]
+		raw: [rawListing, () => rawListing(1)],
+		sdk: [sdkListing, () => sdkListing(1)],
+		getAll: [nodeGetAll, () => nodeGetAll(10)],
+		poll: [
+			poll,
+			async () => ({
+				count: (await triggerPoll(input.staticData ?? {}, 'manual')).items?.length ?? 0,
+			}),
+		],
+	};
+	const [run, warmUp] = runs[input.scenario];
+	await warmUp();
 	const times: number[] = [];
 	let last: { count: number; pages?: number; staticData?: IDataObject } = { count: 0 };
 	for (let i = 0; i < repeats; i++) {

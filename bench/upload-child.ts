@@ -11,6 +11,7 @@ import { constants, performance, PerformanceObserver } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import LlamaCloudSdk, { toFile } from '@llamaindex/llama-cloud';
 import { FileLocation } from 'n8n-core';
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 import { request } from 'undici';
@@ -23,7 +24,8 @@ import { BufferUpload } from './buffer-upload.node';
 import { reportToParent } from './lib';
 
 export interface ChildInput {
-	scenario: 'node-stream' | 'node-buffer' | 'undici-stream' | 'bulk-node' | 'bulk-undici';
+	scenario:
+		'node-stream' | 'node-buffer' | 'undici-stream' | 'bulk-node' | 'bulk-undici' | 'bulk-sdk';
 	url: string;
 	apiKey: string;
 	directoryId: string;
@@ -35,6 +37,12 @@ export interface ChildInput {
 	count?: number;
 	size?: number;
 	concurrency?: number;
+	/** bulk-node: "If a File with This Unique ID Exists" (default the node's). */
+	onConflict?: 'skip' | 'replace' | 'keepBoth';
+	/** bulk-node: continue on fail, counting failed items instead of stopping (P6). */
+	continueOnFail?: boolean;
+	/** bulk scenarios: no warm-up run (its requests would count in the emulator's figures). */
+	noWarmUp?: boolean;
 }
 
 export interface MemoryFigures {
@@ -59,6 +67,9 @@ export interface ChildOutput {
 	cpuMs?: { user: number; system: number; gc: number; majorGcs: number };
 	bytes?: number;
 	files?: number;
+	/** Bulk: items that failed (continue on fail) or uploads that threw (SDK), with a sample reason. */
+	failed?: number;
+	failure?: string;
 	memory?: MemoryFigures;
 }
 
@@ -73,8 +84,10 @@ function nodeUpload(
 	directoryId: string,
 	items: INodeExecutionData[],
 	parameters: INodeParameters = {},
+	continueOnFail = false,
 ) {
 	return runNode({
+		continueOnFail,
 		type: LlamaCloud,
 		credentials,
 		parameters: {
@@ -292,18 +305,30 @@ async function bulkNode(): Promise<ChildOutput> {
 	const count = Number(input.count);
 	const size = Number(input.size);
 	const items = await storedSmallFiles('', count, size);
-	const warm = await storedSmallFiles(`warm-${process.pid}-`, 20, size);
-	expectUploaded(
-		await nodeUpload(input.warmDirectoryId, warm, { options: { concurrency: input.concurrency } }),
-		warm.length,
-	);
-	const ms = await timed(async () =>
-		expectUploaded(
-			await nodeUpload(input.directoryId, items, { options: { concurrency: input.concurrency } }),
-			count,
-		),
-	);
-	return { scenario: input.scenario, timesMs: [ms], files: count, bytes: count * size };
+	const parameters: INodeParameters = {
+		...(input.onConflict ? { onConflict: input.onConflict } : {}),
+		options: { concurrency: input.concurrency },
+	};
+	if (!input.noWarmUp) {
+		const warm = await storedSmallFiles(`warm-${process.pid}-`, 20, size);
+		expectUploaded(await nodeUpload(input.warmDirectoryId, warm, parameters), warm.length);
+	}
+	let run!: Awaited<ReturnType<typeof nodeUpload>>;
+	const ms = await timed(async () => {
+		run = await nodeUpload(input.directoryId, items, parameters, input.continueOnFail);
+	});
+	if (!input.continueOnFail) expectUploaded(run, count);
+	const failedItems = run.items.filter((i) => i.json.error !== undefined);
+	const failed = run.error ? count : failedItems.length;
+	const failure = run.error?.message ?? (failedItems[0]?.json.error as string | undefined);
+	return {
+		scenario: input.scenario,
+		timesMs: [ms],
+		files: count - failed,
+		failed,
+		failure,
+		bytes: count * size,
+	};
 }
 
 /** The bulk files, stored in n8n's binary data service (filesystem mode) like the node's input. */
@@ -338,9 +363,57 @@ async function bulkUndici(): Promise<ChildOutput> {
 		await Promise.all(Array.from({ length: concurrency }, worker));
 	};
 	const items = await storedSmallFiles('', count, size);
-	await pool(input.warmDirectoryId, await storedSmallFiles(`warm-${process.pid}-`, 20, size));
+	if (!input.noWarmUp)
+		await pool(input.warmDirectoryId, await storedSmallFiles(`warm-${process.pid}-`, 20, size));
 	const ms = await timed(() => pool(input.directoryId, items));
 	return { scenario: input.scenario, timesMs: [ms], files: count, bytes: count * size };
+}
+
+/**
+ * The official SDK uploading the same files at `concurrency`, as a user would write it: its
+ * defaults (5 retries on 429 and 5xx with its own backoff, 1-minute timeout), one client.
+ */
+async function bulkSdk(): Promise<ChildOutput> {
+	const count = Number(input.count);
+	const size = Number(input.size);
+	const concurrency = Number(input.concurrency);
+	const client = new LlamaCloudSdk({ apiKey: input.apiKey, baseURL: input.url });
+	const service = await useBinaryDataMode('filesystem');
+	let failed = 0;
+	let failure: string | undefined;
+	const pool = async (directoryId: string, items: INodeExecutionData[]) => {
+		let next = 0;
+		const worker = async () => {
+			while (next < items.length) {
+				const item = items[next++];
+				const name = String(item.binary!.data.fileName);
+				try {
+					const content = await readFile(service.getPath(String(item.binary!.data.id)));
+					await client.beta.directories.files.upload(directoryId, {
+						upload_file: await toFile(content, name),
+						unique_id: name,
+					});
+				} catch (error) {
+					failed++;
+					failure ??= error instanceof Error ? error.message : String(error);
+				}
+			}
+		};
+		await Promise.all(Array.from({ length: concurrency }, worker));
+	};
+	const items = await storedSmallFiles('', count, size);
+	if (!input.noWarmUp)
+		await pool(input.warmDirectoryId, await storedSmallFiles(`warm-${process.pid}-`, 20, size));
+	failed = 0;
+	const ms = await timed(() => pool(input.directoryId, items));
+	return {
+		scenario: input.scenario,
+		timesMs: [ms],
+		files: count - failed,
+		failed,
+		failure,
+		bytes: count * size,
+	};
 }
 
 const scenarios: Record<ChildInput['scenario'], () => Promise<ChildOutput>> = {
@@ -349,6 +422,7 @@ const scenarios: Record<ChildInput['scenario'], () => Promise<ChildOutput>> = {
 	'undici-stream': undiciStream,
 	'bulk-node': bulkNode,
 	'bulk-undici': bulkUndici,
+	'bulk-sdk': bulkSdk,
 };
 
 scenarios[input.scenario]()

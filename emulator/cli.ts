@@ -18,6 +18,9 @@ async function main(): Promise<void> {
 		`  API key:    ${options.apiKey ? `${mask(emulator.apiKey)} (from the environment)` : emulator.apiKey}`,
 		`  project id: ${emulator.defaultProjectId}`,
 		...(options.faults ? [`  faults:     ${JSON.stringify(options.faults)}`] : []),
+		...(emulator.rateLimit.config
+			? [`  rate limit: ${JSON.stringify(emulator.rateLimit.config)} per project`]
+			: []),
 		'Press Ctrl+C to stop.',
 	];
 	console.log(lines.join('\n'));

@@ -2,9 +2,12 @@
  * Options of the standalone emulator from environment variables (see README.md).
  * Bad values fail loudly, naming the variable: a typo must not silently disable a fault.
  */
+import { readFileSync } from 'node:fs';
+
 import type { FaultOptions } from './faults';
 import { DEFAULTS, type EmulatorOptions } from './options';
 import { RETRIEVAL_FILE_ID_MODES } from './retrieval/documents';
+import { DOCUMENTED_UPLOAD_LIMIT, type RateLimitOptions } from './rateLimit';
 
 export const ENV = {
 	port: 'LLAMACLOUD_EMULATOR_PORT',
@@ -26,6 +29,12 @@ export const ENV = {
 	faultResetAfter: 'LLAMACLOUD_EMULATOR_FAULT_RESET_AFTER',
 	faultLatencyMs: 'LLAMACLOUD_EMULATOR_FAULT_LATENCY_MS',
 	faultRetryAfter: 'LLAMACLOUD_EMULATOR_FAULT_RETRY_AFTER',
+	rateLimit: 'LLAMACLOUD_EMULATOR_RATE_LIMIT',
+	rateLimitRoutes: 'LLAMACLOUD_EMULATOR_RATE_LIMIT_ROUTES',
+	rateLimitWindow: 'LLAMACLOUD_EMULATOR_RATE_LIMIT_WINDOW',
+	rateLimitRetryAfter: 'LLAMACLOUD_EMULATOR_RATE_LIMIT_RETRY_AFTER',
+	tlsCert: 'LLAMACLOUD_EMULATOR_TLS_CERT',
+	tlsKey: 'LLAMACLOUD_EMULATOR_TLS_KEY',
 } as const;
 
 type Env = Record<string, string | undefined>;
@@ -102,6 +111,50 @@ export function faultsFromEnv(env: Env): FaultOptions | undefined {
 	return Object.keys(faults).length > 0 ? faults : undefined;
 }
 
+function choice<T extends string>(env: Env, name: string, choices: readonly T[]): T | undefined {
+	const text = read(env, name);
+	if (text === undefined) return undefined;
+	if (!choices.includes(text as T))
+		throw new Error(`${name} must be one of ${choices.join(', ')}, got '${text}'`);
+	return text as T;
+}
+
+/**
+ * The rate limit: `documented` (50 per 5000 ms), `<limit>/<windowMs>` (e.g. `20/60000`) or
+ * `off`; the other three variables only refine a limit that is on.
+ */
+export function rateLimitFromEnv(env: Env): RateLimitOptions | undefined {
+	const text = read(env, ENV.rateLimit);
+	if (text === undefined || text === 'off') return undefined;
+	const m = /^(\d+)\s*\/\s*(\d+)$/.exec(text);
+	if (text !== 'documented' && (!m || Number(m[1]) < 1 || Number(m[2]) < 1))
+		throw new Error(
+			`${ENV.rateLimit} must be "documented", "<limit>/<windowMs>" or "off", got '${text}'`,
+		);
+	return {
+		...(m ? { limit: Number(m[1]), windowMs: Number(m[2]) } : DOCUMENTED_UPLOAD_LIMIT),
+		routes: choice(env, ENV.rateLimitRoutes, ['uploads', 'all'] as const),
+		window: choice(env, ENV.rateLimitWindow, ['fixed', 'sliding'] as const),
+		retryAfter: choice(env, ENV.rateLimitRetryAfter, ['seconds', 'ms', 'none'] as const),
+	};
+}
+
+/** HTTPS from a PEM certificate and key file; both or neither. */
+function tlsFromEnv(env: Env): EmulatorOptions['tls'] {
+	const cert = read(env, ENV.tlsCert);
+	const key = read(env, ENV.tlsKey);
+	if (!cert && !key) return undefined;
+	if (!cert || !key) throw new Error(`${ENV.tlsCert} and ${ENV.tlsKey} go together`);
+	const file = (name: string, path: string) => {
+		try {
+			return readFileSync(path);
+		} catch (error) {
+			throw new Error(`${name}: cannot read ${path}: ${(error as Error).message}`);
+		}
+	};
+	return { cert: file(ENV.tlsCert, cert), key: file(ENV.tlsKey, key) };
+}
+
 /** Options for the CLI: `port` defaults to 8787 (LLAMACLOUD_EMULATOR_PORT, else PORT). */
 export function optionsFromEnv(env: Env = process.env): EmulatorOptions & { port: number } {
 	const quiet = read(env, ENV.quiet);
@@ -116,5 +169,7 @@ export function optionsFromEnv(env: Env = process.env): EmulatorOptions & { port
 		quiet: quiet === undefined ? false : !['0', 'false', 'no'].includes(quiet.toLowerCase()),
 		retrievalFileIds: oneOf(env, ENV.retrievalFileIds, RETRIEVAL_FILE_ID_MODES),
 		faults: faultsFromEnv(env),
+		rateLimit: rateLimitFromEnv(env),
+		tls: tlsFromEnv(env),
 	};
 }

@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,7 @@ import { IndexBuilder } from './builds';
 import { FaultController } from './faults';
 import type { EmulatorQuirks, RecordedRequest } from './http';
 import { DEFAULTS, type EmulatorOptions } from './options';
+import { RateLimiter } from './rateLimit';
 import { listQuerySchemas } from './schemas';
 import { EmulatorServer } from './server';
 import {
@@ -37,6 +39,8 @@ export { FaultController, createPrng } from './faults';
 export type { FaultCounters, FaultDecision, FaultOptions, FaultStep, ScriptFilter } from './faults';
 export type { EmulatorQuirks, RecordedRequest } from './http';
 export { DEFAULTS } from './options';
+export { DOCUMENTED_UPLOAD_LIMIT, RateLimiter } from './rateLimit';
+export type { RateLimitCounters, RateLimitOptions } from './rateLimit';
 export type { EmulatorOptions, ProjectSeed } from './options';
 export {
 	DirectoryFilePageSchema,
@@ -114,8 +118,11 @@ export type EmulatorFaults = Pick<
 	| 'config'
 >;
 
+/** The upload rate limit (emulator/rateLimit.ts): switch it on or off, read what it refused. */
+export type EmulatorRateLimit = Pick<RateLimiter, 'configure' | 'config' | 'counters' | 'reset'>;
+
 export interface Emulator {
-	/** Base URL, `http://127.0.0.1:PORT`, no trailing slash. */
+	/** Base URL, `http://127.0.0.1:PORT` (`https://` with the `tls` option), no trailing slash. */
 	readonly url: string;
 	readonly port: number;
 	readonly apiKey: string;
@@ -123,6 +130,7 @@ export interface Emulator {
 	readonly defaultOrganizationId: string;
 	readonly store: EmulatorStoreView;
 	readonly faults: EmulatorFaults;
+	readonly rateLimit: EmulatorRateLimit;
 	/** Server behaviours that differ from the reference; change them at any time. */
 	readonly quirks: EmulatorQuirks;
 	/** The most recent requests (oldest first, capped at requestLogSize), without credentials. */
@@ -148,6 +156,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		log?.(`emulator: build error: ${String(error)}`),
 	);
 	const faults = new FaultController(options.faults);
+	const rateLimiter = new RateLimiter(options.rateLimit ?? null);
 	const startQuirks = (): EmulatorQuirks => ({
 		ignoreUpdatedAtFilters: options.ignoreUpdatedAtFilters ?? false,
 		retrievalFileIds: options.retrievalFileIds ?? DEFAULTS.retrievalFileIds,
@@ -170,11 +179,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			validateResponses: options.validateResponses ?? process.env.NODE_ENV !== 'production',
 			requestLogSize: options.requestLogSize ?? DEFAULTS.requestLogSize,
 			log,
+			rateLimiter,
 		},
 	);
 
 	// No request timeout: a large upload slowed by injected latency must not be cut by the server.
-	const http = createServer({ requestTimeout: 0 }, server.listener);
+	const http = options.tls
+		? createHttpsServer({ ...options.tls, requestTimeout: 0 }, server.listener)
+		: createServer({ requestTimeout: 0 }, server.listener);
 	// Keep-alive sockets would hold close() open; track them to destroy them.
 	const sockets = new Set<Socket>();
 	http.on('connection', (socket) => {
@@ -240,7 +252,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	};
 
 	return {
-		url: `http://${urlHost}:${port}`,
+		url: `${options.tls ? 'https' : 'http'}://${urlHost}:${port}`,
 		port,
 		apiKey,
 		get defaultProjectId() {
@@ -251,6 +263,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		},
 		store: view,
 		faults,
+		rateLimit: rateLimiter,
 		quirks,
 		get requests() {
 			return server.requests;
@@ -265,6 +278,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			server.requests.length = 0;
 			faults.reset();
 			Object.assign(quirks, startQuirks());
+			rateLimiter.reset();
 		},
 		close: () => {
 			closed ??= (async () => {

@@ -1,6 +1,7 @@
 /** Options of startEmulator() and their defaults. */
 import type { FaultOptions } from './faults';
 import type { RetrievalFileIdMode } from './retrieval/documents';
+import type { RateLimitOptions } from './rateLimit';
 
 /** A project the API key can see. The first one (or the one marked is_default) is the default. */
 export interface ProjectSeed {
@@ -20,6 +21,14 @@ export interface EmulatorOptions {
 	/** Projects of the key. Default: one project "Default" in one organization. */
 	projects?: ProjectSeed[];
 	faults?: FaultOptions;
+	/**
+	 * LlamaCloud's upload rate limit, answered with 429s (emulator/rateLimit.ts): `{}` for the
+	 * documented 50 uploads per 5 s per project. Default off (null); switchable through
+	 * `emulator.rateLimit` at run time.
+	 */
+	rateLimit?: RateLimitOptions | null;
+	/** Serve HTTPS with this PEM key and certificate (e.g. a self-signed one made at run time). Default plain HTTP. */
+	tls?: { key: string | Buffer; cert: string | Buffer };
 	/** Time each build step (queued → running → done) takes, in ms. Default 100. */
 	buildStepMs?: number;
 	/** Largest accepted upload in bytes; larger → 413. Default 512 MiB (LlamaCloud's limit). */

@@ -9,6 +9,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError, jsonDecodeError } from './errors';
 import type { FaultController, FaultDecision } from './faults';
+import type { RateLimiter } from './rateLimit';
 import {
 	parseInput,
 	type ApiResponse,
@@ -45,6 +46,7 @@ export interface ServerSettings {
 	validateResponses: boolean;
 	requestLogSize: number;
 	log: ((line: string) => void) | null;
+	rateLimiter: RateLimiter;
 }
 
 export class EmulatorServer {
@@ -161,6 +163,11 @@ export class EmulatorServer {
 		this.authenticate(req);
 		const scope = parseInput(ScopeQuery, query, 'query');
 		const project = this.app.store.resolveScope(scope.project_id, scope.organization_id);
+		const verdict = this.settings.rateLimiter.check(method, path, project.id);
+		if (!verdict.ok) {
+			record.fault = 'rateLimit';
+			throw new HttpError(429, 'Too Many Requests', verdict.headers);
+		}
 		const ctx: RequestContext = {
 			app: this.app,
 			req,

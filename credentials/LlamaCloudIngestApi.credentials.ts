@@ -1,7 +1,8 @@
 import type {
-	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
+	IHttpRequestOptions,
 	INodeProperties,
 	Icon,
 } from 'n8n-workflow';
@@ -10,6 +11,7 @@ import {
 	BASE_URL_EXPRESSION,
 	CUSTOM_REGION,
 	REGIONS,
+	resolveBaseUrl,
 	SCOPE_QUERY_EXPRESSIONS,
 } from '../nodes/LlamaCloud/transport/connection';
 
@@ -37,7 +39,9 @@ export class LlamaCloudIngestApi implements ICredentialType {
 			typeOptions: { password: true },
 			required: true,
 			default: '',
-			description: 'A LlamaCloud API key (llx-...). Keys belong to one region and one project.',
+			placeholder: 'llx-...',
+			description:
+				'A LlamaCloud API key, from the LlamaCloud web app under API Keys. Keys belong to one region and one project.',
 		},
 		{
 			displayName: 'Region',
@@ -61,6 +65,7 @@ export class LlamaCloudIngestApi implements ICredentialType {
 			displayOptions: { show: { region: [CUSTOM_REGION] } },
 			description:
 				'Origin of the API, without /api/v1 and without a trailing slash. Plain http is allowed only for localhost (for example the bundled emulator).',
+			hint: 'If the connection test reports ECONNREFUSED, nothing accepts connections at this host and port; ENOTFOUND: the host name does not resolve.',
 		},
 		{
 			displayName: 'Project ID',
@@ -79,16 +84,23 @@ export class LlamaCloudIngestApi implements ICredentialType {
 		},
 	];
 
-	// Only the key is applied here: a generic credential sends every qs entry, even an empty
-	// one (project_id=), so the node adds the scope itself when it is set (transport/connection.ts).
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				Authorization: '=Bearer {{$credentials.apiKey}}',
-			},
-		},
-	};
+	/**
+	 * Only the key is applied here: a generic credential would send every qs entry, even an empty
+	 * one (project_id=), so the node adds the scope itself when it is set (transport/connection.ts).
+	 * A function rather than the generic form so that the connection test refuses a bad Base URL
+	 * in the node's own words (it runs before the test request; the node checks before that).
+	 */
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		const resolved = resolveBaseUrl(credentials);
+		if ('problem' in resolved) throw new Error(`${resolved.problem}. Change "Base URL".`);
+		return {
+			...requestOptions,
+			headers: { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.apiKey)}` },
+		};
+	}
 
 	test: ICredentialTestRequest = {
 		request: {
@@ -105,14 +117,15 @@ export class LlamaCloudIngestApi implements ICredentialType {
 				properties: {
 					value: 401,
 					message:
-						'The API key was rejected. Check the key, and that the region (US/EU) is the one where it was created.',
+						'The API key was rejected (401 Unauthorized). Check "API Key". With Region US or EU, also check "Region": a key works only in the region where it was created.',
 				},
 			},
 			{
 				type: 'responseCode',
 				properties: {
 					value: 404,
-					message: 'The project or organization ID was not found for this key.',
+					message:
+						'Not found (404). If set, check "Project ID" and "Organization ID": they must exist for this key. With a custom Base URL, check it is the API origin (e.g. https://api.cloud.llamaindex.ai, no path).',
 				},
 			},
 		],

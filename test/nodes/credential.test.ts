@@ -66,14 +66,27 @@ describe('credential type', () => {
 		]);
 	});
 
-	test('the API key is a password field and authentication is a bearer header', () => {
+	test('the API key is a password field and authentication is a bearer header', async () => {
 		const credential = new LlamaCloudIngestApi();
 		const apiKey = credential.properties.find((p) => p.name === 'apiKey');
 		expect(apiKey?.typeOptions?.password).toBe(true);
-		expect(credential.authenticate).toEqual({
-			type: 'generic',
-			properties: { headers: { Authorization: '=Bearer {{$credentials.apiKey}}' } },
-		});
+		expect(apiKey?.placeholder).toBe('llx-...');
+		const signed = await credential.authenticate(
+			{ apiKey: 'llx-k', region: 'us' },
+			{ url: '/api/v1/projects', headers: { Accept: 'application/json' } },
+		);
+		expect(signed.headers).toEqual({ Accept: 'application/json', Authorization: 'Bearer llx-k' });
+	});
+
+	test('authentication refuses a bad custom Base URL in the words the node uses', async () => {
+		await expect(
+			new LlamaCloudIngestApi().authenticate(
+				{ apiKey: 'llx-k', region: 'custom', baseUrl: 'http://example.com' },
+				{ url: '/api/v1/projects' },
+			),
+		).rejects.toThrow(
+			'The credential\'s Base URL "http://example.com" uses plain http, which is only allowed for localhost; use https://. Change "Base URL".',
+		);
 	});
 });
 
@@ -123,7 +136,9 @@ describe('credential test', () => {
 			data({ projectId: 'proj-does-not-exist' }),
 		);
 		expect(result.status).toBe('Error');
-		expect(result.message).toMatch(/project or organization ID was not found/);
+		expect(result.message).toMatch(
+			/^Not found \(404\)\. If set, check "Project ID" and "Organization ID"/,
+		);
 	});
 
 	test('a trailing slash on the custom base URL still reaches /api/v1/projects', async () => {
@@ -186,5 +201,39 @@ describe('regions', () => {
 			{ name: 'Custom Base URL', value: 'custom' },
 		]);
 		expect(Object.keys(REGION_BASE_URLS)).toEqual(['us', 'eu']);
+	});
+});
+
+describe('a failed credential test names the real cause and the field to change', () => {
+	const data = (extra: ICredentialDataDecryptedObject) => ({
+		apiKey: emulator.apiKey,
+		region: 'custom',
+		baseUrl: emulator.url,
+		...extra,
+	});
+
+	test('a Base URL ending in /api/v1 (not "project or organization ID not found")', async () => {
+		const baseUrl = `${emulator.url}/api/v1`;
+		expect(await testCredential(LlamaCloudIngestApi, data({ baseUrl }))).toEqual({
+			status: 'Error',
+			message: `The credential's Base URL "${baseUrl}" must not end with /api/v1: the node adds the API path itself. Change "Base URL".`,
+		});
+		expect(emulator.requests).toHaveLength(0);
+	});
+
+	test('a Base URL the node would refuse (plain http elsewhere than localhost) fails the test too', async () => {
+		const result = await testCredential(
+			LlamaCloudIngestApi,
+			data({ baseUrl: 'http://llamacloud.example.com' }),
+		);
+		expect(result.message).toMatch(/uses plain http, which is only allowed for localhost/);
+		expect(result.message).toMatch(/Change "Base URL"\.$/);
+	});
+
+	test('a wrong key names "API Key", and Region only for US/EU', async () => {
+		const result = await testCredential(LlamaCloudIngestApi, data({ apiKey: 'llx-wrong-key' }));
+		expect(result.message).toBe(
+			'The API key was rejected (401 Unauthorized). Check "API Key". With Region US or EU, also check "Region": a key works only in the region where it was created.',
+		);
 	});
 });

@@ -4,8 +4,14 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { directory } from './actions/directory/Directory.resource';
 import { file } from './actions/file/File.resource';
 import { index } from './actions/index/Index.resource';
+import { subtitleFrom } from './actions/resource';
 import { nodeRequestOptions } from './descriptions/requestOptions.description';
-import { searchDirectories, searchFiles, searchIndexes } from './methods/listSearch';
+import {
+	searchDirectories,
+	searchFiles,
+	searchIndexes,
+	searchUserDirectories,
+} from './methods/listSearch';
 import { BASE_URL_EXPRESSION, CREDENTIAL_TYPE } from './transport';
 
 export class LlamaCloud implements INodeType {
@@ -18,13 +24,28 @@ export class LlamaCloud implements INodeType {
 		},
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Manage LlamaCloud directories, files and indexes for document ingestion',
+		subtitle: subtitleFrom([directory, file, index]),
+		// The node creator merges this node and its trigger into one entry that shows the
+		// trigger's description; each reads right on its own too.
+		description:
+			'Ingest documents into LlamaCloud: upload files to directories, build and sync searchable indexes',
 		defaults: { name: 'LlamaCloud' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
+		hints: [
+			{
+				// n8n runs a node once per input item: say what that means for creates and syncs.
+				message:
+					'This node runs once per input item. Items that ask for the same directory, index or sync share one (identical requests, or the same name with <b>Reuse Existing</b>); to run it once for all items, turn on <b>Execute Once</b> in its Settings.',
+				type: 'info',
+				location: 'outputPane',
+				whenToDisplay: 'beforeExecution',
+				displayCondition:
+					'={{ $input.all().length > 1 && $parameter["resource"] !== "file" && ["create", "sync"].includes($parameter["operation"]) }}',
+			},
+		],
 		requestDefaults: {
 			baseURL: BASE_URL_EXPRESSION,
 			headers: { Accept: 'application/json' },
@@ -37,7 +58,11 @@ export class LlamaCloud implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
-					{ name: 'Directory', value: 'directory' },
+					{
+						name: 'Directory',
+						value: 'directory',
+						description: 'A folder of documents to upload into and build indexes from',
+					},
 					{ name: 'File', value: 'file', description: 'A file in a directory' },
 					{ name: 'Index', value: 'index', description: 'A searchable index over a directory' },
 				],
@@ -53,7 +78,7 @@ export class LlamaCloud implements INodeType {
 	};
 
 	methods = {
-		listSearch: { searchDirectories, searchFiles, searchIndexes },
+		listSearch: { searchDirectories, searchFiles, searchIndexes, searchUserDirectories },
 	};
 
 	// Operations the engine's routing cannot express (streamed, concurrent uploads; call chains).

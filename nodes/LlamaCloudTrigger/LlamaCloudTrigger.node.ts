@@ -53,9 +53,13 @@ export class LlamaCloudTrigger implements INodeType {
 		},
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{ ($parameter["events"] || []).join(", ") }}',
+		// "new, updated files", from the events' values.
+		subtitle:
+			'={{ ($parameter["events"] || []).map((e) => ({ created: "new", updated: "updated", deleted: "deleted" })[e] || e).join(", ") + " files" }}',
+		// The node creator shows this on the entry it merges with the LlamaCloud node: it reads
+		// right there and here.
 		description:
-			'Starts the workflow when files are added to, changed in or deleted from a LlamaCloud directory',
+			'Ingest documents into LlamaCloud and build searchable indexes, or start a workflow when files change in a directory',
 		defaults: { name: 'LlamaCloud Trigger' },
 		polling: true,
 		inputs: [],

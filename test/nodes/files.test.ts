@@ -53,13 +53,12 @@ const requestsTo = (method: string, pathEnd: RegExp): RecordedRequest[] =>
 const DIRECTORY_FILES = /\/directories\/[^/]+\/files$/;
 
 /**
- * Bad input fails its item before any request with a NodeOperationError naming field and item.
- * Checked with continue-on-fail, where the engine keeps the item's error as thrown (without it,
- * RoutingNode re-wraps errors from preSend hooks as NodeApiError, keeping the message).
+ * Bad input fails its item before any request with a message naming field and item. Checked
+ * with continue-on-fail, where the node outputs the error item itself (with no `error` object:
+ * n8n would replace its JSON by the message alone, dropping the details).
  */
 function expectBadInput(item: INodeExecutionData, message: string) {
-	expect(item.error?.name).toBe('NodeOperationError');
-	expect(item.error?.message).toBe(message);
+	expect(item.error).toBeUndefined();
 	expect(item.json.error).toBe(message);
 }
 
@@ -223,9 +222,9 @@ describe('Add', () => {
 				},
 			);
 			expect(out[0].json.metadata).toEqual({ ok: 1 });
-			expect(out[1].error?.name).toBe('NodeOperationError');
-			expect(out[1].error?.message?.startsWith(problem)).toBe(true);
-			expect(out[1].error?.message?.endsWith(' [item 1]')).toBe(true);
+			const message = String(out[1].json.error);
+			expect(message.startsWith(problem)).toBe(true);
+			expect(message.endsWith(' [item 1]')).toBe(true);
 			expect(requestsTo('POST', DIRECTORY_FILES)).toHaveLength(1); // item 0 only
 		},
 	);
@@ -325,7 +324,7 @@ describe('Get and Get by Unique ID', () => {
 			'LlamaCloud API error 404 Not Found: Directory file dfl-nope not found [item 0]',
 		);
 		expect(error?.description).toContain(
-			`GET /api/v1/beta/directories/${directory.id}/files/dfl-nope (item 0)`,
+			`GET ${emulator.url}/api/v1/beta/directories/${directory.id}/files/dfl-nope.`,
 		);
 	});
 
@@ -373,7 +372,9 @@ describe('Get and Get by Unique ID', () => {
 		expect(out[1].json.error).toBe(
 			`LlamaCloud API error 404 Not Found: No file with unique ID 'missing.txt' in directory ${directory.id} [item 1]`,
 		);
-		expect((out[1].error as { httpCode?: string } | undefined)?.httpCode).toBe('404');
+		expect(out[1].json.details).toBe(
+			`GET ${emulator.url}/api/v1/beta/directories/${directory.id}/files.`,
+		);
 	});
 
 	test('a blank unique ID fails before any request', async () => {
@@ -698,8 +699,7 @@ describe('Update', () => {
 			},
 			{ inputItems: items({ meta: { a: 1, b: { c: 2 } } }), continueOnFail: true },
 		);
-		expect(out[0].error?.name).toBe('NodeOperationError');
-		expect(out[0].error?.message).toBe(
+		expect(out[0].json.error).toBe(
 			'Metadata key "b" is a nested object; values must be strings, numbers or booleans [item 0]',
 		);
 		expect(emulator.requests).toHaveLength(0);

@@ -532,8 +532,7 @@ describe('failures', () => {
 			path: /\/files\/upload$/,
 		});
 		const run = await upload({ options: { concurrency: 1 } }, items, { binaryDataMode: 'default' });
-		expect(run.error?.message).toMatch(/^LlamaCloud API error 400/);
-		expect(run.error?.description).toMatch(/\(item 2\)/);
+		expect(run.error?.message).toMatch(/^LlamaCloud API error 400.*\[item 2\]$/);
 		expect(uploadRequests()).toHaveLength(3);
 		expect(
 			liveFiles()

@@ -164,7 +164,8 @@ function table(): Case[] {
 			parameters: { resource: 'directory', operation: 'getAll', requestOptions: { maxTries: 2 } },
 			credential: () => credential({ baseUrl: 'http://localhost:1' }),
 			allFail: true,
-			message: 'Could not connect to LlamaCloud at http://localhost:1: the connection was refused',
+			message:
+				/^Could not connect to LlamaCloud at http:\/\/localhost:1: the connection was refused \[item \d\]$/,
 			description: /Network error ECONNREFUSED\. Nothing accepts connections there.*Tried 2 times/,
 			errorClass: 'NodeApiError',
 		},
@@ -182,7 +183,7 @@ function table(): Case[] {
 			name: 'unknown directory ID',
 			...directoryGet([good(), 'dir-missing', good()]),
 			message: 'LlamaCloud API error 404 Not Found: Directory dir-missing not found',
-			description: 'GET /api/v1/beta/directories/dir-missing (item 1).',
+			description: '/api/v1/beta/directories/dir-missing.',
 			errorClass: 'NodeApiError',
 		},
 		{
@@ -511,9 +512,9 @@ function table(): Case[] {
 				requestOptions: { timeout: 400, maxTries: 2 },
 			},
 			setup: () => emulator.faults.configure({ latencyMs: 3000, path: /dir-slow$/ }),
-			message: 'LlamaCloud did not answer within 0.4 s',
+			message: 'LlamaCloud did not answer within 0.4 s [item 1]',
 			description:
-				/GET \/api\/v1\/beta\/directories\/dir-slow \(item 1\)\. Network error ETIMEDOUT\. Raise "Timeout"/,
+				/GET http:\/\/127\.0\.0\.1:\d+\/api\/v1\/beta\/directories\/dir-slow\. Network error ETIMEDOUT\. Raise "Timeout"/,
 			errorClass: 'NodeApiError',
 		},
 		{

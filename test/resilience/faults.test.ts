@@ -63,6 +63,8 @@ describe('Request Options: Max Tries, Max Retry Wait, Timeout', () => {
 		expect((trigger?.options ?? []).map((o) => o.name)).toEqual([
 			'maxTries',
 			'maxRetryWait',
+			'allowUnauthorizedCerts',
+			'proxy',
 			'timeout',
 		]);
 	});
@@ -82,7 +84,9 @@ describe('Request Options: Max Tries, Max Retry Wait, Timeout', () => {
 		expect(error?.message).toBe(
 			'LlamaCloud API error 503 Service Unavailable: Service Unavailable [item 0]',
 		);
-		expect(error?.description).toContain('(item 0)');
+		expect(error?.description).toContain(
+			`GET ${emulator.url}/api/v1/beta/directories/${directory.id}.`,
+		);
 		expect(error?.description).toContain('Tried 3 times');
 		expect(error?.description).toContain('"Max Tries"');
 		expect(requestsTo('GET', ONE_DIRECTORY)).toHaveLength(3);
@@ -186,7 +190,7 @@ describe('Request Options: Max Tries, Max Retry Wait, Timeout', () => {
 			operation: 'getAll',
 			requestOptions: { timeout: 300, maxTries: 2 },
 		});
-		expect(error?.message).toBe('LlamaCloud did not answer within 0.3 s');
+		expect(error?.message).toBe('LlamaCloud did not answer within 0.3 s [item 0]');
 		expect(error?.description).toContain('Raise "Timeout" in the node\'s Request Options');
 		expect(error?.description).toContain('Tried 2 times');
 		expect(requestsTo('GET', DIRECTORIES)).toHaveLength(2);
@@ -220,14 +224,13 @@ describe('creates whose answer was lost are never repeated blindly', () => {
 				.map((d) => d.name)
 				.sort(),
 		).toEqual(['A', 'B', 'C']);
-		const failed = items.find((item) => item.error);
-		expect(failed?.error?.message).toMatch(
+		// Continue-on-fail items: the message as `error`, the description as `details`.
+		const failed = items.find((item) => item.json.error);
+		expect(failed?.json.error).toMatch(
 			/^The connection to LlamaCloud dropped after POST \/api\/v1\/beta\/directories was sent, so it is unknown whether it was applied \[item \d\]$/,
 		);
-		expect(failed?.error?.description).toContain(
-			'It was not sent again, to avoid creating a duplicate',
-		);
-		expect(items.filter((item) => !item.error).map((item) => item.json.name)).toHaveLength(2);
+		expect(failed?.json.details).toContain('It was not sent again, to avoid creating a duplicate');
+		expect(items.filter((item) => !item.json.error).map((item) => item.json.name)).toHaveLength(2);
 	});
 
 	test('Directory Create: a connection reset before processing cannot be told apart, so it fails clearly too', async () => {

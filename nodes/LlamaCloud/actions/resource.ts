@@ -32,6 +32,45 @@ export type OperationModules<R extends Resource> = {
 export interface ResourceDescription {
 	properties: INodeProperties[];
 	customOperations: Record<string, CustomOperation>;
+	/** "resource:operation" → the operation's action ("Create a directory"), for the subtitle. */
+	actions: Record<string, string>;
+}
+
+/**
+ * The Operation selector for the node's AI-agent tool (n8n's generated "…Tool" type, told
+ * apart by `@tool`): an operation an agent can run by default, and none it cannot (Upload needs
+ * a binary file, which an agent does not have).
+ */
+export interface ToolOperations<R extends Resource> {
+	default: OperationOf<R>;
+	omit?: Array<OperationOf<R>>;
+}
+
+/** The Operation selector twice: as is for the node (hidden in the tool), and for the tool. */
+function withToolVariant<R extends Resource>(
+	operation: INodeProperties,
+	tool: ToolOperations<R>,
+): INodeProperties[] {
+	const show = operation.displayOptions?.show ?? {};
+	const options = (operation.options ?? []) as INodePropertyOptions[];
+	return [
+		{ ...operation, displayOptions: { show, hide: { '@tool': [true] } } },
+		{
+			...operation,
+			default: tool.default,
+			options: options.filter((option) => !tool.omit?.includes(option.value as OperationOf<R>)),
+			displayOptions: { show: { ...show, '@tool': [true] } },
+		},
+	];
+}
+
+/**
+ * The canvas subtitle, "Create a directory", from the operations' own actions (instead of the
+ * internal values, "create: directory").
+ */
+export function subtitleFrom(resources: ResourceDescription[]): string {
+	const actions = Object.assign({}, ...resources.map((r) => r.actions)) as Record<string, string>;
+	return `={{ ${JSON.stringify(actions)}[$parameter["resource"] + ":" + $parameter["operation"]] ?? $parameter["operation"] }}`;
 }
 
 /** A field shown only for this resource and operation (and its own conditions, if any). */
@@ -50,6 +89,7 @@ export function defineResource<R extends Resource>(
 	resource: R,
 	defaultOperation: OperationOf<R>,
 	operations: OperationModules<R>,
+	tool: ToolOperations<R>,
 ): ResourceDescription {
 	const modules: Array<OperationModule<string>> = Object.values(operations);
 	const operation: INodeProperties = {
@@ -62,16 +102,19 @@ export function defineResource<R extends Resource>(
 		options: modules.map((module) => module.option).sort((a, b) => a.name.localeCompare(b.name)),
 	};
 	const customOperations: Record<string, CustomOperation> = {};
+	const actions: Record<string, string> = {};
 	for (const module of modules) {
 		if (module.execute) customOperations[module.option.value] = module.execute;
+		if (module.option.action) actions[`${resource}:${module.option.value}`] = module.option.action;
 	}
 	return {
 		properties: [
-			operation,
+			...withToolVariant(operation, tool),
 			...modules.flatMap((module) =>
 				module.description.map((property) => shownFor(resource, module.option.value, property)),
 			),
 		],
 		customOperations,
+		actions,
 	};
 }

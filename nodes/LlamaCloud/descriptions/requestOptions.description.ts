@@ -14,6 +14,7 @@ import type {
 	IExecuteFunctions,
 	IExecuteSingleFunctions,
 	IHookFunctions,
+	IHttpRequestOptions,
 	ILoadOptionsFunctions,
 	INode,
 	INodeProperties,
@@ -51,6 +52,28 @@ const retryOptions: INodeProperties[] = [
 	},
 ];
 
+/** The same names and wording as n8n's own options, so both nodes read alike. */
+const connectionOptions: INodeProperties[] = [
+	{
+		displayName: 'Ignore SSL Issues (Insecure)',
+		name: 'allowUnauthorizedCerts',
+		type: 'boolean',
+		noDataExpression: true,
+		default: false,
+		description:
+			'Whether to accept the response even if SSL certificate validation is not possible',
+	},
+	{
+		displayName: 'Proxy',
+		name: 'proxy',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. http://myproxy:3128',
+		description:
+			'HTTP proxy to use. If authentication is required it can be defined as follow: http://username:password@myproxy:3128',
+	},
+];
+
 /** The same wording as n8n's own Timeout option, so both nodes read alike. */
 const timeoutOption: INodeProperties = {
 	displayName: 'Timeout',
@@ -78,7 +101,11 @@ function requestOptionsCollection(options: INodeProperties[]): INodeProperties {
 export const nodeRequestOptions = requestOptionsCollection(retryOptions);
 
 /** For the trigger, which the loader gives no Request Options. */
-export const triggerRequestOptions = requestOptionsCollection([...retryOptions, timeoutOption]);
+export const triggerRequestOptions = requestOptionsCollection([
+	...retryOptions,
+	...connectionOptions,
+	timeoutOption,
+]);
 
 /**
  * The Request Options of one item, checked: Max Tries, Max Retry Wait (Seconds) and Timeout
@@ -127,7 +154,47 @@ export function parseRequestOptions(
 	if (maxTries !== undefined) settings.maxTries = maxTries;
 	if (maxWait !== undefined) settings.maxWaitMs = Math.round(maxWait * 1000);
 	if (timeout !== undefined) settings.timeoutMs = timeout;
+	if (options.allowUnauthorizedCerts === true) settings.skipSslCertificateValidation = true;
+	const proxy = parseProxy(options.proxy, node, itemIndex);
+	if (proxy) settings.proxy = proxy;
 	return settings;
+}
+
+/**
+ * "Proxy" (http://user:pass@host:port), read as n8n's routing reads it for routed requests, so
+ * uploads, lookups and waits go through the same proxy and refuse the same values.
+ */
+function parseProxy(
+	value: unknown,
+	node: INode,
+	itemIndex: number | undefined,
+): IHttpRequestOptions['proxy'] | undefined {
+	const text = typeof value === 'string' ? value.trim() : '';
+	if (!text) return undefined;
+	const url = URL.canParse(text) ? new URL(text) : undefined;
+	if (!url?.hostname || !url.port) {
+		throw new NodeOperationError(
+			node,
+			`"Proxy" in the node's Request Options is not a valid proxy URL (got ${text})${itemIndex === undefined ? '' : ` [item ${itemIndex}]`}`,
+			{
+				itemIndex,
+				description: 'Use the form http://host:port or http://user:password@host:port.',
+			},
+		);
+	}
+	return {
+		host: url.hostname,
+		port: Number(url.port),
+		protocol: url.protocol.replace(/:$/, ''),
+		...(url.username
+			? {
+					auth: {
+						username: decodeURIComponent(url.username),
+						password: decodeURIComponent(url.password),
+					},
+				}
+			: {}),
+	};
 }
 
 /** The retry policy for item `itemIndex` of a programmatic operation (Upload, Sync). */

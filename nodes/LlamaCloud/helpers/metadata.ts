@@ -16,6 +16,15 @@ import { fieldError } from './validation';
 type Ctx = IExecuteFunctions | IExecuteSingleFunctions;
 export type Metadata = Record<string, string | number | boolean>;
 
+/** What to send instead of a value LlamaCloud's flat metadata cannot hold, for that very key. */
+function flatteningHint(key: string, value: unknown): string {
+	if (value === null) return `Leave "${key}" out, or send an empty string.`;
+	if (Array.isArray(value))
+		return `LlamaCloud metadata is flat: join the values into one string ("${key}": "a, b"), or use one key per value ("${key}.0", "${key}.1").`;
+	const inner = value && typeof value === 'object' ? Object.keys(value)[0] : undefined;
+	return `LlamaCloud metadata is flat: flatten it into keys such as "${key}.${inner ?? 'name'}".`;
+}
+
 /** Checks that a value is a flat object of strings, numbers and booleans. */
 export function validateMetadata(value: unknown, ctx: Ctx, itemIndex: number): Metadata {
 	let parsed = value;
@@ -56,7 +65,7 @@ export function validateMetadata(value: unknown, ctx: Ctx, itemIndex: number): M
 				itemIndex,
 				`Metadata key "${key}"`,
 				`is ${kind}; values must be strings, numbers or booleans`,
-				'LlamaCloud metadata is flat: flatten nested values into keys such as "author.name".',
+				flatteningHint(key, v),
 			);
 		}
 		out[key] = v;

@@ -1,48 +1,94 @@
 /**
- * "Reuse Existing" for Create operations: when a matching object exists, the create becomes a
- * GET of it, so a pipeline that runs on a schedule does not pile up duplicates. The switch
+ * Creates of directories and indexes. Items of one run that ask for the same object share one
+ * (see oncePerRun.ts): with "Reuse Existing" the same name (and source directory), without it
+ * the same request. With "Reuse Existing" a matching object found by a lookup is fetched instead
+ * of created, so a pipeline that runs on a schedule does not pile up duplicates; the lookup runs
+ * inside the item's turn, after earlier items of the run have created theirs. The switch
  * itself: `reuseOption` (descriptions/common.descriptions.ts).
  */
 import type {
+	DeclarativeRestApiSettings,
 	IDataObject,
+	IExecutePaginationFunctions,
 	IExecuteSingleFunctions,
-	IHttpRequestOptions,
-	PreSendAction,
+	INodeExecutionData,
 } from 'n8n-workflow';
+import { deepCopy } from 'n8n-workflow';
 
+import {
+	guardPagination,
+	paginate,
+	pairWith,
+	routedAttempt,
+	type RoutedReconcile,
+} from '../transport';
+import { oncePerRun } from './oncePerRun';
 import { retryPolicyOf } from '../descriptions/requestOptions.description';
-import { paginate } from '../transport';
 
 export interface ReuseLookup {
 	/** List endpoint to search. */
 	path: string;
 	/** Filters the API applies. */
 	qs: IDataObject;
+	/** What makes two items ask for the same object (beyond `qs`), e.g. the name. */
+	identity: string;
 	/** Client-side match for what the API cannot filter. */
 	matches?: (item: IDataObject) => boolean;
 	/** Where to GET the match. */
 	url: (item: IDataObject) => string;
 }
 
-/** preSend: when `options.reuseExisting` is on and `lookup` finds a match, fetch it instead. */
-export function reuseExisting(
-	lookup: (ctx: IExecuteSingleFunctions) => ReuseLookup,
-): PreSendAction {
-	return async function (this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions) {
-		if (!this.getNodeParameter('options.reuseExisting', false)) return requestOptions;
-		const { path, qs, matches = () => true, url } = lookup(this);
-		for await (const page of paginate.call<
-			IExecuteSingleFunctions,
-			Parameters<typeof paginate>,
-			AsyncGenerator<IDataObject[]>
-		>(this, path, qs, {
-			itemIndex: this.getItemIndex(),
-			policy: retryPolicyOf(this, this.getItemIndex()),
-		})) {
-			const existing = page.find(matches);
-			if (existing)
-				return { ...requestOptions, method: 'GET', url: url(existing), body: undefined };
-		}
-		return requestOptions;
-	};
+async function findExisting(
+	ctx: IExecuteSingleFunctions,
+	lookup: ReuseLookup,
+): Promise<IDataObject | undefined> {
+	const { path, qs, matches = () => true } = lookup;
+	for await (const page of paginate.call<
+		IExecuteSingleFunctions,
+		Parameters<typeof paginate>,
+		AsyncGenerator<IDataObject[]>
+	>(ctx, path, qs, {
+		itemIndex: ctx.getItemIndex(),
+		policy: retryPolicyOf(ctx, ctx.getItemIndex()),
+	})) {
+		const existing = page.find(matches);
+		if (existing) return existing;
+	}
+	return undefined;
+}
+
+/**
+ * `routing.operations.pagination` of a create: one object per distinct request (or, with
+ * Reuse Existing on, per `reuse` identity) and run; every item outputs it, paired to itself.
+ */
+export function sendCreate(
+	reuse?: (ctx: IExecuteSingleFunctions) => ReuseLookup,
+	reconcile?: RoutedReconcile,
+) {
+	return guardPagination(async function (
+		this: IExecutePaginationFunctions,
+		requestData: DeclarativeRestApiSettings.ResultOptions,
+	): Promise<INodeExecutionData[]> {
+		const { options } = requestData;
+		const lookup =
+			reuse && this.getNodeParameter('options.reuseExisting', false) === true
+				? reuse(this)
+				: undefined;
+		const key = lookup
+			? `reuse ${lookup.path} ${JSON.stringify(lookup.qs)} ${lookup.identity}`
+			: `create ${String(options.method)} ${String(options.url)} ${JSON.stringify(options.body ?? null)}`;
+		const items = await oncePerRun(this, key, async () => {
+			const existing = lookup && (await findExisting(this, lookup));
+			if (existing) {
+				const get = { ...options, method: 'GET' as const, url: lookup.url(existing) };
+				delete get.body;
+				return await routedAttempt(this, { ...requestData, options: get }, true);
+			}
+			return await routedAttempt(this, requestData, false, reconcile);
+		});
+		return pairWith(
+			this,
+			items.map((item) => ({ ...item, json: deepCopy(item.json) })),
+		);
+	});
 }

@@ -3,6 +3,7 @@
  * transport's hooks (checks before sending, error mapping, retries) from here.
  */
 import type {
+	IExecuteSingleFunctions,
 	IHttpRequestMethods,
 	INodePropertyOptions,
 	PostReceiveAction,
@@ -11,12 +12,14 @@ import type {
 
 import {
 	checkRoutedResponse,
+	guardHook,
 	prepareRoutedRequest,
 	type RoutedReconcile,
 	sendListWithRetries,
 	sendWithRetries,
 	sendWithRetriesReconciled,
 } from '../transport';
+import { type ReuseLookup, sendCreate } from './reuse';
 
 export interface RoutedOperation<V extends string> {
 	name: string;
@@ -35,6 +38,11 @@ export interface RoutedOperation<V extends string> {
 	 * neither sent twice nor failed needlessly. Without it such an item fails clearly.
 	 */
 	reconcile?: RoutedReconcile;
+	/**
+	 * Creates of directories and indexes: one object per distinct request and run, shared by the
+	 * items asking for it; with `reuse`, the Reuse Existing lookup (see reuse.ts).
+	 */
+	create?: { reuse?: (ctx: IExecuteSingleFunctions) => ReuseLookup };
 }
 
 /**
@@ -52,13 +60,18 @@ export function routedOperation<V extends string>(
 		description: op.description,
 		routing: {
 			request: { method: op.method, url: op.url },
-			send: { paginate: true, preSend: [prepareRoutedRequest, ...(op.preSend ?? [])] },
+			send: {
+				paginate: true,
+				preSend: [prepareRoutedRequest, ...(op.preSend ?? [])].map(guardHook),
+			},
 			operations: {
 				pagination: op.list
 					? sendListWithRetries
-					: op.reconcile
-						? sendWithRetriesReconciled(op.reconcile)
-						: sendWithRetries,
+					: op.create
+						? sendCreate(op.create.reuse, op.reconcile)
+						: op.reconcile
+							? sendWithRetriesReconciled(op.reconcile)
+							: sendWithRetries,
 			},
 			output: { postReceive: [checkRoutedResponse, ...(op.postReceive ?? [])] },
 		},

@@ -26,9 +26,34 @@ export type RequestContext =
 
 /** LlamaCloud's regions; the first is the default. A key works only in the region it was created in. */
 export const REGIONS = [
-	{ name: 'US', value: 'us', baseUrl: 'https://api.cloud.llamaindex.ai' },
-	{ name: 'EU', value: 'eu', baseUrl: 'https://api.cloud.eu.llamaindex.ai' },
+	{
+		name: 'US',
+		value: 'us',
+		baseUrl: 'https://api.cloud.llamaindex.ai',
+		appUrl: 'https://cloud.llamaindex.ai',
+	},
+	{
+		name: 'EU',
+		value: 'eu',
+		baseUrl: 'https://api.cloud.eu.llamaindex.ai',
+		appUrl: 'https://cloud.eu.llamaindex.ai',
+	},
 ] as const;
+
+/**
+ * Where a project opens in the LlamaCloud web app, for "open" links in pickers. UNVERIFIED
+ * beyond the project page: the web app's addresses are not part of the API, and no public source
+ * gives one for an Index v2 directory or index, so links go to the object's project (the
+ * picker's label names the object). None for a custom base URL: its web app is unknown.
+ */
+export function appProjectUrl(
+	credentials: ICredentialDataDecryptedObject,
+	projectId: unknown,
+): string | undefined {
+	const region = REGIONS.find((r) => r.value === credentials.region);
+	if (!region || typeof projectId !== 'string' || !projectId) return undefined;
+	return `${region.appUrl}/project/${encodeURIComponent(projectId)}`;
+}
 
 /** The credential's "Region" value for a base URL of one's own (the emulator, a proxy). */
 export const CUSTOM_REGION = 'custom';

@@ -3,7 +3,7 @@
  * which item failed, what to do about it, and never the API key. Each is tagged with what it
  * means for a retry (retry.ts).
  */
-import type { IDataObject, JsonObject } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { RequestContext } from './connection';
@@ -86,6 +86,8 @@ export function describeErrorBody(body: unknown): string {
 
 export interface RequestSummary {
 	method: string;
+	/** The origin the request went to, for messages. */
+	baseUrl?: string;
 	path: string;
 	itemIndex?: number;
 	/** The attempt's timeout, for the message when it runs out. */
@@ -151,12 +153,29 @@ export function notFoundError(
 	return httpFailure(ctx, 404, { detail }, undefined, request, undefined);
 }
 
-/** Finds the network error code (ECONNRESET, ...) on an error or its causes. */
+/**
+ * TLS failures: the handshake failed, so nothing was sent. Node names them by OpenSSL's codes
+ * (no "E" prefix) or as ERR_TLS_*; each maps to what is wrong with the certificate.
+ */
+const TLS_FAILURES: Record<string, string> = {
+	DEPTH_ZERO_SELF_SIGNED_CERT: 'it is self-signed',
+	SELF_SIGNED_CERT_IN_CHAIN: 'it is signed by a self-signed CA',
+	UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its issuer is not a trusted CA',
+	UNABLE_TO_GET_ISSUER_CERT: 'its issuer is not a trusted CA',
+	UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'its issuer is not a trusted CA',
+	CERT_UNTRUSTED: 'it is not trusted',
+	CERT_HAS_EXPIRED: 'it has expired',
+	CERT_NOT_YET_VALID: 'it is not valid yet',
+	ERR_TLS_CERT_ALTNAME_INVALID: 'it was issued for another host name',
+};
+
+/** Finds the network or TLS error code (ECONNRESET, DEPTH_ZERO_SELF_SIGNED_CERT, ...) on an error or its causes. */
 function networkCode(error: unknown): string | undefined {
 	let current = error as { code?: unknown; cause?: unknown; message?: unknown } | undefined;
 	for (let depth = 0; current && depth < 5; depth++) {
 		if (typeof current.message === 'string' && /^timeout of \d+ms exceeded/i.test(current.message))
 			return 'ETIMEDOUT';
+		if (typeof current.code === 'string' && current.code in TLS_FAILURES) return current.code;
 		if (typeof current.code === 'string' && /^E[A-Z_]+$|^UND_ERR/.test(current.code)) {
 			return current.code === 'ECONNABORTED' ? 'ETIMEDOUT' : current.code;
 		}
@@ -167,27 +186,37 @@ function networkCode(error: unknown): string | undefined {
 	return undefined;
 }
 
+const IGNORE_SSL_HINT =
+	' If you trust this server, turn on "Ignore SSL Issues (Insecure)" in the node\'s Settings (Request Options), or make n8n trust its CA (NODE_EXTRA_CA_CERTS).';
+
 export function connectionFailure(
 	ctx: RequestContext,
 	error: unknown,
 	request: RequestSummary,
-	baseUrl: string,
 	apiKey: unknown,
 ): NodeApiError | NodeOperationError {
+	const baseUrl = request.baseUrl ?? '';
 	const code = networkCode(error);
 	if (!code) {
 		// Not a network failure (for example an error thrown by n8n itself): keep its message
 		// only. The error itself stays behind: n8n's wraps the axios error, whose request
 		// headers carry the API key.
 		const message = redact(error instanceof Error ? error.message : String(error), apiKey);
-		return new NodeOperationError(ctx.getNode(), message, { itemIndex: request.itemIndex });
+		return new NodeOperationError(ctx.getNode(), message, {
+			itemIndex: request.itemIndex,
+			description: `${requestLine(request)}.`,
+		});
 	}
 	const timedOut = code === 'ETIMEDOUT';
+	const tls = TLS_FAILURES[code];
 	// No error code in the message nor in the response: NodeApiError swaps a message that
 	// mentions one for n8n's generic text ("consider setting Retry on Fail", ...).
 	let message = `Could not reach LlamaCloud at ${baseUrl} (network error)`;
 	let hint = ' No response arrived; the node retried where that was safe.';
-	if (timedOut) {
+	if (tls) {
+		message = `Could not connect to LlamaCloud at ${baseUrl}: its TLS certificate is refused (${tls})`;
+		hint = IGNORE_SSL_HINT;
+	} else if (timedOut) {
 		message = `LlamaCloud did not answer within ${seconds(request.timeoutMs ?? 0)}`;
 		hint =
 			' Raise "Timeout" in the node\'s Request Options (Settings) if LlamaCloud is slow to answer.';
@@ -200,25 +229,47 @@ export function connectionFailure(
 	} else if (code === 'ECONNRESET' || code === 'EPIPE') {
 		message = `The connection to LlamaCloud at ${baseUrl} dropped before an answer arrived`;
 	}
+	if (request.itemIndex !== undefined) message += ` [item ${request.itemIndex}]`;
 	const failure = new NodeApiError(ctx.getNode(), { detail: message } as JsonObject, {
 		message,
 		itemIndex: request.itemIndex,
 	});
 	tag(failure, {
-		// A host name that does not resolve will not resolve on the next try either.
-		retryable: code !== 'ENOTFOUND',
-		outcomeUnknown: !NOT_SENT_CODES.has(code),
+		// A host name that does not resolve, or a certificate refused, stays so on the next try.
+		retryable: code !== 'ENOTFOUND' && !tls,
+		outcomeUnknown: !tls && !NOT_SENT_CODES.has(code),
 		lost: timedOut
 			? (what) => `LlamaCloud did not answer ${what} within ${seconds(request.timeoutMs ?? 0)}`
 			: (what) => `The connection to LlamaCloud dropped after ${what} was sent`,
-		hint: ` Network error ${code}.${hint}`,
+		hint: ` ${tls ? 'TLS' : 'Network'} error ${code}.${hint}`,
 	});
 	describeRequest(failure, request);
 	return failure;
 }
 
-/** "GET /api/v1/... (item 2). <hint>": which request failed, for the error's description. */
+/** "GET https://api.cloud.llamaindex.ai/api/v1/...": the request, with where it went. */
+function requestLine(request: RequestSummary): string {
+	return `${request.method} ${request.baseUrl ?? ''}${request.path}`;
+}
+
+/**
+ * "GET https://…/api/v1/... . <hint>": which request failed, for the error's description. The
+ * item is not repeated here: the message names it, and n8n's error panel shows it too.
+ */
 export function describeRequest(error: NodeApiError, request: RequestSummary): void {
-	const where = `${request.method} ${request.path}${request.itemIndex !== undefined ? ` (item ${request.itemIndex})` : ''}`;
-	error.description = `${where}.${failureInfo(error).hint}`;
+	error.description = `${requestLine(request)}.${failureInfo(error).hint}`;
+}
+
+/**
+ * The item continue-on-fail puts out for a failed input item: the message and, as `details`,
+ * the description (which request, what to do). No `error` property: n8n would then replace the
+ * JSON by the message alone. `error` and `details` are keys n8n routes to an error output.
+ */
+export function errorItem(error: unknown, itemIndex: number): INodeExecutionData {
+	const { message, description } = error as { message?: unknown; description?: unknown };
+	const details = typeof description === 'string' && description.trim() ? description : undefined;
+	return {
+		json: { error: String(message ?? error), ...(details ? { details } : {}) },
+		pairedItem: { item: itemIndex },
+	};
 }

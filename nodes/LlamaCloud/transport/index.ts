@@ -10,6 +10,7 @@
  * Everything outside this folder imports from here.
  */
 export {
+	appProjectUrl,
 	BASE_URL_EXPRESSION,
 	checkBaseUrl,
 	connection,
@@ -22,7 +23,7 @@ export {
 	SCOPE_QUERY_EXPRESSIONS,
 	scopeQuery,
 } from './connection';
-export { describeErrorBody, notFoundError, redact } from './errors';
+export { describeErrorBody, errorItem, notFoundError, redact } from './errors';
 export { MAX_PAGE_SIZE, paginate, sendListWithRetries } from './pagination';
 export { apiPath, unsafePathSegment } from './path';
 export { type ApiRequest, apiRequest } from './request';
@@ -36,7 +37,11 @@ export {
 } from './retry';
 export {
 	checkRoutedResponse,
+	guardHook,
+	guardPagination,
+	pairWith,
 	prepareRoutedRequest,
+	routedAttempt,
 	type RoutedReconcile,
 	sendWithRetries,
 	sendWithRetriesReconciled,

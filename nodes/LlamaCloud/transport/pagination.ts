@@ -10,7 +10,7 @@ import type { ListPage } from '../helpers/interfaces';
 import type { RequestContext } from './connection';
 import { type ApiRequest, apiRequest } from './request';
 import type { RetryPolicy } from './retry';
-import { pairWith, routedAttempt } from './routing';
+import { guardPagination, pairWith, routedAttempt } from './routing';
 
 /** Largest page the API serves; also the page size used when "Return All" is on. */
 export const MAX_PAGE_SIZE = 100;
@@ -40,7 +40,7 @@ export async function* paginate<T = IDataObject>(
  * `routing.operations.pagination` of Get Many: follows next_page_token with every filter kept
  * on every page, and stops fetching once "Limit" items are in.
  */
-export async function sendListWithRetries(
+export const sendListWithRetries = guardPagination(async function (
 	this: IExecutePaginationFunctions,
 	requestData: DeclarativeRestApiSettings.ResultOptions,
 ): Promise<INodeExecutionData[]> {
@@ -64,4 +64,4 @@ export async function sendListWithRetries(
 		pageToken = body.next_page_token || undefined;
 	} while (pageToken && results.length < limit);
 	return pairWith(this, results);
-}
+});

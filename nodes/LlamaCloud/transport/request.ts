@@ -47,6 +47,7 @@ export async function apiRequest<T = IDataObject>(
 	const timeoutMs = effectiveTimeoutMs(policy, contentLength(request.headers));
 	const summary: RequestSummary = {
 		method: request.method,
+		baseUrl,
 		path: request.path,
 		itemIndex: request.itemIndex,
 		timeoutMs,
@@ -71,6 +72,9 @@ export async function apiRequest<T = IDataObject>(
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			timeout: timeoutMs,
+			// Routing applies these to routed requests; these requests get the same.
+			skipSslCertificateValidation: policy.skipSslCertificateValidation || undefined,
+			proxy: policy.proxy,
 		};
 		let response: IN8nHttpFullResponse;
 		try {
@@ -80,7 +84,7 @@ export async function apiRequest<T = IDataObject>(
 				options,
 			)) as IN8nHttpFullResponse;
 		} catch (error) {
-			throw connectionFailure(this, error, summary, baseUrl, credentials.apiKey);
+			throw connectionFailure(this, error, summary, credentials.apiKey);
 		}
 		if (response.statusCode >= 400) {
 			throw httpFailure(

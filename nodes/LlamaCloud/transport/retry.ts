@@ -3,7 +3,7 @@
  * timeout), what a failure means for the next attempt (tagged on the error where it is made,
  * see errors.ts), and the loop, which never blindly repeats a create whose outcome is unknown.
  */
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { RequestContext } from './connection';
@@ -20,6 +20,12 @@ export interface RetryPolicy {
 	 * gets its transfer time on top (see `effectiveTimeoutMs`).
 	 */
 	timeoutMs: number;
+	/**
+	 * The rest of n8n's Request Options, which routing applies to routed requests by itself and
+	 * the transport to every other one: "Ignore SSL Issues" and "Proxy" (as routing parses it).
+	 */
+	skipSslCertificateValidation?: boolean;
+	proxy?: IHttpRequestOptions['proxy'];
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {

@@ -11,12 +11,20 @@ import type {
 	IHttpRequestOptions,
 	IN8nHttpFullResponse,
 	INodeExecutionData,
+	JsonObject,
+	PreSendAction,
 } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { retryPolicyOf } from '../descriptions/requestOptions.description';
 import { connection, CREDENTIAL_TYPE, scopeQuery } from './connection';
-import { connectionFailure, describeRequest, httpFailure, type RequestSummary } from './errors';
+import {
+	connectionFailure,
+	describeRequest,
+	errorItem,
+	httpFailure,
+	type RequestSummary,
+} from './errors';
 import { assertSafePath } from './path';
 import { dropEmpty } from './request';
 import { DEFAULT_RETRY_POLICY, isTagged, withRetries } from './retry';
@@ -89,6 +97,7 @@ export async function routedAttempt(
 	const timeoutMs = Number(options.timeout) || DEFAULT_RETRY_POLICY.timeoutMs;
 	const summary: RequestSummary = {
 		method: String(options.method ?? 'GET'),
+		baseUrl: String(options.baseURL ?? ''),
 		path,
 		itemIndex,
 		timeoutMs,
@@ -109,13 +118,7 @@ export async function routedAttempt(
 				throw failure;
 			}
 			if (failure instanceof NodeOperationError) throw failure;
-			throw connectionFailure(
-				ctx,
-				failure,
-				summary,
-				String(options.baseURL ?? ''),
-				credentials.apiKey,
-			);
+			throw connectionFailure(ctx, failure, summary, credentials.apiKey);
 		},
 		{
 			policy: retryPolicyOf(ctx, itemIndex),
@@ -132,26 +135,85 @@ export async function routedAttempt(
 	);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Failures of routed operations. RoutingNode re-wraps any error that is not a NodeApiError into
+// one with "Error code none" (the panel then says "From LlamaCloud · Error code none" for a local
+// check), and with continue-on-fail it outputs the message alone, dropping the description.
+// So hooks and pagination functions hand it only NodeApiErrors, and output error items
+// themselves.
+// ---------------------------------------------------------------------------------------------
+
+type RoutedPagination = (
+	this: IExecutePaginationFunctions,
+	requestData: DeclarativeRestApiSettings.ResultOptions,
+) => Promise<INodeExecutionData[]>;
+
+/** Set on the request options when a hook failed under continue-on-fail (not enumerable: never sent). */
+const HOOK_FAILURE = Symbol('llamaCloudHookFailure');
+
+function hookFailure(options: object): unknown {
+	return (options as unknown as { [HOOK_FAILURE]?: unknown })[HOOK_FAILURE];
+}
+
+/** The error as routing passes it on unchanged: a NodeApiError without an HTTP code of its own. */
+function routedError(ctx: IExecuteSingleFunctions, error: unknown): unknown {
+	if (error instanceof NodeApiError) return error;
+	const { message, description } = error as { message?: unknown; description?: unknown };
+	return new NodeApiError(ctx.getNode(), {} as JsonObject, {
+		message: String(message ?? error),
+		description: typeof description === 'string' ? description : undefined,
+		itemIndex: ctx.getItemIndex(),
+	});
+}
+
+/**
+ * A preSend hook whose failure reaches the user as written: thrown as routing keeps it, or
+ * (continue-on-fail) kept for the item's pagination function, which outputs the error item.
+ * Hooks after a failed one do not run.
+ */
+export function guardHook(hook: PreSendAction): PreSendAction {
+	return async function (this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions) {
+		if (hookFailure(requestOptions) !== undefined) return requestOptions;
+		try {
+			return await hook.call(this, requestOptions);
+		} catch (error) {
+			if (!this.continueOnFail()) throw routedError(this, error);
+			Object.defineProperty(requestOptions, HOOK_FAILURE, { value: error, enumerable: false });
+			return requestOptions;
+		}
+	};
+}
+
+/** A pagination function whose item fails as `guardHook` says, its hooks' failures included. */
+export function guardPagination(send: RoutedPagination): RoutedPagination {
+	return async function (this: IExecutePaginationFunctions, requestData) {
+		let failure = hookFailure(requestData.options);
+		if (failure === undefined) {
+			try {
+				return await send.call(this, requestData);
+			} catch (error) {
+				failure = error;
+			}
+		}
+		if (!this.continueOnFail()) throw routedError(this, failure);
+		return [errorItem(failure, this.getItemIndex())];
+	};
+}
+
 /**
  * `routing.operations.pagination` of routed single-object operations. The engine hands the
  * whole request to this function, which is the one place routing lets us add retries.
  */
-export async function sendWithRetries(
-	this: IExecutePaginationFunctions,
-	requestData: DeclarativeRestApiSettings.ResultOptions,
-): Promise<INodeExecutionData[]> {
+export const sendWithRetries = guardPagination(async function (requestData) {
 	const method = String(requestData.options.method ?? 'GET').toUpperCase();
 	return pairWith(this, await routedAttempt(this, requestData, method !== 'POST'));
-}
+});
 
 /** `sendWithRetries` for a create whose lost answer `reconcile` can recover (see RoutedReconcile). */
 export function sendWithRetriesReconciled(reconcile: RoutedReconcile) {
-	return async function (
-		this: IExecutePaginationFunctions,
-		requestData: DeclarativeRestApiSettings.ResultOptions,
-	): Promise<INodeExecutionData[]> {
+	return guardPagination(async function (requestData) {
 		return pairWith(this, await routedAttempt(this, requestData, false, reconcile));
-	};
+	});
 }
 
 /** RoutingNode sets no pairedItem; without it, one input item giving many outputs loses its link. */

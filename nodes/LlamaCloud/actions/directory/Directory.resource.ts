@@ -6,10 +6,15 @@ import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 import * as update from './update.operation';
 
-export const directory = defineResource('directory', 'create', {
-	create,
-	delete: del,
-	get,
-	getAll,
-	update,
-});
+export const directory = defineResource(
+	'directory',
+	'create',
+	{
+		create,
+		delete: del,
+		get,
+		getAll,
+		update,
+	},
+	{ default: 'getAll' },
+);

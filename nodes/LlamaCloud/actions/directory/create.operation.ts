@@ -1,17 +1,24 @@
-/** Directory → Create (routed), with "Reuse Existing": a directory of the same exact name. */
-import type { INodeProperties } from 'n8n-workflow';
+/**
+ * Directory → Create (routed): one directory per distinct request and run; with "Reuse
+ * Existing", a directory of the same exact name (see helpers/reuse.ts).
+ */
+import type { IExecuteSingleFunctions, INodeProperties } from 'n8n-workflow';
 
 import { bodyField, collection, reuseOption } from '../../descriptions/common.descriptions';
-import { reuseExisting } from '../../helpers/reuse';
+import type { ReuseLookup } from '../../helpers/reuse';
 import { routedOperation } from '../../helpers/routedOperation';
 import { requireText } from '../../helpers/validation';
 import { apiPath } from '../../transport';
 
-const reuseDirectory = reuseExisting((ctx) => ({
-	path: '/api/v1/beta/directories',
-	qs: { name: String(ctx.getNodeParameter('name', '')).trim() },
-	url: (existing) => apiPath`/api/v1/beta/directories/${existing.id}`,
-}));
+const reuseDirectory = (ctx: IExecuteSingleFunctions): ReuseLookup => {
+	const name = String(ctx.getNodeParameter('name', '')).trim();
+	return {
+		path: '/api/v1/beta/directories',
+		qs: { name },
+		identity: name,
+		url: (existing) => apiPath`/api/v1/beta/directories/${existing.id}`,
+	};
+};
 
 export const option = routedOperation({
 	name: 'Create',
@@ -23,8 +30,8 @@ export const option = routedOperation({
 	preSend: [
 		requireText('name', 'Name'),
 		requireText('additionalFields.dataSourceId', 'Data Source ID', { optional: true }),
-		reuseDirectory,
 	],
+	create: { reuse: reuseDirectory },
 });
 
 export const description: INodeProperties[] = [

@@ -11,12 +11,17 @@ import * as getByUniqueId from './getByUniqueId.operation';
 import * as update from './update.operation';
 import * as upload from './upload.operation';
 
-export const file = defineResource('file', 'upload', {
-	add,
-	delete: del,
-	get,
-	getAll,
-	getByUniqueId,
-	update,
-	upload,
-});
+export const file = defineResource(
+	'file',
+	'upload',
+	{
+		add,
+		delete: del,
+		get,
+		getAll,
+		getByUniqueId,
+		update,
+		upload,
+	},
+	{ default: 'getAll', omit: ['upload'] },
+);

@@ -12,7 +12,7 @@ import type {
 
 import { fileLocator } from '../../descriptions/common.descriptions';
 import { routedOperation } from '../../helpers/routedOperation';
-import { apiPath } from '../../transport';
+import { apiPath, guardHook } from '../../transport';
 import {
 	directoryIdOf,
 	fileByUniqueId,
@@ -77,12 +77,12 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		options: [
-			{ name: 'ID', value: 'id', routing: { send: { preSend: [requireFile] } } },
+			{ name: 'ID', value: 'id', routing: { send: { preSend: [guardHook(requireFile)] } } },
 			{
 				name: 'Unique ID',
 				value: 'uniqueId',
 				description: 'Look the file up by the unique ID it has in the directory',
-				routing: { send: { preSend: [resolveUniqueIdForDelete] } },
+				routing: { send: { preSend: [guardHook(resolveUniqueIdForDelete)] } },
 			},
 		],
 		default: 'id',

@@ -18,6 +18,7 @@ import {
 import { toIsoInstant } from '../../helpers/dates';
 import { routedOperation } from '../../helpers/routedOperation';
 import { fieldError } from '../../helpers/validation';
+import { guardHook } from '../../transport';
 import { fileDirectoryLocator, FILES_URL, requireDirectory } from './common';
 
 /** preSend of a dateTime filter: sends it as an ISO instant, or fails naming the field. */
@@ -51,7 +52,9 @@ const dateFilter = (
 	type: 'dateTime',
 	default: '',
 	description,
-	routing: { send: { preSend: [sendDateFilter(`filters.${name}`, query, displayName)] } },
+	routing: {
+		send: { preSend: [guardHook(sendDateFilter(`filters.${name}`, query, displayName))] },
+	},
 });
 
 export const option = routedOperation({

@@ -17,6 +17,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { collection, directoryLocator } from '../../descriptions/common.descriptions';
 import { metadataFields } from '../../descriptions/metadata.description';
 import { KeyedQueue } from './upload/keyedQueue';
+import { errorItem } from '../../transport';
 import { runPool } from './upload/pool';
 import {
 	concurrencyOf,
@@ -37,7 +38,11 @@ export const option: INodePropertyOptions & { value: 'upload' } = {
 };
 
 export const description: INodeProperties[] = [
-	directoryLocator({ description: 'The directory to upload the file into' }),
+	directoryLocator({
+		description: 'The directory to upload the file into',
+		// Index output directories hold an index's chunks: not a place to upload to.
+		searchListMethod: 'searchUserDirectories',
+	}),
 	{
 		displayName: 'Input Binary Field',
 		name: 'binaryPropertyName',
@@ -164,7 +169,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const fail = (itemIndex: number, error: unknown) => {
 		const failure = itemError(this, error, itemIndex);
 		if (!continueOnFail) return failure;
-		output[itemIndex] = { json: { error: failure.message }, pairedItem: { item: itemIndex } };
+		output[itemIndex] = errorItem(failure, itemIndex);
 		return undefined;
 	};
 

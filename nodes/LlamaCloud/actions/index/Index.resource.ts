@@ -6,4 +6,9 @@ import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 import * as sync from './sync.operation';
 
-export const index = defineResource('index', 'get', { create, delete: del, get, getAll, sync });
+export const index = defineResource(
+	'index',
+	'get',
+	{ create, delete: del, get, getAll, sync },
+	{ default: 'getAll' },
+);

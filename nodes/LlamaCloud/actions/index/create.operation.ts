@@ -1,6 +1,7 @@
 /**
  * Index → Create (routed): an index over a source directory; its first build starts right
- * away. With "Reuse Existing", an index over the same source directory (and name) is output.
+ * away. One index per distinct request and run; with "Reuse Existing", an index over the same
+ * source directory (and name) is output (see helpers/reuse.ts).
  */
 import type {
 	IDataObject,
@@ -15,7 +16,7 @@ import {
 	directoryLocator,
 	reuseOption,
 } from '../../descriptions/common.descriptions';
-import { reuseExisting } from '../../helpers/reuse';
+import type { ReuseLookup } from '../../helpers/reuse';
 import { routedOperation } from '../../helpers/routedOperation';
 import { fieldError, requireId, requireText } from '../../helpers/validation';
 import { apiPath } from '../../transport';
@@ -44,19 +45,19 @@ async function sendProducts(
 }
 
 /** Create with "Reuse Existing": an index over the same source directory (and name, when given). */
-const reuseIndex = reuseExisting((ctx) => {
+const reuseIndex = (ctx: IExecuteSingleFunctions): ReuseLookup => {
 	const name = String(ctx.getNodeParameter('additionalFields.name', '') ?? '').trim();
+	const sourceDirectoryId = ctx.getNodeParameter('sourceDirectoryId', '', {
+		extractValue: true,
+	}) as string;
 	return {
 		path: '/api/v1/indexes',
-		qs: {
-			source_directory_id: ctx.getNodeParameter('sourceDirectoryId', '', {
-				extractValue: true,
-			}) as string,
-		},
+		qs: { source_directory_id: sourceDirectoryId },
+		identity: name,
 		matches: (index) => !name || index.name === name,
 		url: (existing) => apiPath`/api/v1/indexes/${existing.id}`,
 	};
-});
+};
 
 export const option = routedOperation({
 	name: 'Create',
@@ -70,8 +71,8 @@ export const option = routedOperation({
 		requireId('sourceDirectoryId', 'Source Directory'),
 		requireText('additionalFields.name', 'Name', { optional: true }),
 		sendProducts,
-		reuseIndex,
 	],
+	create: { reuse: reuseIndex },
 });
 
 const syncFrequencies = [
@@ -94,7 +95,9 @@ export const description: INodeProperties[] = [
 			name: 'sourceDirectoryId',
 			displayName: 'Source Directory',
 			description: 'The directory whose files the index parses',
+			searchListMethod: 'searchUserDirectories',
 		}),
+		hint: 'Runs once per input item: items with the same source directory and settings share one index',
 		// The engine sends a resource locator's extracted value.
 		routing: { send: { type: 'body', property: 'source_directory_id' } },
 	},

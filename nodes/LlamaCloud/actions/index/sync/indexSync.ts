@@ -14,6 +14,12 @@ import {
 	readBuildState,
 } from '../buildState';
 
+/** The first pause between two checks of the build; each next one doubles, up to the interval. */
+const FIRST_PAUSE_MS = 250;
+
+/** Failing files the error's description lists; the index's metadata holds them all. */
+const LISTED_FAILED_FILES = 20;
+
 export interface SyncPlan {
 	indexId: string;
 	/** From the item's Request Options, checked with the rest. */
@@ -30,6 +36,9 @@ export class IndexSync {
 	private readonly path: string;
 
 	private deadline = 0;
+
+	/** Pauses so far, for the backoff. */
+	private pauses = 0;
 
 	constructor(
 		private readonly ctx: IExecuteFunctions,
@@ -128,7 +137,11 @@ export class IndexSync {
 		}
 	}
 
-	/** Sleeps the poll interval, or fails once the timeout has passed (or the execution was cancelled). */
+	/**
+	 * Sleeps before the next check, or fails once the timeout has passed (or the execution was
+	 * cancelled). The first pauses are short and double up to the poll interval: a build that
+	 * takes a fifth of a second is seen a quarter second later, not one whole interval later.
+	 */
 	private async pause(index: Index, waitingFor: string, extraHint = ''): Promise<void> {
 		const remaining = this.deadline - Date.now();
 		if (remaining <= 0) {
@@ -150,33 +163,44 @@ export class IndexSync {
 				},
 			);
 		}
-		await sleep(Math.min(this.plan.pollIntervalMs, remaining));
+		const backoff = FIRST_PAUSE_MS * 2 ** this.pauses++;
+		await sleep(Math.min(backoff, this.plan.pollIntervalMs, remaining));
 	}
 
 	private describeIndex(index: Index): string {
 		return index.name ? `"${String(index.name)}" (${this.plan.indexId})` : this.plan.indexId;
 	}
 
+	/**
+	 * A failed build: the reason and the first failing files in the message, every failing file
+	 * with its reason (up to LISTED_FAILED_FILES) in the description, which the error panel and
+	 * continue-on-fail items (`details`) show: a failed node outputs no index to look into.
+	 */
 	private buildFailure(index: Index, state: BuildState): NodeOperationError {
 		const reason = state.reason ?? 'no reason given';
 		const label = (file: FailedFile) =>
 			`${file.name}${file.id ? ` (${file.id})` : ''}${file.error ? `: ${file.error}` : ''}`;
-		// Files the reason already names are not repeated.
+		// Files the reason already names are not repeated in the message.
 		const others = state.failedFiles.filter(
 			(file) => !(file.id ? reason.includes(file.id) : reason.includes(file.name)),
 		);
-		const shown = others.slice(0, 5).map(label);
+		const shown = others.slice(0, 3).map(label);
 		const more = others.length > shown.length ? `; and ${others.length - shown.length} more` : '';
 		const heading =
 			others.length < state.failedFiles.length ? 'Other failing file(s)' : 'Failing file(s)';
 		const files = shown.length ? ` ${heading}: ${shown.join('; ')}${more}.` : '';
+		// One paragraph: n8n's error panel runs lines together.
+		const listed = state.failedFiles.slice(0, LISTED_FAILED_FILES).map(label);
+		const unlisted = state.failedFiles.length - listed.length;
+		const list = listed.length
+			? `Failing files (${state.failedFiles.length}): ${listed.join('; ')}${unlisted > 0 ? `; and ${unlisted} more (Index → Get shows them all in metadata.diagnostics)` : ''}. `
+			: '';
 		return new NodeOperationError(
 			this.ctx.getNode(),
 			`The build of index ${this.describeIndex(index)} failed: ${reason.replace(/\.$/, '')}.${files} [item ${this.itemIndex}]`,
 			{
 				itemIndex: this.itemIndex,
-				description:
-					'Fix or remove the failing file(s) in the source directory and sync again. The index metadata holds the full diagnostics.',
+				description: `${list}Fix or remove the failing file(s) in source directory ${String(index.source_directory_id ?? '')}, then sync again.`,
 			},
 		);
 	}

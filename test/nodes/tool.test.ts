@@ -1,0 +1,43 @@
+/**
+ * The node as an AI agent's tool: n8n generates a "…Tool" type from `usableAsTool`, which the
+ * `@tool` display condition tells apart. Its defaults are operations an agent can run.
+ */
+import type { INodeTypeDescription } from 'n8n-workflow';
+import { NodeHelpers } from 'n8n-workflow';
+
+import { LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloud.node';
+
+const node = new LlamaCloud().description;
+const tool: INodeTypeDescription = { ...node, name: `${node.name}Tool` };
+
+/** The parameters n8n fills in for a new node of a type with only `resource` chosen. */
+const defaults = (description: INodeTypeDescription, resource: string) =>
+	NodeHelpers.getNodeParameters(
+		description.properties,
+		{ resource },
+		true,
+		false,
+		{ typeVersion: 1 } as never,
+		description,
+	);
+
+test.each([
+	['directory', 'create'],
+	['file', 'upload'],
+	['index', 'get'],
+])('%s: the node starts on %s, the tool on Get Many', (resource, nodeDefault) => {
+	expect(defaults(node, resource)?.operation).toBe(nodeDefault);
+	expect(defaults(tool, resource)?.operation).toBe('getAll');
+});
+
+test('the tool offers no Upload (an agent has no binary file to send)', () => {
+	const operations = tool.properties.find(
+		(p) =>
+			p.name === 'operation' &&
+			p.displayOptions?.show?.['@tool'] &&
+			p.displayOptions.show.resource?.[0] === 'file',
+	);
+	const values = (operations?.options ?? []).map((o) => (o as { value: string }).value);
+	expect(values).toContain('getAll');
+	expect(values).not.toContain('upload');
+});

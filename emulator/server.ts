@@ -83,6 +83,9 @@ export class EmulatorServer {
 		const socket = req.socket; // kept: a finished request may no longer point to it
 		const url = new URL(req.url ?? '/', 'http://emulator');
 		const method = (req.method ?? 'GET').toUpperCase();
+		// Date is the server's clock (RFC 9110 §6.6.1), the one that stamps updated_at: with an
+		// injected clock node:http's own Date (the machine's) would contradict the timestamps.
+		res.setHeader('date', new Date(this.app.store.now().ms).toUTCString());
 
 		if (url.pathname === HEALTH_PATH) {
 			await drain(req);

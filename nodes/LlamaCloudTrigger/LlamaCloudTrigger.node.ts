@@ -167,8 +167,8 @@ export class LlamaCloudTrigger implements INodeType {
 			const fromMs = listFromMs(previous, windowMs);
 			// A server that ignores updated_at_on_or_after answers with the whole directory:
 			// what is older than the bound was settled by earlier polls.
-			const { files } = await listFiles(this, directoryId, fromMs, false);
-			const plan = planPoll(previous, files, directoryId, windowMs);
+			const { files, serverStartMs } = await listFiles(this, directoryId, fromMs, false);
+			const plan = planPoll(previous, files, directoryId, windowMs, serverStartMs);
 			if (plan.undecided > 0) {
 				this.logger.warn(
 					`LlamaCloud Trigger: ${plan.undecided} file(s) changed in the late-arrival window could not be matched against the previous poll and are emitted again to avoid missing them`,
@@ -178,10 +178,11 @@ export class LlamaCloudTrigger implements INodeType {
 			next = plan.state;
 		} else {
 			// First activation (or another directory): record where the directory is.
-			const files = options.emitExisting
-				? (await listFiles(this, directoryId, undefined)).files
+			const { files, serverStartMs, fromMs } = options.emitExisting
+				? await listFiles(this, directoryId, undefined)
 				: await listNewest(this, directoryId, windowMs);
-			next = stateAfter(files, directoryId, windowMs, 0);
+			const minMs = fromMs === undefined ? undefined : fromMs + windowMs;
+			next = stateAfter(files, directoryId, windowMs, 0, { serverStartMs, minMs });
 			emitted = options.emitExisting
 				? files
 						.filter((f) => f.deletedMs === null)
@@ -201,6 +202,24 @@ export class LlamaCloudTrigger implements INodeType {
 }
 
 /**
+ * How far before the `Date` of a listing's first answer its snapshot may have been taken: the
+ * header has whole seconds and is written when the answer is sent, possibly by a proxy whose
+ * clock differs a little from the one that stamps `updated_at`.
+ */
+const SERVER_CLOCK_MARGIN_MS = 2000;
+
+/** What a listing returned: one entry per file, and what it tells about the server's clock. */
+interface Listing {
+	files: ListedFile[];
+	/** Older files than asked for came back: the server ignored the filter. */
+	filterIgnored: boolean;
+	/** The server's clock a little before the listing began, from its first answer's `Date`. */
+	serverStartMs?: number;
+	/** The lower bound the listing asked for (absent: everything). */
+	fromMs?: number;
+}
+
+/**
  * Every file (soft-deleted ones included) with updated_at >= fromMs, or all files; one entry
  * per id. `keepOlder: false` drops older files a server that ignores the filter sends anyway.
  */
@@ -209,17 +228,22 @@ async function listFiles(
 	directoryId: string,
 	fromMs: number | undefined,
 	keepOlder = true,
-): Promise<{ files: ListedFile[]; filterIgnored: boolean }> {
+): Promise<Listing> {
 	const qs: IDataObject = { include_deleted: true };
 	if (fromMs !== undefined) qs.updated_at_on_or_after = toIso(fromMs);
 	const files: ListedFile[] = [];
 	let filterIgnored = false;
+	let serverStartMs: number | undefined;
+	const onPageHeaders = (headers: IDataObject, page: number) => {
+		const date = page === 0 ? Date.parse(String(headers.date ?? '')) : NaN;
+		if (!Number.isNaN(date)) serverStartMs = date - SERVER_CLOCK_MARGIN_MS;
+	};
 	const path = apiPath`/api/v1/beta/directories/${directoryId}/files`;
 	const pages = paginate.call<
 		IPollFunctions,
 		Parameters<typeof paginate>,
 		AsyncGenerator<DirectoryFile[]>
-	>(ctx, path, qs, { pageSize: MAX_PAGE_SIZE, policy: retryPolicyOf(ctx) });
+	>(ctx, path, qs, { pageSize: MAX_PAGE_SIZE, policy: retryPolicyOf(ctx), onPageHeaders });
 	for await (const page of pages) {
 		for (const json of page) {
 			const updatedMs = updatedMsOf(json);
@@ -230,7 +254,9 @@ async function listFiles(
 			files.push(toListedFile(json, updatedMs));
 		}
 	}
-	return { files: latestVersions(files), filterIgnored };
+	// A server that ignored the filter listed everything: the listing has no lower bound.
+	const bound = filterIgnored && keepOlder ? undefined : fromMs;
+	return { files: latestVersions(files), filterIgnored, serverStartMs, fromMs: bound };
 }
 
 /**
@@ -242,16 +268,16 @@ async function listNewest(
 	ctx: IPollFunctions,
 	directoryId: string,
 	windowMs: number,
-): Promise<ListedFile[]> {
+): Promise<Listing> {
 	for (const lookback of LOOKBACKS_MS) {
-		const fromMs = Date.now() - lookback;
-		const { files, filterIgnored } = await listFiles(ctx, directoryId, fromMs);
+		const listing = await listFiles(ctx, directoryId, Date.now() - lookback);
 		// Older files than asked for: the filter was ignored and this is the whole directory.
-		if (filterIgnored) return files;
-		const newest = files.reduce((max, f) => Math.max(max, f.updatedMs), -Infinity);
-		if (files.length > 0 && newest - windowMs >= fromMs) return files;
+		if (listing.filterIgnored) return listing;
+		const newest = listing.files.reduce((max, f) => Math.max(max, f.updatedMs), -Infinity);
+		if (listing.files.length > 0 && newest - windowMs >= (listing.fromMs ?? -Infinity))
+			return listing;
 	}
-	return (await listFiles(ctx, directoryId, undefined)).files;
+	return await listFiles(ctx, directoryId, undefined);
 }
 
 /**

@@ -2,11 +2,12 @@
  * The trigger's cursor: what a poll saved, and how the next poll turns a listing into events
  * and a new cursor. Pure functions; the node does the HTTP. The reasoning is in README.md.
  *
- * Cursor = watermark `w` (the largest `updated_at` the listing returned, a server timestamp)
- * + a digest of the versions listed with `updated_at` in the overlap window [w - windowMs, w].
- * The next poll lists `updated_at >= w - windowMs` and emits:
+ * Cursor = watermark `w` (the largest `updated_at` the listing returned, a server timestamp),
+ * anchor `a <= w` (no later than the server's clock when the listing began) and a digest of
+ * the versions listed with `updated_at` in the range [a - windowMs, w].
+ * The next poll lists `updated_at >= a - windowMs` and emits:
  * - every file with `updated_at > w` (changed after everything the previous poll saw), and
- * - every file in the window whose version the digest does not hold (it arrived late, or in
+ * - every file in the range whose version the digest does not hold (it arrived late, or in
  *   the same millisecond as files already seen, or changed within that millisecond).
  */
 import {
@@ -32,7 +33,13 @@ export interface CursorState {
 	directory: string;
 	/** ISO timestamp: the largest updated_at seen. */
 	watermark: string;
-	/** Overlap window the digest covers, in ms before the watermark. */
+	/**
+	 * ISO timestamp, at most `watermark`: the server's clock, a little before the listing began
+	 * (absent: equal to the watermark). Changes that became visible while the listing paged
+	 * are stamped after `anchor - windowMs`, so the next poll lists from there.
+	 */
+	anchor?: string;
+	/** Overlap window the digest covers, in ms before the anchor. */
 	windowMs: number;
 	window: StoredDigest;
 }
@@ -66,6 +73,11 @@ export function readState(
 	if (!state || typeof state !== 'object' || state.version !== 1) return undefined;
 	if (state.directory !== directoryHash(directoryId)) return undefined;
 	if (typeof state.watermark !== 'string' || Number.isNaN(Date.parse(state.watermark)))
+		return undefined;
+	if (
+		state.anchor !== undefined &&
+		(typeof state.anchor !== 'string' || !(Date.parse(state.anchor) <= Date.parse(state.watermark)))
+	)
 		return undefined;
 	if (typeof state.windowMs !== 'number' || !Number.isFinite(state.windowMs) || state.windowMs < 0)
 		return undefined;
@@ -133,32 +145,50 @@ export function latestVersions(files: ListedFile[]): ListedFile[] {
 	);
 }
 
+/** Where the anchor of the next cursor may lie, from the listing that produced it. */
+export interface AnchorBounds {
+	/** The server's clock a little before the listing began (absent: unknown). */
+	serverStartMs?: number;
+	/** The smallest anchor the listing covers: its lower bound plus the window. */
+	minMs?: number;
+}
+
 /**
- * The cursor after a listing that covers the new window: the newest change and every file
- * within `windowMs` before it. `fallbackMs` is the watermark when nothing newer was listed.
+ * The cursor after a listing that covers the new range: the newest change `w`, an anchor no
+ * later than the server's clock when the listing began (so a change that became visible while
+ * it paged, stamped up to `windowMs` earlier, is in the next listing), and every listed file
+ * from `anchor - windowMs` to `w`. `fallbackMs` is the watermark when nothing newer was listed.
  */
 export function stateAfter(
 	files: ListedFile[],
 	directoryId: string,
 	windowMs: number,
 	fallbackMs: number,
+	bounds: AnchorBounds = {},
 ): CursorState {
 	const watermark = files.reduce((max, f) => Math.max(max, f.updatedMs), fallbackMs);
-	const inWindow = files.filter(
-		(f) => f.updatedMs >= watermark - windowMs && f.updatedMs <= watermark,
+	const anchor = Math.max(
+		Math.min(watermark, bounds.serverStartMs ?? watermark),
+		Math.min(watermark, bounds.minMs ?? -Infinity),
 	);
+	const inRange = files.filter((f) => f.updatedMs >= anchor - windowMs && f.updatedMs <= watermark);
 	return {
 		version: 1,
 		directory: directoryHash(directoryId),
 		watermark: toIso(watermark),
+		...(anchor < watermark ? { anchor: toIso(anchor) } : {}),
 		windowMs,
-		window: encodeDigest(inWindow.map((f) => f.version)),
+		window: encodeDigest(inRange.map((f) => f.version)),
 	};
 }
 
-/** First query bound of the next poll: the start of the previous window and of the new one. */
+/** The anchor of a saved cursor (the watermark when it has none). */
+export const anchorMsOf = (state: CursorState): number =>
+	Date.parse(state.anchor ?? state.watermark);
+
+/** First query bound of the next poll: the start of the previous range and of the new one. */
 export function listFromMs(state: CursorState, windowMs: number): number {
-	return Date.parse(state.watermark) - Math.max(state.windowMs, windowMs);
+	return anchorMsOf(state) - Math.max(state.windowMs, windowMs);
 }
 
 /**
@@ -171,9 +201,11 @@ export function planPoll(
 	files: ListedFile[],
 	directoryId: string,
 	windowMs: number,
+	serverStartMs?: number,
 ): PollPlan {
 	const w = Date.parse(state.watermark);
-	const windowStart = w - state.windowMs;
+	const anchor = anchorMsOf(state);
+	const windowStart = anchor - state.windowMs;
 	const inOldWindow = files.filter((f) => f.updatedMs >= windowStart && f.updatedMs <= w);
 	const diff = diffDigest(
 		state.window,
@@ -192,7 +224,17 @@ export function planPoll(
 		const event = classify(file, windowStart, diff.removed.get(idHash(file.id)));
 		if (event) events.push({ file, event });
 	}
-	return { events, state: stateAfter(files, directoryId, windowMs, w), undecided };
+	// Nothing new listed: keep the cursor as it is, so an idle poll makes n8n save nothing. Its
+	// anchor may lag behind the server's clock, which only widens the next listing a little.
+	const idle =
+		windowMs === state.windowMs &&
+		diff.added.size === 0 &&
+		diff.undecided.size === 0 &&
+		files.every((f) => f.updatedMs <= w);
+	if (idle) return { events, state, undecided };
+	// The new range must lie within what this poll listed: from its anchor on.
+	const next = stateAfter(files, directoryId, windowMs, w, { serverStartMs, minMs: anchor });
+	return { events, state: next, undecided };
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { MAX_PAGE_SIZE } from '../../nodes/LlamaCloud/transport';
 import { LlamaCloudTrigger } from '../../nodes/LlamaCloudTrigger/LlamaCloudTrigger.node';
 import {
 	deleteFile,
@@ -492,6 +493,40 @@ describe('late arrivals and repeated polls', () => {
 		expect(emittedLines(rerun)).toEqual(emittedLines(lost));
 		expect(rerun.staticData).toEqual(lost.staticData);
 		expect((await poll(world, directoryId, rerun.staticData)).items).toBeNull();
+	});
+
+	test('a late file that shows up while a listing pages is emitted next poll, even when the last pages carry the watermark past its window', async () => {
+		world.emulator.store.seedFiles(directoryId, 1, { displayName: () => 'old.txt' });
+		const start = await poll(world, directoryId, {});
+		world.clock.advance(10_000);
+		const firstFiles = world.emulator.store.seedFiles(directoryId, MAX_PAGE_SIZE + 10);
+		world.clock.advance(100);
+		const listingStart = world.clock.now;
+		world.proxy.takeServed();
+		world.proxy.beforePage = async (page) => {
+			if (page !== 0) return;
+			// Visible only now, stamped 4.9 s before the listing began: inside the window, and
+			// before the listing's cursor, so this listing does not serve it.
+			world.emulator.store.seedFiles(directoryId, 1, {
+				displayName: () => 'late.txt',
+				uniqueId: () => 'late',
+				updatedAtMs: listingStart - 4900,
+			});
+			// A change 1 s later, served on a later page: the watermark moves more than the
+			// window past the late file's updated_at.
+			world.clock.advance(1000);
+			await renameFile(world, directoryId, firstFiles[0].id, 'renamed.txt');
+		};
+		const first = await poll(world, directoryId, start.staticData);
+		world.proxy.beforePage = undefined;
+		const served = world.proxy.takeServed().map((f) => f.display_name);
+		expect(served).toContain('renamed.txt');
+		expect(served).not.toContain('late.txt');
+		expect(first.items).toHaveLength(MAX_PAGE_SIZE + 10);
+
+		const second = await poll(world, directoryId, first.staticData);
+		expect(names(second.items)).toEqual(['created:late.txt']);
+		expect((await poll(world, directoryId, second.staticData)).items).toBeNull();
 	});
 
 	test('files added between two pages of a listing are emitted once', async () => {

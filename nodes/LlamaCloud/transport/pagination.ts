@@ -20,16 +20,25 @@ export async function* paginate<T = IDataObject>(
 	this: RequestContext,
 	path: string,
 	qs: IDataObject,
-	options: { pageSize?: number; itemIndex?: number; policy: RetryPolicy },
+	options: {
+		pageSize?: number;
+		itemIndex?: number;
+		policy: RetryPolicy;
+		/** The headers of each page's answer, with the page's number (0 first). */
+		onPageHeaders?: (headers: IDataObject, page: number) => void;
+	},
 ): AsyncGenerator<T[]> {
 	let pageToken: string | undefined;
+	let pageNumber = 0;
 	do {
+		const number = pageNumber++;
 		const page = await apiRequest.call<RequestContext, [ApiRequest], Promise<ListPage<T>>>(this, {
 			method: 'GET',
 			path,
 			qs: { ...qs, page_size: options.pageSize ?? MAX_PAGE_SIZE, page_token: pageToken },
 			itemIndex: options.itemIndex,
 			policy: options.policy,
+			onHeaders: options.onPageHeaders && ((headers) => options.onPageHeaders?.(headers, number)),
 		});
 		yield page.items ?? [];
 		pageToken = page.next_page_token || undefined;

@@ -28,6 +28,8 @@ export interface ApiRequest extends RetryOptions {
 		| IHttpRequestOptions['body']
 		| (() => IHttpRequestOptions['body'] | Promise<IHttpRequestOptions['body']>);
 	headers?: IDataObject;
+	/** Called with the headers of the answer that succeeded (e.g. its `Date`, the server's clock). */
+	onHeaders?: (headers: IDataObject) => void;
 }
 
 function contentLength(headers: IDataObject | undefined): number {
@@ -96,6 +98,7 @@ export async function apiRequest<T = IDataObject>(
 				credentials.apiKey,
 			);
 		}
+		request.onHeaders?.(response.headers ?? {});
 		return parseBody(response.body) as T;
 	};
 

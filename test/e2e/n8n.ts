@@ -252,21 +252,27 @@ async function migratedTemplate(): Promise<string> {
 }
 
 /**
- * Links a package folder where n8n keeps installed community packages, so it loads exactly like
- * `npm install n8n-nodes-llamacloud-ingest` from the editor would (no database entry needed).
- * n8n reads package.json's `n8n` section and requires every listed file; one missing file and
- * the whole package fails to load.
+ * Installs the package where n8n keeps community packages, shaped as n8n installs one from npm:
+ * package.json without dev and peer dependencies, and a copy of dist/. A link to the repository
+ * would let the package resolve its own dev copy of n8n-workflow instead of n8n's, and n8n's
+ * `instanceof NodeApiError` checks would then fail on every error the package throws (the
+ * editor showed "Error code none" for them). n8n reads package.json's `n8n` section and requires
+ * every listed file; one missing file and the whole package fails to load.
  */
 export function linkPackage(userFolder: string, packageDir: string): string {
-	const pkg = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as {
-		name: string;
-	};
+	const { devDependencies, peerDependencies, ...pkg } = JSON.parse(
+		fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8'),
+	) as { name: string; devDependencies?: unknown; peerDependencies?: unknown };
+	void devDependencies;
+	void peerDependencies;
 	const modules = path.join(userFolder, '.n8n', 'nodes', 'node_modules');
-	const link = path.join(modules, pkg.name);
-	fs.mkdirSync(path.dirname(link), { recursive: true });
-	fs.rmSync(link, { recursive: true, force: true });
-	fs.symlinkSync(path.resolve(packageDir), link, 'dir');
-	return link;
+	const target = path.join(modules, pkg.name);
+	fs.mkdirSync(path.dirname(target), { recursive: true });
+	fs.rmSync(target, { recursive: true, force: true });
+	fs.mkdirSync(target);
+	fs.writeFileSync(path.join(target, 'package.json'), JSON.stringify(pkg, null, 2));
+	fs.cpSync(path.join(packageDir, 'dist'), path.join(target, 'dist'), { recursive: true });
+	return target;
 }
 
 /** The files package.json's `n8n` section lists that are not built (yet). */

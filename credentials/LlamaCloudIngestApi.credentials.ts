@@ -1,8 +1,7 @@
 import type {
-	ICredentialDataDecryptedObject,
+	IAuthenticateGeneric,
 	ICredentialTestRequest,
 	ICredentialType,
-	IHttpRequestOptions,
 	INodeProperties,
 	Icon,
 } from 'n8n-workflow';
@@ -11,7 +10,6 @@ import {
 	BASE_URL_EXPRESSION,
 	CUSTOM_REGION,
 	REGIONS,
-	resolveBaseUrl,
 	SCOPE_QUERY_EXPRESSIONS,
 } from '../nodes/LlamaCloud/transport/connection';
 
@@ -64,7 +62,7 @@ export class LlamaCloudIngestApi implements ICredentialType {
 			required: true,
 			displayOptions: { show: { region: [CUSTOM_REGION] } },
 			description:
-				'Origin of the API, without /api/v1 and without a trailing slash. Plain http is allowed only for localhost (for example the bundled emulator).',
+				'Origin of the API, e.g. https://api.cloud.llamaindex.ai (a trailing /api/v1 is dropped). Plain http is allowed only for localhost (for example the bundled emulator).',
 			hint: 'If the connection test reports ECONNREFUSED, nothing accepts connections at this host and port; ENOTFOUND: the host name does not resolve.',
 		},
 		{
@@ -84,23 +82,18 @@ export class LlamaCloudIngestApi implements ICredentialType {
 		},
 	];
 
-	/**
-	 * Only the key is applied here: a generic credential would send every qs entry, even an empty
-	 * one (project_id=), so the node adds the scope itself when it is set (transport/connection.ts).
-	 * A function rather than the generic form so that the connection test refuses a bad Base URL
-	 * in the node's own words (it runs before the test request; the node checks before that).
-	 */
-	async authenticate(
-		credentials: ICredentialDataDecryptedObject,
-		requestOptions: IHttpRequestOptions,
-	): Promise<IHttpRequestOptions> {
-		const resolved = resolveBaseUrl(credentials);
-		if ('problem' in resolved) throw new Error(`${resolved.problem}. Change "Base URL".`);
-		return {
-			...requestOptions,
-			headers: { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.apiKey)}` },
-		};
-	}
+	// Only the key is applied here: a generic credential sends every qs entry, even an empty
+	// one (project_id=), so the node adds the scope itself when it is set (transport/connection.ts).
+	// The generic form (not a function) is what makes n8n offer "Custom API Call" and the HTTP
+	// Request node this credential.
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization: '=Bearer {{$credentials.apiKey}}',
+			},
+		},
+	};
 
 	test: ICredentialTestRequest = {
 		request: {

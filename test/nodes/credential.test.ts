@@ -66,27 +66,16 @@ describe('credential type', () => {
 		]);
 	});
 
-	test('the API key is a password field and authentication is a bearer header', async () => {
+	test('the API key is a password field and authentication is a bearer header', () => {
 		const credential = new LlamaCloudIngestApi();
 		const apiKey = credential.properties.find((p) => p.name === 'apiKey');
 		expect(apiKey?.typeOptions?.password).toBe(true);
 		expect(apiKey?.placeholder).toBe('llx-...');
-		const signed = await credential.authenticate(
-			{ apiKey: 'llx-k', region: 'us' },
-			{ url: '/api/v1/projects', headers: { Accept: 'application/json' } },
-		);
-		expect(signed.headers).toEqual({ Accept: 'application/json', Authorization: 'Bearer llx-k' });
-	});
-
-	test('authentication refuses a bad custom Base URL in the words the node uses', async () => {
-		await expect(
-			new LlamaCloudIngestApi().authenticate(
-				{ apiKey: 'llx-k', region: 'custom', baseUrl: 'http://example.com' },
-				{ url: '/api/v1/projects' },
-			),
-		).rejects.toThrow(
-			'The credential\'s Base URL "http://example.com" uses plain http, which is only allowed for localhost; use https://. Change "Base URL".',
-		);
+		// The generic form: n8n offers "Custom API Call" only for credentials with one.
+		expect(credential.authenticate).toEqual({
+			type: 'generic',
+			properties: { headers: { Authorization: '=Bearer {{$credentials.apiKey}}' } },
+		});
 	});
 });
 
@@ -212,22 +201,21 @@ describe('a failed credential test names the real cause and the field to change'
 		...extra,
 	});
 
-	test('a Base URL ending in /api/v1 (not "project or organization ID not found")', async () => {
-		const baseUrl = `${emulator.url}/api/v1`;
+	test('a Base URL ending in /api/v1 passes (was: "project or organization ID not found")', async () => {
+		const baseUrl = `${emulator.url}/api/v1/`;
 		expect(await testCredential(LlamaCloudIngestApi, data({ baseUrl }))).toEqual({
-			status: 'Error',
-			message: `The credential's Base URL "${baseUrl}" must not end with /api/v1: the node adds the API path itself. Change "Base URL".`,
+			status: 'OK',
+			message: 'Connection successful!',
 		});
-		expect(emulator.requests).toHaveLength(0);
+		expect(emulator.requests.map((r) => r.path)).toEqual(['/api/v1/projects']);
 	});
 
-	test('a Base URL the node would refuse (plain http elsewhere than localhost) fails the test too', async () => {
+	test('a Base URL with another path gets a 404 message that names Base URL', async () => {
 		const result = await testCredential(
 			LlamaCloudIngestApi,
-			data({ baseUrl: 'http://llamacloud.example.com' }),
+			data({ baseUrl: `${emulator.url}/v2` }),
 		);
-		expect(result.message).toMatch(/uses plain http, which is only allowed for localhost/);
-		expect(result.message).toMatch(/Change "Base URL"\.$/);
+		expect(result.message).toMatch(/With a custom Base URL, check it is the API origin/);
 	});
 
 	test('a wrong key names "API Key", and Region only for US/EU', async () => {

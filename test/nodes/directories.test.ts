@@ -391,8 +391,17 @@ describe('Directory: region and scope', () => {
 		expect(error?.message).toContain('Project prj-nope not found');
 	});
 
+	test('a custom base URL ending in /api/v1 (as the API reference writes it) is taken as its origin', async () => {
+		const { error, items } = await run(
+			{ operation: 'getAll', returnAll: true },
+			{ credentialData: { baseUrl: `${emulator.url}/api/v1` } },
+		);
+		expect(error).toBeUndefined();
+		expect(items).toEqual([]);
+		expect(emulator.requests.map((r) => r.path)).toEqual(['/api/v1/beta/directories']);
+	});
+
 	test.each([
-		['ends with /api/v1', (url: string) => `${url}/api/v1`, 'must not end with /api/v1'],
 		['has a path', (url: string) => `${url}/llamacloud`, 'must not contain a path'],
 		[
 			'is plain http on a public host',

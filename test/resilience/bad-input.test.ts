@@ -125,13 +125,6 @@ function table(): Case[] {
 			requests: (paths) => expect(paths).toEqual([]),
 		},
 		{
-			name: 'base URL ending with /api/v1',
-			parameters: { resource: 'directory', operation: 'getAll' },
-			credential: () => credential({ baseUrl: 'https://api.cloud.llamaindex.ai/api/v1' }),
-			allFail: true,
-			message: /must not end with \/api\/v1: the node adds the API path itself/,
-		},
-		{
 			name: 'base URL with a typo in the scheme (htp://)',
 			parameters: { resource: 'directory', operation: 'getAll' },
 			credential: () => credential({ baseUrl: 'htp://localhost:8787' }),

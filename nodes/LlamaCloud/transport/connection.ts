@@ -71,10 +71,12 @@ const regionChoice = REGIONS.slice(1).reduceRight(
 
 /**
  * The base URL as an n8n expression, for the node's requestDefaults and the credential test:
- * the two agree. A custom base URL loses surrounding white space and trailing slashes; the
+ * the two agree. A custom base URL loses surrounding white space, trailing slashes and a
+ * trailing /api/v1 (the path the API reference shows after the host: what the user means is
+ * clear, and the credential test has no way to say anything but "not found" about it); the
  * node's preSend (`prepareRoutedRequest`) then validates it, naming what is wrong.
  */
-export const BASE_URL_EXPRESSION = `={{$credentials.region === "${CUSTOM_REGION}" ? String($credentials.baseUrl || "").trim().replace(/\\/+$/, "") : (${regionChoice})}}`;
+export const BASE_URL_EXPRESSION = `={{$credentials.region === "${CUSTOM_REGION}" ? String($credentials.baseUrl || "").trim().replace(/\\/+$/, "").replace(/\\/api\\/v1$/i, "") : (${regionChoice})}}`;
 
 /** The scope query of the credential test, as expressions: an undefined value is left out. */
 export const SCOPE_QUERY_EXPRESSIONS = {
@@ -95,9 +97,12 @@ export function resolveBaseUrl(
 	return url ? { url } : { problem: `Unknown region "${region}" in the LlamaCloud API credential` };
 }
 
-/** Checks a custom base URL: an http(s) origin, no path (in particular no /api/v1), http only locally. */
+/** Checks a custom base URL: an http(s) origin (a trailing /api/v1 is dropped), no other path, http only locally. */
 export function checkBaseUrl(raw: string): { url: string } | { problem: string } {
-	const value = raw.trim().replace(/\/+$/, '');
+	const value = raw
+		.trim()
+		.replace(/\/+$/, '')
+		.replace(/\/api\/v1$/i, '');
 	const hint = 'Expected an origin such as https://api.cloud.llamaindex.ai';
 	const problem = (text: string) => ({ problem: `The credential's Base URL ${text}` });
 	if (!value) return problem(`is empty. ${hint}`);
@@ -105,9 +110,6 @@ export function checkBaseUrl(raw: string): { url: string } | { problem: string }
 	const url = new URL(value);
 	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
 		return problem(`"${value}" must start with https:// (or http:// for localhost)`);
-	}
-	if (/\/api\/v1$/i.test(url.pathname)) {
-		return problem(`"${value}" must not end with /api/v1: the node adds the API path itself`);
 	}
 	if (url.pathname !== '/' && url.pathname !== '')
 		return problem(`"${value}" must not contain a path. ${hint}`);

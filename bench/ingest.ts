@@ -109,7 +109,14 @@ export async function benchIngest(options: IngestBenchOptions = {}): Promise<{
 			// No rate limit here: P8 counts requests, and retried 429s would count too.
 			const run = await uploadChild(
 				standIn,
-				{ scenario: 'bulk-node', count: policyCount, size, noWarmUp: true, onConflict },
+				{
+					scenario: 'bulk-node',
+					count: policyCount,
+					size,
+					noWarmUp: true,
+					onConflict,
+					uploadRateLimit: 0,
+				},
 				{ rateLimit: null },
 			);
 			const stats = await standIn.emulator.command<RequestStats>('requestStats');

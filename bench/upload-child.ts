@@ -41,6 +41,8 @@ export interface ChildInput {
 	onConflict?: 'skip' | 'replace' | 'keepBoth';
 	/** bulk-node: continue on fail, counting failed items instead of stopping (P6). */
 	continueOnFail?: boolean;
+	/** bulk-node: "Upload Rate Limit (per 5 Seconds)" (default the node's: 50). */
+	uploadRateLimit?: number;
 	/** bulk scenarios: no warm-up run (its requests would count in the emulator's figures). */
 	noWarmUp?: boolean;
 }
@@ -308,6 +310,9 @@ async function bulkNode(): Promise<ChildOutput> {
 	const parameters: INodeParameters = {
 		...(input.onConflict ? { onConflict: input.onConflict } : {}),
 		options: { concurrency: input.concurrency },
+		...(input.uploadRateLimit === undefined
+			? {}
+			: { requestOptions: { uploadRateLimit: input.uploadRateLimit } }),
 	};
 	if (!input.noWarmUp) {
 		const warm = await storedSmallFiles(`warm-${process.pid}-`, 20, size);

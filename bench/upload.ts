@@ -179,13 +179,20 @@ export async function benchUpload(
 			const via = `HTTPS, ${standIn.rttMs} ms round trip`;
 			log(`P3: ${count} files of ${size} bytes, concurrency ${concurrency}, ${via}…`);
 			const bulk = { count, size };
-			const node = await uploadChild(standIn, { scenario: 'bulk-node', ...bulk, concurrency });
+			// No client-side rate limit: P3 compares clients on a server without one (P6 has it).
+			const node = await uploadChild(standIn, {
+				scenario: 'bulk-node',
+				...bulk,
+				concurrency,
+				uploadRateLimit: 0,
+			});
 			const undici = await uploadChild(standIn, { scenario: 'bulk-undici', ...bulk, concurrency });
 			const sequential = await uploadChild(standIn, {
 				scenario: 'bulk-node',
 				count: sequentialCount,
 				size,
 				concurrency: 1,
+				uploadRateLimit: 0,
 			});
 			Object.assign(details, {
 				bulk: { count, size, concurrency, rttMs: standIn.rttMs, node, undici, sequential },

@@ -166,7 +166,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		{
 			store,
 			builder,
-			queries: listQuerySchemas(options.maxPageSize ?? DEFAULTS.maxPageSize),
+			queries: listQuerySchemas(
+				options.maxPageSize ?? DEFAULTS.maxPageSize,
+				options.pageSizeAboveMax,
+			),
 			defaultPageSize: options.defaultPageSize ?? DEFAULTS.defaultPageSize,
 			maxUploadBytes: options.maxUploadBytes ?? DEFAULTS.maxUploadBytes,
 			tmpDir,

@@ -37,8 +37,14 @@ export interface EmulatorOptions {
 	maxJsonBytes?: number;
 	/** page_size when none is given. Default 50. */
 	defaultPageSize?: number;
-	/** Largest page_size accepted; larger → 422. Default 1000. */
+	/** Largest page served. Default 1000. */
 	maxPageSize?: number;
+	/**
+	 * A larger page_size: `reject` (default, 422 on page_size, as FastAPI answers the one list
+	 * whose maximum the spec states) or `clamp` (served at most maxPageSize items; the spec
+	 * states no maximum for the other lists, so either is plausible).
+	 */
+	pageSizeAboveMax?: 'reject' | 'clamp';
 	/**
 	 * List Directory Files ignores `updated_at_on_or_after` / `updated_at_on_or_before`, as a
 	 * server without those filters would (the trigger must then stay correct by a full scan).

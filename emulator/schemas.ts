@@ -327,9 +327,13 @@ export function parseIsoDatetime(text: string): number | null {
 export const REPEATABLE_QUERY_KEYS = new Set(['types', 'expand']);
 
 /** List query schemas depend on the instance's page size limit, so they are built per emulator. */
-export function listQuerySchemas(maxPageSize: number) {
+export function listQuerySchemas(maxPageSize: number, aboveMax: 'reject' | 'clamp' = 'reject') {
+	const size = QueryInt.pipe(z.number().int().min(1));
 	const pageQuery = {
-		page_size: QueryInt.pipe(z.number().int().min(1).max(maxPageSize)).optional(),
+		page_size: (aboveMax === 'clamp'
+			? size.transform((n) => Math.min(n, maxPageSize))
+			: QueryInt.pipe(z.number().int().min(1).max(maxPageSize))
+		).optional(),
 		page_token: z.string().optional(),
 	};
 	return {

@@ -12,7 +12,13 @@ import { type RunNodeOptions, runNode } from '../harness';
 let emulator: Emulator;
 
 beforeAll(async () => {
-	emulator = await startEmulator({ apiKey: CANARY_API_KEY });
+	// A server that serves 100 items a page at most, whatever the node asks for (1000): lists
+	// of a few hundred objects still take several pages.
+	emulator = await startEmulator({
+		apiKey: CANARY_API_KEY,
+		maxPageSize: 100,
+		pageSizeAboveMax: 'clamp',
+	});
 });
 afterAll(async () => {
 	await emulator.close();
@@ -241,7 +247,7 @@ describe('Directory: Get Many', () => {
 				name: 'Batch',
 				type: 'user',
 				include_deleted: 'true',
-				page_size: '100',
+				page_size: '1000',
 			});
 		}
 		expect(pages[0].query.page_token).toBeUndefined();
@@ -260,8 +266,8 @@ describe('Directory: Get Many', () => {
 		});
 		expect(items).toHaveLength(150);
 		const pages = listRequests();
-		// 150 of 230: two pages (100 + 50), never a third.
-		expect(pages.map((p) => p.query.page_size)).toEqual(['100', '50']);
+		// 150 of 230: two pages (the server serves 100 of the 150 asked, then 50), never a third.
+		expect(pages.map((p) => p.query.page_size)).toEqual(['150', '50']);
 		expect(pages.every((p) => p.query.name === 'Batch')).toBe(true);
 	});
 

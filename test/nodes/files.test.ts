@@ -19,7 +19,14 @@ let emulator: Emulator;
 const NOW = Date.parse('2026-02-01T00:00:00.000Z');
 
 beforeAll(async () => {
-	emulator = await startEmulator({ apiKey: CANARY_API_KEY, clock: () => NOW });
+	// A server that serves 100 items a page at most, whatever the node asks for (1000): lists
+	// of a few hundred objects still take several pages.
+	emulator = await startEmulator({
+		apiKey: CANARY_API_KEY,
+		clock: () => NOW,
+		maxPageSize: 100,
+		pageSizeAboveMax: 'clamp',
+	});
 });
 afterAll(async () => {
 	await emulator.close();
@@ -458,7 +465,7 @@ describe('Get Many', () => {
 				include_deleted: 'true',
 				updated_at_on_or_after: '2026-01-19T22:00:00.000Z',
 				updated_at_on_or_before: '2026-02-01T00:00:00.000Z',
-				page_size: '100',
+				page_size: '1000',
 			});
 		}
 		expect(pages[0].query.page_token).toBeUndefined();
@@ -478,8 +485,9 @@ describe('Get Many', () => {
 		});
 		expect(out).toHaveLength(130);
 		const pages = requestsTo('GET', /\/files$/);
-		// 250 matches would take 3 pages; 130 take 2, the second one only as large as needed.
-		expect(pages.map((p) => p.query.page_size)).toEqual(['100', '30']);
+		// 250 matches would take 3 pages; 130 take 2 (100 served of 130 asked), the second only as
+		// large as needed.
+		expect(pages.map((p) => p.query.page_size)).toEqual(['130', '30']);
 		expect(pages[1].query).toMatchObject({
 			display_name_contains: 'report',
 			include_deleted: 'true',

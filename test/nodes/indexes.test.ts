@@ -14,7 +14,14 @@ import { type RunNodeOptions, runNode } from '../harness';
 let emulator: Emulator;
 
 beforeAll(async () => {
-	emulator = await startEmulator({ apiKey: CANARY_API_KEY, buildStepMs: 20 });
+	// A server that serves 100 items a page at most, whatever the node asks for (1000): lists
+	// of a few hundred objects still take several pages.
+	emulator = await startEmulator({
+		apiKey: CANARY_API_KEY,
+		buildStepMs: 20,
+		maxPageSize: 100,
+		pageSizeAboveMax: 'clamp',
+	});
 });
 afterAll(async () => {
 	await emulator.close();
@@ -289,7 +296,7 @@ describe('Index: Get Many', () => {
 		const pages = requestsTo(/^\/api\/v1\/indexes$/, 'GET');
 		expect(pages).toHaveLength(3);
 		for (const page of pages)
-			expect(page.query).toMatchObject({ source_directory_id: sourceA, page_size: '100' });
+			expect(page.query).toMatchObject({ source_directory_id: sourceA, page_size: '1000' });
 		expect(pages.slice(1).every((p) => typeof p.query.page_token === 'string')).toBe(true);
 	});
 
@@ -301,7 +308,7 @@ describe('Index: Get Many', () => {
 		});
 		expect(limited.items).toHaveLength(120);
 		expect(requestsTo(/^\/api\/v1\/indexes$/, 'GET').map((p) => p.query.page_size)).toEqual([
-			'100',
+			'120',
 			'20',
 		]);
 

@@ -54,7 +54,9 @@ test('1,000 files under 10 % 5xx, 5 % 429 and 2 % resets: exactly 1,000 files, n
 			options: { concurrency: 16 },
 			// More tries than the default 5: with ~17 % of requests faulted, a chain of five
 			// faults somewhere among 1,000+ requests is likely enough to make the test flaky.
-			requestOptions: { maxTries: 10 },
+			// No client-side upload rate limit: the faults here are random, not a rate limiter's,
+			// and pacing 1,000 uploads at 50 per 5 s would only make the test slow.
+			requestOptions: { maxTries: 10, uploadRateLimit: 0 },
 		},
 		inputItems: items,
 		// Filesystem mode, as n8n runs by default: the start node stores each binary.

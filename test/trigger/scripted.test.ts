@@ -180,8 +180,12 @@ async function scriptedRun(
 
 		// An API error on the first or second page: the poll fails, nothing is emitted, the saved
 		// state stays, and the next poll picks up everything (the model's baseline is unchanged).
-		if (rnd.chance(0.05)) {
-			const atPage = rnd.int(0, 1);
+		// Drawn at random, and also scheduled on the first page (always reached) every 25 steps:
+		// a drawn error on page 2 of a one-page listing never fires, and coverage must not depend
+		// on the seed (a fresh one each run left too few failed polls about one run in ten).
+		const scheduledFailure = step % 25 === 12;
+		if (rnd.chance(0.05) || scheduledFailure) {
+			const atPage = scheduledFailure ? 0 : rnd.int(0, 1);
 			world.emulator.faults.script(
 				[...Array<null>(atPage).fill(null), { kind: 'status', status: 401 }],
 				{ path: FILES_PATH, method: 'GET' },
@@ -201,9 +205,11 @@ async function scriptedRun(
 			}
 		}
 
-		// Some listings meet changes between their pages.
-		if (rnd.chance(0.25)) {
-			const atPage = rnd.int(0, 2);
+		// Some listings meet changes between their pages; every 10 steps one does after its first
+		// page (always served), for the same reason as the scheduled failures above.
+		const scheduledChange = step % 10 === 5;
+		if (rnd.chance(0.25) || scheduledChange) {
+			const atPage = scheduledChange ? 0 : rnd.int(0, 2);
 			world.proxy.beforePage = async (page) => {
 				if (page !== atPage) return;
 				stats.midListingChanges++;

@@ -30,6 +30,7 @@ export const REQUEST_OPTIONS = 'requestOptions';
 export const MAX_TRIES_RANGE = { min: 1, max: 10 };
 /** Seconds. */
 export const MAX_RETRY_WAIT_RANGE = { min: 0, max: 3600 };
+export const UPLOAD_RATE_LIMIT_RANGE = { min: 0, max: 100_000 };
 
 const retryOptions: INodeProperties[] = [
 	{
@@ -49,6 +50,18 @@ const retryOptions: INodeProperties[] = [
 		default: 60,
 		description:
 			'Upper bound on the time one request spends waiting between tries (exponential backoff, or what LlamaCloud asks for in Retry-After)',
+	},
+	{
+		displayName: 'Upload Rate Limit (per 5 Seconds)',
+		name: 'uploadRateLimit',
+		type: 'number',
+		typeOptions: {
+			minValue: UPLOAD_RATE_LIMIT_RANGE.min,
+			maxValue: UPLOAD_RATE_LIMIT_RANGE.max,
+		},
+		default: 50,
+		description:
+			"Uploads per 5 seconds this n8n sends to one LlamaCloud project, so a large ingestion runs at LlamaCloud's rate limit (50 per 5 s; higher on some plans) instead of meeting 429s. 0 sends without a limit.",
 	},
 ];
 
@@ -151,6 +164,14 @@ export function parseRequestOptions(
 		false,
 	);
 	const timeout = number('timeout', 'Timeout', 1, Infinity, false);
+	const uploadRateLimit = number(
+		'uploadRateLimit',
+		'Upload Rate Limit (per 5 Seconds)',
+		UPLOAD_RATE_LIMIT_RANGE.min,
+		UPLOAD_RATE_LIMIT_RANGE.max,
+		true,
+	);
+	if (uploadRateLimit !== undefined) settings.uploadRateLimit = uploadRateLimit;
 	if (maxTries !== undefined) settings.maxTries = maxTries;
 	if (maxWait !== undefined) settings.maxWaitMs = Math.round(maxWait * 1000);
 	if (timeout !== undefined) settings.timeoutMs = timeout;

@@ -13,7 +13,8 @@ import type {
 import { connection, CREDENTIAL_TYPE, type RequestContext, scopeQuery } from './connection';
 import { connectionFailure, httpFailure, type RequestSummary } from './errors';
 import { assertSafePath } from './path';
-import { effectiveTimeoutMs, type RetryOptions, withRetries } from './retry';
+import { isUploadRequest, uploadBudget } from './rateBudget';
+import { effectiveTimeoutMs, retryAfterMs, type RetryOptions, withRetries } from './retry';
 
 export interface ApiRequest extends RetryOptions {
 	method: IHttpRequestMethods;
@@ -55,8 +56,14 @@ export async function apiRequest<T = IDataObject>(
 		timeoutMs,
 	};
 	const idempotent = request.idempotent ?? request.method !== 'POST';
+	// Uploads pace themselves to LlamaCloud's upload rate limit (rateBudget.ts).
+	const budget =
+		policy.uploadRateLimit > 0 && isUploadRequest(request.method, request.path)
+			? uploadBudget(baseUrl, credentials, policy.uploadRateLimit)
+			: undefined;
 
 	const attempt = async (): Promise<T> => {
+		await budget?.take();
 		const body = typeof request.body === 'function' ? await request.body() : request.body;
 		const streamed =
 			!!body && typeof body === 'object' && typeof (body as { pipe?: unknown }).pipe === 'function';
@@ -88,6 +95,8 @@ export async function apiRequest<T = IDataObject>(
 		} catch (error) {
 			throw connectionFailure(this, error, summary, credentials.apiKey);
 		}
+		if (response.statusCode === 429) budget?.throttled(retryAfterMs(response.headers));
+		else if (response.statusCode < 400) budget?.succeeded();
 		if (response.statusCode >= 400) {
 			throw httpFailure(
 				this,

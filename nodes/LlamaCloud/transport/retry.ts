@@ -26,6 +26,11 @@ export interface RetryPolicy {
 	 */
 	skipSslCertificateValidation?: boolean;
 	proxy?: IHttpRequestOptions['proxy'];
+	/**
+	 * Uploads per 5 s and project the client lets itself send (rateBudget.ts); 0 = no limit.
+	 * Default 50, LlamaCloud's documented upload limit.
+	 */
+	uploadRateLimit: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -35,6 +40,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 	maxDelayMs: 16_000,
 	// n8n's RoutingNode uses 300 s when "Timeout" is not set: programmatic requests agree with routed ones.
 	timeoutMs: 300_000,
+	uploadRateLimit: 50,
 };
 
 /**

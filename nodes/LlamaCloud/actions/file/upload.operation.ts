@@ -27,6 +27,7 @@ import {
 	prepareUpload,
 	type UploadJob,
 } from './upload/prepare';
+import { listForLookups } from './upload/listing';
 import { uploadOne } from './upload/send';
 
 export const option: INodePropertyOptions & { value: 'upload' } = {
@@ -186,7 +187,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		if (failure) throw failure;
 	}
 
-	// 2. Upload. Without continue-on-fail the first failure stops new uploads; those already
+	// 2. One listing per directory answers the uploads' look-ups, when there are enough of them.
+	const listings = await listForLookups(this, jobs);
+	for (const job of jobs) job.known = listings.get(job.directoryId);
+
+	// 3. Upload. Without continue-on-fail the first failure stops new uploads; those already
 	// running finish (a Replace is never cut between its steps) before the node fails.
 	const queue = new KeyedQueue();
 	const cancelled = () => this.getExecutionCancelSignal()?.aborted === true;

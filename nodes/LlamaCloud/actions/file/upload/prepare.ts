@@ -8,6 +8,7 @@ import { itemRetryPolicy } from '../../../descriptions/requestOptions.descriptio
 import { metadataFromParameters } from '../../../helpers/metadata';
 import { fieldError, requiredId, requiredText } from '../../../helpers/validation';
 import type { RetryPolicy } from '../../../transport';
+import type { KnownFiles } from './listing';
 import type { MultipartFile } from './multipart';
 
 export type OnConflict = 'skip' | 'replace' | 'keepBoth';
@@ -31,6 +32,8 @@ export interface UploadJob {
 	source: { binaryId: string; property: string } | { base64: string };
 	/** From the item's Request Options, checked with the rest. */
 	policy: RetryPolicy;
+	/** The directory's files as listed once for all uploads (listing.ts), when it was worth it. */
+	known?: KnownFiles;
 }
 
 function isBinaryData(value: unknown): value is IBinaryData {

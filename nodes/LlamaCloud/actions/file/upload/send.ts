@@ -15,6 +15,7 @@ import {
 	streamedBody,
 	type BinaryStream,
 } from './multipart';
+import { looksUpFirst } from './listing';
 import type { UploadJob } from './prepare';
 
 /** Chunks read from the binary data service: large enough for throughput, small in memory. */
@@ -25,13 +26,6 @@ const READ_CHUNK_BYTES = 1024 * 1024;
  * stream chunk, without a stream's per-file cost (it adds up over many small files).
  */
 const READ_WHOLE_BYTES = 256 * 1024;
-
-/**
- * Above this size, Skip looks the unique ID up before sending, so re-running a pipeline does
- * not push megabytes only to be told the file exists. Below it the upload goes first and the
- * API's 409 says the same thing at the cost of one small request.
- */
-const LOOKUP_FIRST_BYTES = 1024 * 1024;
 
 /** Keep Both tries "name (2).ext", "name (3).ext", ... up to this many copies. */
 const MAX_COPIES = 100;
@@ -226,7 +220,9 @@ async function replaceFile(
 	let renameFailure: unknown;
 	for (let attempt = 0; attempt < 3; attempt++) {
 		try {
-			return await renameFile(ctx, job, temp.id, job.uniqueId);
+			const renamed = await renameFile(ctx, job, temp.id, job.uniqueId);
+			job.known?.created(renamed);
+			return renamed;
 		} catch (error) {
 			renameFailure = error;
 		}
@@ -259,10 +255,14 @@ export function numberedUniqueId(uniqueId: string, n: number): string {
 async function keepBoth(ctx: IExecuteFunctions, job: UploadJob): Promise<DirectoryFile> {
 	for (let n = 2; n < 2 + MAX_COPIES; n++) {
 		const candidate = numberedUniqueId(job.uniqueId, n);
-		// Looking first costs a small GET; a 409 would cost sending the whole file.
-		if (await findByUniqueId(ctx, job, candidate)) continue;
+		// Looking first costs a small GET (or nothing, from the listing); a 409 would cost
+		// sending the whole file.
+		if (await lookUp(ctx, job, candidate)) continue;
 		const created = await createFile(ctx, job, candidate);
-		if ('file' in created) return created.file;
+		if ('file' in created) {
+			job.known?.created(created.file);
+			return created.file;
+		}
 	}
 	throw new NodeOperationError(
 		ctx.getNode(),
@@ -274,16 +274,28 @@ async function keepBoth(ctx: IExecuteFunctions, job: UploadJob): Promise<Directo
 	);
 }
 
+/** A look-up before sending: from the directory's listing when there is one (listing.ts). */
+async function lookUp(
+	ctx: IExecuteFunctions,
+	job: UploadJob,
+	uniqueId: string,
+): Promise<DirectoryFile | undefined> {
+	return job.known ? job.known.get(uniqueId) : await findByUniqueId(ctx, job, uniqueId);
+}
+
 /** Uploads one item; the output JSON is the API's directory file (plus `skipped: true` for Skip). */
 export async function uploadOne(ctx: IExecuteFunctions, job: UploadJob): Promise<IDataObject> {
 	// Replace and Keep Both always look first: then a file found after a dropped connection can
 	// only be ours. For Skip either reading is right: exactly one file holds the unique ID.
-	const lookFirst = job.onConflict !== 'skip' || job.file.size >= LOOKUP_FIRST_BYTES;
-	let existing = lookFirst ? await findByUniqueId(ctx, job, job.uniqueId) : undefined;
-	// A 409 whose holder is gone by the time we look (deleted meanwhile): try again, a little.
+	let existing = looksUpFirst(job) ? await lookUp(ctx, job, job.uniqueId) : undefined;
+	// A 409 (the holder may be newer than the listing) is looked up afresh; one whose holder is
+	// gone by the time we look (deleted meanwhile): try again, a little.
 	for (let attempt = 0; attempt < 3 && !existing; attempt++) {
 		const created = await createFile(ctx, job, job.uniqueId);
-		if ('file' in created) return created.file;
+		if ('file' in created) {
+			job.known?.created(created.file);
+			return created.file;
+		}
 		existing = await findByUniqueId(ctx, job, job.uniqueId);
 	}
 	if (!existing) {

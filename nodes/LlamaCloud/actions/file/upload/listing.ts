@@ -1,0 +1,95 @@
+/**
+ * One listing of a directory instead of one lookup per upload: "Replace" and "Keep Both" (and
+ * "Skip" for large files) look a unique ID up before sending. For many uploads into one
+ * directory, its pages of live files (1000 a request) answer all of those lookups; a directory
+ * too large for that (more pages than half the lookups it would save) is not listed, and each
+ * upload looks its own file up as before.
+ *
+ * The listing is a snapshot: a file created meanwhile by someone else meets the API's 409,
+ * after which send.ts looks it up afresh, and lookups after a lost answer never use it.
+ */
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import type { DirectoryFile } from '../../../helpers/interfaces';
+import { apiPath, MAX_PAGE_SIZE, paginate } from '../../../transport';
+import type { UploadJob } from './prepare';
+
+/** Files at least this large are looked up before sending even with "Skip" (send.ts). */
+export const LOOKUP_FIRST_BYTES = 1024 * 1024;
+
+export function looksUpFirst(job: UploadJob): boolean {
+	return job.onConflict !== 'skip' || job.file.size >= LOOKUP_FIRST_BYTES;
+}
+
+/** The live files of one directory by unique ID, as listed, kept up to date by our own uploads. */
+export class KnownFiles {
+	private readonly byUniqueId = new Map<string, DirectoryFile>();
+
+	constructor(files: DirectoryFile[]) {
+		for (const file of files) if (!file.deleted_at) this.byUniqueId.set(file.unique_id, file);
+	}
+
+	get(uniqueId: string): DirectoryFile | undefined {
+		return this.byUniqueId.get(uniqueId);
+	}
+
+	created(file: DirectoryFile): void {
+		this.byUniqueId.set(file.unique_id, file);
+	}
+
+	removed(uniqueId: string): void {
+		this.byUniqueId.delete(uniqueId);
+	}
+}
+
+/**
+ * Lists each directory that at least two uploads look into, when that takes at most half as
+ * many requests as their lookups. Returns the listings by directory ID; a directory missing
+ * from the result was not worth listing (or could not be listed: lookups then report why).
+ */
+export async function listForLookups(
+	ctx: IExecuteFunctions,
+	jobs: UploadJob[],
+): Promise<Map<string, KnownFiles>> {
+	const lookups = new Map<string, UploadJob[]>();
+	for (const job of jobs.filter(looksUpFirst))
+		lookups.set(job.directoryId, [...(lookups.get(job.directoryId) ?? []), job]);
+	const listed = new Map<string, KnownFiles>();
+	for (const [directoryId, waiting] of lookups) {
+		const maxPages = Math.floor(waiting.length / 2);
+		if (maxPages < 1) continue;
+		const pages = paginate.call<
+			IExecuteFunctions,
+			Parameters<typeof paginate>,
+			AsyncGenerator<DirectoryFile[]>
+		>(
+			ctx,
+			apiPath`/api/v1/beta/directories/${directoryId}/files`,
+			{},
+			{
+				pageSize: MAX_PAGE_SIZE,
+				itemIndex: waiting[0].itemIndex,
+				policy: waiting[0].policy,
+			},
+		);
+		const files: DirectoryFile[] = [];
+		let complete = false;
+		try {
+			// Up to maxPages + 1: finding out that page maxPages was the last costs no request.
+			for (let read = 0; read <= maxPages; read++) {
+				const next = await pages.next();
+				if (next.done) {
+					complete = true;
+					break;
+				}
+				files.push(...next.value);
+			}
+		} catch {
+			// The per-upload lookups meet the same problem and report it on their own item.
+			continue;
+		}
+		if (complete) listed.set(directoryId, new KnownFiles(files));
+		else await pages.return(undefined);
+	}
+	return listed;
+}

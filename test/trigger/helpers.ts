@@ -133,7 +133,14 @@ export async function startWorld(): Promise<TriggerWorld> {
 			clock.now += ms;
 		},
 	};
-	const emulator = await startEmulator({ apiKey: CANARY_API_KEY, clock: () => clock.now });
+	// At most 100 files a page whatever the trigger asks for (1000): small directories still
+	// take several pages, which is what many of these tests are about.
+	const emulator = await startEmulator({
+		apiKey: CANARY_API_KEY,
+		clock: () => clock.now,
+		maxPageSize: 100,
+		pageSizeAboveMax: 'clamp',
+	});
 	const proxy = await startListProxy(emulator.url);
 	return {
 		emulator,

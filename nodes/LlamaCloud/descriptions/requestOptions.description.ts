@@ -51,18 +51,6 @@ const retryOptions: INodeProperties[] = [
 		description:
 			'Upper bound on the time one request spends waiting between tries (exponential backoff, or what LlamaCloud asks for in Retry-After)',
 	},
-	{
-		displayName: 'Upload Rate Limit (per 5 Seconds)',
-		name: 'uploadRateLimit',
-		type: 'number',
-		typeOptions: {
-			minValue: UPLOAD_RATE_LIMIT_RANGE.min,
-			maxValue: UPLOAD_RATE_LIMIT_RANGE.max,
-		},
-		default: 50,
-		description:
-			"Uploads per 5 seconds this n8n sends to one LlamaCloud project, so a large ingestion runs at LlamaCloud's rate limit (50 per 5 s; higher on some plans) instead of meeting 429s. 0 sends without a limit.",
-	},
 ];
 
 /** The same names and wording as n8n's own options, so both nodes read alike. */
@@ -86,6 +74,20 @@ const connectionOptions: INodeProperties[] = [
 			'HTTP proxy to use. If authentication is required it can be defined as follow: http://username:password@myproxy:3128',
 	},
 ];
+
+/** Uploads only, so the LlamaCloud node's alone (the trigger never uploads). */
+const uploadRateLimitOption: INodeProperties = {
+	displayName: 'Upload Rate Limit (per 5 Seconds)',
+	name: 'uploadRateLimit',
+	type: 'number',
+	typeOptions: {
+		minValue: UPLOAD_RATE_LIMIT_RANGE.min,
+		maxValue: UPLOAD_RATE_LIMIT_RANGE.max,
+	},
+	default: 50,
+	description:
+		"Uploads per 5 seconds this n8n sends to one LlamaCloud project, so a large ingestion runs at LlamaCloud's rate limit (50 per 5 s; higher on some plans) instead of meeting 429s. 0 sends without a limit.",
+};
 
 /** The same wording as n8n's own Timeout option, so both nodes read alike. */
 const timeoutOption: INodeProperties = {
@@ -111,7 +113,10 @@ function requestOptionsCollection(options: INodeProperties[]): INodeProperties {
 }
 
 /** For the LlamaCloud node: n8n's loader merges these into its Request Options (with Timeout). */
-export const nodeRequestOptions = requestOptionsCollection(retryOptions);
+export const nodeRequestOptions = requestOptionsCollection([
+	...retryOptions,
+	uploadRateLimitOption,
+]);
 
 /** For the trigger, which the loader gives no Request Options. */
 export const triggerRequestOptions = requestOptionsCollection([

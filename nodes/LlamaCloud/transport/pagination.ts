@@ -77,8 +77,7 @@ export async function* paginate<T = IDataObject>(
 				qs: { ...qs, page_size: size, page_token: pageToken },
 				itemIndex: options.itemIndex,
 				policy: options.policy,
-				onHeaders:
-					options.onPageHeaders && ((headers) => options.onPageHeaders?.(headers, number)),
+				onHeaders: options.onPageHeaders && ((headers) => options.onPageHeaders?.(headers, number)),
 			}),
 		);
 		const { page } = fetched;

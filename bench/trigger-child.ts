@@ -11,8 +11,8 @@ import type { IDataObject } from 'n8n-workflow';
 import { request } from 'undici';
 
 // '.js': tsx would otherwise resolve '*.node' to the codex file (.node.json).
-import { LlamaCloud } from '../nodes/LlamaCloud/LlamaCloud.node.js';
-import { LlamaCloudTrigger } from '../nodes/LlamaCloudTrigger/LlamaCloudTrigger.node.js';
+import { LlamaCloudIngest as LlamaCloud } from '../nodes/LlamaCloud/LlamaCloudIngest.node.js';
+import { LlamaCloudIngestTrigger as LlamaCloudTrigger } from '../nodes/LlamaCloud/LlamaCloudIngestTrigger.node.js';
 import { MAX_PAGE_SIZE } from '../nodes/LlamaCloud/transport';
 import { pollOnce, runNode } from '../test/harness';
 import { reportToParent } from './lib';

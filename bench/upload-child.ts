@@ -16,8 +16,8 @@ import { FileLocation } from 'n8n-core';
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 import { request } from 'undici';
 
-// '.js': tsx would otherwise resolve 'LlamaCloud.node' to the codex file LlamaCloud.node.json.
-import { LlamaCloud } from '../nodes/LlamaCloud/LlamaCloud.node.js';
+// '.js': tsx would otherwise resolve 'LlamaCloudIngest.node' to the codex file LlamaCloudIngest.node.json.
+import { LlamaCloudIngest as LlamaCloud } from '../nodes/LlamaCloud/LlamaCloudIngest.node.js';
 import { multipartLayout } from '../nodes/LlamaCloud/actions/file/upload/multipart';
 import { makeStoredBinaryItem, runNode, useBinaryDataMode } from '../test/harness';
 import { BufferUpload } from './buffer-upload.node';

@@ -35,7 +35,7 @@ export function loadExample(file: string): ExampleWorkflow {
 
 /**
  * Our nodes come from dist/, as n8n loads them (so run `npm run build` first). It also keeps
- * Node from resolving `LlamaCloud.node` to the codex file `LlamaCloud.node.json`.
+ * Node from resolving `LlamaCloudIngest.node` to the codex file `LlamaCloudIngest.node.json`.
  */
 function builtNode(relativePath: string, className: string): INodeType {
 	const file = path.join(REPO_ROOT, 'dist', relativePath);
@@ -59,12 +59,12 @@ export const STAND_IN_TYPES = {
 
 const builtTypes = () => ({
 	'n8n-nodes-llamacloud-ingest.llamaCloudIngest': builtNode(
-		'nodes/LlamaCloud/LlamaCloud.node.js',
-		'LlamaCloud',
+		'nodes/LlamaCloud/LlamaCloudIngest.node.js',
+		'LlamaCloudIngest',
 	),
 	'n8n-nodes-llamacloud-ingest.llamaCloudIngestTrigger': builtNode(
-		'nodes/LlamaCloudTrigger/LlamaCloudTrigger.node.js',
-		'LlamaCloudTrigger',
+		'nodes/LlamaCloud/LlamaCloudIngestTrigger.node.js',
+		'LlamaCloudIngestTrigger',
 	),
 	...STAND_IN_TYPES,
 });

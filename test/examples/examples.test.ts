@@ -8,8 +8,8 @@ import path from 'node:path';
 
 import { type Emulator, startEmulator } from '../../emulator';
 import { CANARY_API_KEY } from '../support/canary';
-import { LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloud.node';
-import { LlamaCloudTrigger } from '../../nodes/LlamaCloudTrigger/LlamaCloudTrigger.node';
+import { LlamaCloudIngest as LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloudIngest.node';
+import { LlamaCloudIngestTrigger as LlamaCloudTrigger } from '../../nodes/LlamaCloud/LlamaCloudIngestTrigger.node';
 import {
 	REPO_ROOT,
 	STAND_IN_TYPES,

@@ -8,7 +8,7 @@ import { Workflow } from 'n8n-workflow';
 import { LlamaCloudIngestApi } from '../../credentials/LlamaCloudIngestApi.credentials';
 import { type Emulator, startEmulator } from '../../emulator';
 import { CANARY_API_KEY } from '../support/canary';
-import { LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloud.node';
+import { LlamaCloudIngest as LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloudIngest.node';
 import {
 	BASE_URL_EXPRESSION,
 	CREDENTIAL_TYPE,

@@ -11,7 +11,7 @@ import {
 } from '../../emulator';
 import { CANARY_API_KEY } from '../support/canary';
 import { toIsoInstant } from '../../nodes/LlamaCloud/helpers/dates';
-import { LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloud.node';
+import { LlamaCloudIngest as LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloudIngest.node';
 import { runNode } from '../harness';
 
 let emulator: Emulator;

@@ -7,7 +7,7 @@ import type { INodeParameters } from 'n8n-workflow';
 import * as emulatorBuildState from '../../emulator/buildState';
 import { type Emulator, type RecordedRequest, startEmulator } from '../../emulator';
 import { CANARY_API_KEY } from '../support/canary';
-import { LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloud.node';
+import { LlamaCloudIngest as LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloudIngest.node';
 import * as nodeBuildState from '../../nodes/LlamaCloud/actions/index/buildState';
 import { type RunNodeOptions, runNode } from '../harness';
 

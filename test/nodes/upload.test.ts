@@ -17,7 +17,7 @@ import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { startEmulator, type DirectoryFileRecord, type Emulator } from '../../emulator';
 import { CANARY_API_KEY } from '../support/canary';
-import { LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloud.node';
+import { LlamaCloudIngest as LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloudIngest.node';
 import { numberedUniqueId } from '../../nodes/LlamaCloud/actions/file/upload/send';
 import {
 	generateBytes,

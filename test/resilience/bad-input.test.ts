@@ -8,7 +8,7 @@
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { startEmulator, type Emulator } from '../../emulator';
-import { LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloud.node';
+import { LlamaCloudIngest as LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloudIngest.node';
 import { makeBinaryItem, runNode } from '../harness';
 import { CANARY_API_KEY } from '../support/canary';
 

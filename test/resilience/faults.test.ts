@@ -7,8 +7,8 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { startEmulator, type Emulator, type RecordedRequest } from '../../emulator';
-import { LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloud.node';
-import { LlamaCloudTrigger } from '../../nodes/LlamaCloudTrigger/LlamaCloudTrigger.node';
+import { LlamaCloudIngest as LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloudIngest.node';
+import { LlamaCloudIngestTrigger as LlamaCloudTrigger } from '../../nodes/LlamaCloud/LlamaCloudIngestTrigger.node';
 import { makeBinaryItem, pollOnce, runNode, type RunNodeOptions } from '../harness';
 import { CANARY_API_KEY } from '../support/canary';
 

@@ -6,7 +6,7 @@
  * lookups included.
  */
 import { startEmulator, type Emulator } from '../../emulator';
-import { LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloud.node';
+import { LlamaCloudIngest as LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloudIngest.node';
 import { makeBinaryItem, removeBinaryData, runNode } from '../harness';
 import { CANARY_API_KEY } from '../support/canary';
 

@@ -11,8 +11,8 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { startEmulator, type Emulator } from '../../emulator';
 import { LlamaCloudIngestApi } from '../../credentials/LlamaCloudIngestApi.credentials';
-import { LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloud.node';
-import { LlamaCloudTrigger } from '../../nodes/LlamaCloudTrigger/LlamaCloudTrigger.node';
+import { LlamaCloudIngest as LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloudIngest.node';
+import { LlamaCloudIngestTrigger as LlamaCloudTrigger } from '../../nodes/LlamaCloud/LlamaCloudIngestTrigger.node';
 import {
 	findSecret,
 	listSearch,

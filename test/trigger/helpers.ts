@@ -11,7 +11,7 @@ import { request } from 'undici';
 
 import { type Emulator, startEmulator } from '../../emulator';
 import { CANARY_API_KEY } from '../support/canary';
-import { LlamaCloudTrigger } from '../../nodes/LlamaCloudTrigger/LlamaCloudTrigger.node';
+import { LlamaCloudIngestTrigger as LlamaCloudTrigger } from '../../nodes/LlamaCloud/LlamaCloudIngestTrigger.node';
 import { pollOnce, type PollResult } from '../harness';
 
 export const FILES_PATH = /^\/api\/v1\/beta\/directories\/[^/]+\/files$/;

@@ -6,7 +6,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { MAX_PAGE_SIZE } from '../../nodes/LlamaCloud/transport';
-import { LlamaCloudTrigger } from '../../nodes/LlamaCloudTrigger/LlamaCloudTrigger.node';
+import { LlamaCloudIngestTrigger as LlamaCloudTrigger } from '../../nodes/LlamaCloud/LlamaCloudIngestTrigger.node';
 import {
 	deleteFile,
 	emittedLines,

@@ -7,14 +7,11 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { directoryLocator } from '../LlamaCloud/descriptions/common.descriptions';
-import { searchDirectories } from '../LlamaCloud/methods/listSearch';
-import {
-	retryPolicyOf,
-	triggerRequestOptions,
-} from '../LlamaCloud/descriptions/requestOptions.description';
-import type { DirectoryFile } from '../LlamaCloud/helpers/interfaces';
-import { apiPath, CREDENTIAL_TYPE, MAX_PAGE_SIZE, paginate } from '../LlamaCloud/transport';
+import { directoryLocator } from './descriptions/common.descriptions';
+import { searchDirectories } from './methods/listSearch';
+import { retryPolicyOf, triggerRequestOptions } from './descriptions/requestOptions.description';
+import type { DirectoryFile } from './helpers/interfaces';
+import { apiPath, CREDENTIAL_TYPE, MAX_PAGE_SIZE, paginate } from './transport';
 import {
 	FILE_EVENTS,
 	type FileEvent,
@@ -27,7 +24,7 @@ import {
 	toIso,
 	toListedFile,
 	updatedMsOf,
-} from './cursor';
+} from './trigger/cursor';
 
 interface TriggerOptions {
 	displayNameContains?: string;
@@ -43,7 +40,7 @@ const HOUR = 3_600_000;
  */
 const LOOKBACKS_MS = [HOUR, 24 * HOUR, 30 * 24 * HOUR];
 
-export class LlamaCloudTrigger implements INodeType {
+export class LlamaCloudIngestTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'LlamaCloud Trigger',
 		name: 'llamaCloudIngestTrigger',

@@ -14,7 +14,7 @@ import {
 } from './methods/listSearch';
 import { BASE_URL_EXPRESSION, CREDENTIAL_TYPE } from './transport';
 
-export class LlamaCloud implements INodeType {
+export class LlamaCloudIngest implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'LlamaCloud',
 		name: 'llamaCloudIngest',

@@ -2,7 +2,7 @@
  * "From List" pickers: entries that tell twins apart (two indexes called "Contracts"), Upload's
  * directory picker without index output directories, and Request Options honoured.
  */
-import { LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloud.node';
+import { LlamaCloudIngest as LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloudIngest.node';
 import { appProjectUrl } from '../../nodes/LlamaCloud/transport';
 import { listSearch, runNode } from '../harness';
 import { byId, credential, useEmulator } from '../support/emulator';

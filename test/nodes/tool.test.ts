@@ -5,7 +5,7 @@
 import type { INodeTypeDescription } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
-import { LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloud.node';
+import { LlamaCloudIngest as LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloudIngest.node';
 
 const node = new LlamaCloud().description;
 const tool: INodeTypeDescription = { ...node, name: `${node.name}Tool` };

@@ -32,8 +32,6 @@ export type OperationModules<R extends Resource> = {
 export interface ResourceDescription {
 	properties: INodeProperties[];
 	customOperations: Record<string, CustomOperation>;
-	/** "resource:operation" → the operation's action ("Create a directory"), for the subtitle. */
-	actions: Record<string, string>;
 }
 
 /**
@@ -62,15 +60,6 @@ function withToolVariant<R extends Resource>(
 			displayOptions: { show: { ...show, '@tool': [true] } },
 		},
 	];
-}
-
-/**
- * The canvas subtitle, "Create a directory", from the operations' own actions (instead of the
- * internal values, "create: directory").
- */
-export function subtitleFrom(resources: ResourceDescription[]): string {
-	const actions = Object.assign({}, ...resources.map((r) => r.actions)) as Record<string, string>;
-	return `={{ ${JSON.stringify(actions)}[$parameter["resource"] + ":" + $parameter["operation"]] ?? $parameter["operation"] }}`;
 }
 
 /** A field shown only for this resource and operation (and its own conditions, if any). */
@@ -102,10 +91,8 @@ export function defineResource<R extends Resource>(
 		options: modules.map((module) => module.option).sort((a, b) => a.name.localeCompare(b.name)),
 	};
 	const customOperations: Record<string, CustomOperation> = {};
-	const actions: Record<string, string> = {};
 	for (const module of modules) {
 		if (module.execute) customOperations[module.option.value] = module.execute;
-		if (module.option.action) actions[`${resource}:${module.option.value}`] = module.option.action;
 	}
 	return {
 		properties: [
@@ -115,6 +102,5 @@ export function defineResource<R extends Resource>(
 			),
 		],
 		customOperations,
-		actions,
 	};
 }

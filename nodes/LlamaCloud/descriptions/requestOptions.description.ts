@@ -61,8 +61,7 @@ const connectionOptions: INodeProperties[] = [
 		type: 'boolean',
 		noDataExpression: true,
 		default: false,
-		description:
-			'Whether to accept the response even if SSL certificate validation is not possible',
+		description: 'Whether to connect even if SSL certificate validation is not possible',
 	},
 	{
 		displayName: 'Proxy',
@@ -71,7 +70,7 @@ const connectionOptions: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. http://myproxy:3128',
 		description:
-			'HTTP proxy to use. If authentication is required it can be defined as follow: http://username:password@myproxy:3128',
+			'HTTP proxy to use. If authentication is required it can be defined as follow: http://username:password@myproxy:3128.',
 	},
 ];
 

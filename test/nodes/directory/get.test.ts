@@ -1,5 +1,5 @@
 /** Directory → Get: a failure under continue-on-fail keeps what the panel would say. */
-import { LlamaCloud } from '../../../nodes/LlamaCloud/LlamaCloud.node';
+import { LlamaCloudIngest as LlamaCloud } from '../../../nodes/LlamaCloud/LlamaCloudIngest.node';
 import { runNode } from '../../harness';
 import { byId, credential, useEmulator } from '../../support/emulator';
 

@@ -1,5 +1,5 @@
 /** File → Add: metadata LlamaCloud cannot hold is refused with a hint for the key at fault. */
-import { LlamaCloud } from '../../../nodes/LlamaCloud/LlamaCloud.node';
+import { LlamaCloudIngest as LlamaCloud } from '../../../nodes/LlamaCloud/LlamaCloudIngest.node';
 import { runNode } from '../../harness';
 import { byId, credential, useEmulator } from '../../support/emulator';
 

@@ -5,7 +5,7 @@
  */
 import type { INodeParameters } from 'n8n-workflow';
 
-import { LlamaCloud } from '../../../nodes/LlamaCloud/LlamaCloud.node';
+import { LlamaCloudIngest as LlamaCloud } from '../../../nodes/LlamaCloud/LlamaCloudIngest.node';
 import { makeBinaryItem, runNode } from '../../harness';
 import type { Emulator } from '../../../emulator';
 import { byId, credential, useEmulator } from '../../support/emulator';

@@ -4,7 +4,7 @@
  */
 import type { INodeParameters } from 'n8n-workflow';
 
-import { LlamaCloud } from '../../../nodes/LlamaCloud/LlamaCloud.node';
+import { LlamaCloudIngest as LlamaCloud } from '../../../nodes/LlamaCloud/LlamaCloudIngest.node';
 import { runNode, type RunNodeOptions } from '../../harness';
 import { byId, credential, numberedItems, useEmulator } from '../../support/emulator';
 

@@ -44,7 +44,7 @@ export function startDaemon(
 	live.add(pid);
 	let out = '';
 	const keep = (b: Buffer) => {
-		out = (out + b.toString('utf8')).slice(-64_000);
+		out = (out + b.toString('utf8')).slice(-8_000_000);
 	};
 	child.stdout!.on('data', keep);
 	child.stderr!.on('data', keep);

@@ -24,7 +24,7 @@ import {
 	importWorkflow,
 	makeUserFolder,
 	missingBuildFiles,
-	N8N_VERSION,
+	installedVersion,
 	n8nPaths,
 	startServer,
 	type WorkflowJson,
@@ -103,7 +103,7 @@ async function main(): Promise<void> {
 	console.log(
 		[
 			'',
-			`n8n ${N8N_VERSION} editor:    http://localhost:${uf.port}`,
+			`n8n ${installedVersion()} editor:    http://localhost:${uf.port}`,
 			`  log in:          ${DEV_OWNER.email} / ${DEV_OWNER.password}`,
 			`  imported:        ${examples.map((w) => w.name).join(', ') || '(nothing new; --reimport for examples/)'}`,
 			`LlamaCloud emulator: ${emulator.url} (key ${emulator.apiKey}, project ${emulator.defaultProjectId})`,

@@ -8,6 +8,8 @@ module.exports = {
 	rootDir: '../..',
 	roots: ['<rootDir>/test/e2e'],
 	testMatch: ['**/*.e2e.ts'],
+	// queue/ has its own project (npm run test:e2e:queue): it needs PostgreSQL and Redis.
+	testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/queue/'],
 	globalSetup: '<rootDir>/test/e2e/global-setup.ts',
 	// Each n8n command starts a whole n8n (seconds); a server start takes 10-30 s.
 	testTimeout: 300_000,

@@ -19,7 +19,8 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-export const N8N_VERSION = '2.41.1';
+/** scripts/n8n/runtimes/<runtime>: `current` (n8n 2.41) or `oldest` (the oldest supported n8n). */
+export const N8N_RUNTIME = process.env.N8N_RUNTIME ?? 'current';
 export const PACKAGE_NAME = 'n8n-nodes-llamacloud-ingest';
 
 /** Login of the owner account that makeUserFolder provisions (local, throw-away instances only). */
@@ -47,7 +48,8 @@ export interface N8nPaths {
 
 export function n8nPaths(): N8nPaths {
 	const repoRoot = path.resolve(__dirname, '..', '..');
-	const cacheDir = process.env.N8N_CACHE_DIR ?? path.join(repoRoot, '.cache', 'n8n');
+	const defaultCache = N8N_RUNTIME === 'current' ? 'n8n' : `n8n-${N8N_RUNTIME}`;
+	const cacheDir = process.env.N8N_CACHE_DIR ?? path.join(repoRoot, '.cache', defaultCache);
 	return {
 		repoRoot,
 		cacheDir,
@@ -56,6 +58,18 @@ export function n8nPaths(): N8nPaths {
 		installScript: path.join(repoRoot, 'scripts', 'n8n', 'install.sh'),
 		marker: path.join(cacheDir, '.installed'),
 	};
+}
+
+/** The installed n8n's version, as scripts/n8n/install.sh recorded it (`n8n --version`). */
+export function installedVersion(): string {
+	const version = /^n8n=(.+)$/m.exec(fs.readFileSync(n8nPaths().marker, 'utf8'))?.[1];
+	if (!version) throw new Error(`no n8n version in ${n8nPaths().marker}`);
+	return version;
+}
+
+/** n8n's major version: 1.x and 2.x differ in a few CLI commands and REST routes. */
+export function n8nMajor(): number {
+	return Number(installedVersion().split('.')[0]);
 }
 
 export function isInstalled(): boolean {
@@ -229,7 +243,7 @@ function copyDatabase(fromUserFolder: string, toUserFolder: string): void {
  */
 async function migratedTemplate(): Promise<string> {
 	const p = n8nPaths();
-	const template = path.join(p.cacheDir, `user-folder-template-${N8N_VERSION}-wal`);
+	const template = path.join(p.cacheDir, `user-folder-template-${installedVersion()}-wal`);
 	if (fs.existsSync(path.join(template, '.n8n', 'database.sqlite'))) return template;
 	const uf = await makeUserFolder({ extensions: 'none', owner: false, premigrated: false });
 	try {
@@ -415,7 +429,10 @@ export async function importWorkflow(
 			`workflow ids must have 1-21 characters (n8n skips saving static data otherwise): ${bad.join(', ')}`,
 		);
 	}
-	const file = writeInput(uf, 'workflow', workflow);
+	// 1.x stores `active` as given and refuses a workflow without it (NOT NULL).
+	const list = Array.isArray(workflow) ? workflow : [workflow];
+	const withActive = n8nMajor() < 2 ? list.map((wf) => ({ active: false, ...wf })) : list;
+	const file = writeInput(uf, 'workflow', Array.isArray(workflow) ? withActive : withActive[0]);
 	const r = await runN8n(uf, ['import:workflow', `--input=${file}`]);
 	if (r.code !== 0 || !/Successfully imported/.test(r.stdout + r.stderr)) {
 		throw new Error(`import:workflow failed (exit ${r.code})\n${tail(r)}`);
@@ -424,12 +441,16 @@ export async function importWorkflow(
 }
 
 /**
- * `n8n publish:workflow` (2.x's name for activating): its triggers, pollers included, start with
+ * `n8n publish:workflow` (2.x's name for activating; `update:workflow --active=true` on 1.x): its triggers, pollers included, start with
  * the next `n8n start`; a running server does not notice. Polling triggers run poll() once at
  * activation, then on their Poll Times schedule.
  */
 export async function publishWorkflow(uf: UserFolder, id: string): Promise<CommandResult> {
-	const r = await runN8n(uf, ['publish:workflow', `--id=${id}`]);
+	const args =
+		n8nMajor() < 2
+			? ['update:workflow', `--id=${id}`, '--active=true']
+			: ['publish:workflow', `--id=${id}`];
+	const r = await runN8n(uf, args);
 	if (
 		r.code !== 0 ||
 		/error/i.test(
@@ -439,7 +460,7 @@ export async function publishWorkflow(uf: UserFolder, id: string): Promise<Comma
 				.join('\n'),
 		)
 	) {
-		throw new Error(`publish:workflow failed (exit ${r.code})\n${tail(r)}`);
+		throw new Error(`${args[0]} failed (exit ${r.code})\n${tail(r)}`);
 	}
 	return r;
 }
@@ -472,12 +493,24 @@ export async function executeWorkflow(
 			`n8n execute --id=${id} printed no run (exit ${command.code ?? command.signal})\n${tail(command)}`,
 		);
 	return {
-		status: run.status ?? (run.data?.resultData?.error ? 'error' : 'unknown'),
+		status: runStatus(run),
 		run,
 		runData: run.data?.resultData?.runData ?? {},
 		error: run.data?.resultData?.error,
 		command,
 	};
+}
+
+/**
+ * The run's outcome. n8n 1.x prints the run before its status is final ("running"); whether it
+ * finished, and its error, tell then.
+ */
+function runStatus(run: any): string {
+	const error = run.data?.resultData?.error;
+	if (run.status && run.status !== 'running') return run.status;
+	if (error) return 'error';
+	if (run.finished === true) return 'success';
+	return run.status ?? 'unknown';
 }
 
 /** JSON.stringify(run, null, 2) is the only text with `{` and `}` alone on a line at column 0. */
@@ -631,10 +664,23 @@ export async function startServer(
 	const browserId = 'n8n-e2e-helper';
 	const rest = async <T = any>(method: string, route: string, body?: unknown) => {
 		if (!cookie) {
-			const login = await request('POST', `${url}/rest/login`, {
-				body: { emailOrLdapLoginId: DEV_OWNER.email, password: DEV_OWNER.password },
-				headers: { 'browser-id': browserId },
-			});
+			const logIn = async () =>
+				await request('POST', `${url}/rest/login`, {
+					body: { emailOrLdapLoginId: DEV_OWNER.email, password: DEV_OWNER.password },
+					headers: { 'browser-id': browserId },
+				});
+			let login = await logIn();
+			if (login.status !== 200 && n8nMajor() < 2) {
+				// 1.x cannot take the owner from the environment: set it up as the first visit does.
+				const { email, password, firstName, lastName } = DEV_OWNER;
+				const setup = await request('POST', `${url}/rest/owner/setup`, {
+					body: { email, password, firstName, lastName },
+					headers: { 'browser-id': browserId },
+				});
+				if (setup.status !== 200)
+					throw new Error(`owner setup failed: ${setup.status} ${setup.text}`);
+				login = await logIn();
+			}
 			const set = login.headers['set-cookie']?.find((c) => c.startsWith('n8n-auth='));
 			if (login.status !== 200 || !set)
 				throw new Error(`login failed: ${login.status} ${login.text}`);
@@ -695,13 +741,15 @@ export async function startServer(
 			}),
 		rest,
 		activate: async (workflowId) => {
-			// 2.x activates ("publishes") a given version of the workflow.
+			// 2.x activates ("publishes") a given version of the workflow; 1.x sets `active`.
 			const wf = await rest('GET', `/workflows/${workflowId}`);
 			if (wf.status !== 200)
 				throw new Error(`workflow ${workflowId}: ${wf.status} ${JSON.stringify(wf.body)}`);
-			const r = await rest('POST', `/workflows/${workflowId}/activate`, {
-				versionId: wf.body.data.versionId,
-			});
+			const { versionId } = wf.body.data;
+			const r =
+				n8nMajor() < 2
+					? await rest('PATCH', `/workflows/${workflowId}`, { active: true, versionId })
+					: await rest('POST', `/workflows/${workflowId}/activate`, { versionId });
 			if (r.status !== 200)
 				throw new Error(`activate ${workflowId}: ${r.status} ${JSON.stringify(r.body)}`);
 		},

@@ -7,7 +7,7 @@ import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { startEmulator, type Emulator } from '../../emulator';
 import { CANARY_API_KEY } from '../support/canary';
-import { LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloud.node';
+import { LlamaCloudIngest as LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloudIngest.node';
 import { RateBudget } from '../../nodes/LlamaCloud/transport/rateBudget';
 import { makeBinaryItem, runNode } from '../harness';
 

@@ -1,7 +1,8 @@
 /**
  * `npm run demo`: the main job. Runs examples/ingest-folder.json end to end through n8n's
  * execution engine: create (or reuse) a directory, upload every file of examples/sample-docs,
- * create an index over it, sync and wait until it is built, and list what was indexed.
+ * create an index over it, sync and wait until it is built, list what was indexed, and ask
+ * the index a question: the answer's passages are printed with their citations.
  * On the bundled emulator by default; on LlamaCloud when LLAMA_CLOUD_API_KEY is set.
  */
 import path from 'node:path';
@@ -36,8 +37,31 @@ function describe(nodeName: string, items: INodeExecutionData[]): string {
 		}
 		case 'List indexed files':
 			return `${items.length} parsed files in the output directory`;
+		case 'Ask the index': {
+			const file = (first.file ?? {}) as { display_name?: string | null };
+			return `${items.length} passages; best from ${String(file.display_name ?? '?')}`;
+		}
 		default:
 			return `${items.length} item(s)`;
+	}
+}
+
+/** The question the demo asks its index, and the cited passages that answer it. */
+function printAnswer(items: INodeExecutionData[]): void {
+	if (items.length === 0) return;
+	console.log(`\nQuestion: ${String(items[0].json.query)}`);
+	for (const { json } of items) {
+		const file = (json.file ?? {}) as { id?: string; display_name?: string | null };
+		const pages =
+			json.page_range_start === json.page_range_end
+				? `page ${String(json.page_range_start)}`
+				: `pages ${String(json.page_range_start)}-${String(json.page_range_end)}`;
+		const score = typeof json.score === 'number' ? json.score.toFixed(2) : '-';
+		console.log(
+			`\n  [${String(json.rank)}] ${String(file.display_name ?? file.id)}, ${pages}, characters ` +
+				`${String(json.chunk_start_char)}-${String(json.chunk_end_char)} (score ${score})`,
+		);
+		for (const line of String(json.content).split('\n')) console.log(`      ${line}`.trimEnd());
 	}
 }
 
@@ -92,6 +116,7 @@ async function main() {
 		console.log(
 			`  ${'Total'.padEnd(width)}  ${((Date.now() - started) / 1000).toFixed(2).padStart(5)}s`,
 		);
+		printAnswer(run.items('Ask the index'));
 		if (run.status !== 'success') {
 			console.error(`\nThe workflow did not succeed: ${run.workflowError?.message ?? run.status}`);
 			process.exitCode = 1;

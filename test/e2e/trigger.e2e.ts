@@ -283,10 +283,31 @@ test('n8n loads our node, trigger, tool and credential types with no load errors
 		'__CUSTOM_API_CALL__',
 		'create',
 		'delete',
+		'findFiles',
 		'get',
 		'getAll',
+		'grepFile',
+		'readFile',
+		'retrieve',
 		'sync',
 	]);
+
+	// The Tool variant an AI Agent connects to offers the retrieval operations, with the
+	// descriptions n8n turns into tool descriptions ("<action> in LlamaCloud").
+	const tool = node('llamaCloudIngestTool').properties;
+	const toolOperation = tool.find(
+		(p: any) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes('index'),
+	);
+	const actions = Object.fromEntries(toolOperation.options.map((o: any) => [o.value, o.action]));
+	expect(actions).toMatchObject({
+		retrieve: 'Search an index for passages that answer a question',
+		findFiles: 'Find files in an index by name',
+		grepFile: 'Search a file of an index for a pattern',
+		readFile: 'Read the text of a file in an index',
+	});
+	expect(tool.map((p: any) => p.name)).toEqual(
+		expect.arrayContaining(['toolDescription', 'query', 'topK', 'filters', 'pattern', 'fileId']),
+	);
 
 	const credentials = JSON.parse(
 		fs.readFileSync(path.join(typesDir, 'credentials.json'), 'utf8'),

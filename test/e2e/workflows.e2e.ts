@@ -5,7 +5,8 @@
  *
  * - examples/ingest-folder.json, the demo, as shipped (its files folder pointed at a copy of
  *   examples/sample-docs);
- * - workflows/every-resource.json: every operation of every resource, in one chain;
+ * - workflows/every-resource.json: every operation of every resource, in one chain (Retrieve,
+ *   Find Files, Grep File and Read File included);
  * - workflows/continue-on-fail.json: bad items kept as items, on the error output and on the
  *   regular one, for a routed operation (validation and API errors) and for Upload.
  */
@@ -81,7 +82,7 @@ function expectSuccess(result: ExecutionResult, nodes: string[]): void {
 
 const metadataOf = (item: { metadata?: unknown }) => item.metadata as Record<string, unknown>;
 
-test('examples/ingest-folder.json uploads the sample folder, builds the index and lists its chunks', async () => {
+test('examples/ingest-folder.json uploads the sample folder, builds the index, lists it and asks it a question', async () => {
 	const result = await run('llcIngestFolder');
 	expectSuccess(result, [
 		'Start',
@@ -91,6 +92,7 @@ test('examples/ingest-folder.json uploads the sample folder, builds the index an
 		'Create index',
 		'Sync and wait',
 		'List indexed files',
+		'Ask the index',
 	]);
 
 	const [directory] = nodeItems(result, 'Create directory');
@@ -131,6 +133,19 @@ test('examples/ingest-folder.json uploads the sample folder, builds the index an
 	expect(
 		emulator.store.files(String(index.output_directory_id), { includeDeleted: false }),
 	).toHaveLength(parsed.length);
+
+	// The demo's question: the handbook's passage first, cited by file, pages and position.
+	const answer = nodeItems(result, 'Ask the index');
+	expect(answer.length).toBeGreaterThan(0);
+	expect(answer[0]).toMatchObject({
+		query: 'How many days of paid leave do we get?',
+		rank: 1,
+		content: expect.stringContaining('28 days of paid leave'),
+		file: { display_name: 'employee-handbook.md', unique_id: 'employee-handbook.md' },
+		page_range_start: 1,
+		chunk_index: 0,
+	});
+	expect(parsed.map((f) => f.id)).toContain((answer[0].file as { id: string }).id);
 });
 
 test('workflows/every-resource.json runs every operation of Directory, File and Index', async () => {
@@ -154,6 +169,10 @@ test('workflows/every-resource.json runs every operation of Directory, File and 
 		'Get index',
 		'Get many indexes',
 		'Sync and wait',
+		'Retrieve',
+		'Find files',
+		'Grep file',
+		'Read file',
 		'Delete file by unique ID',
 		'Delete file',
 		'Delete index',
@@ -233,6 +252,35 @@ test('workflows/every-resource.json runs every operation of Directory, File and 
 	expect(synced.id).toBe(index.id);
 	expect(metadataOf(synced)).toMatchObject({ status: 'ready', files_total: 2, files_failed: 0 });
 	expect(metadataOf(synced).chunks_total).toBeGreaterThan(0);
+
+	// Retrieval: by the export config ID, a metadata filter, rerank on; then the file tools.
+	const passage = one('Retrieve');
+	expect(passage).toMatchObject({
+		rank: 1,
+		content: expect.stringContaining('Submit receipts'),
+		rerank_score: expect.any(Number),
+		file: { display_name: 'Expense policy', unique_id: 'docs/expense-policy.md' },
+		metadata: { team: 'finance', reviewed: true },
+	});
+	const cited = (passage.file as { id: string }).id;
+	expect(one('Find files')).toEqual({
+		file_id: expect.any(String),
+		file_name: 'Expense policy (copy)',
+	});
+	const matches = nodeItems(result, 'Grep file');
+	expect(matches.map((m) => m.content)).toEqual([
+		expect.stringContaining('1,000 EUR'),
+		expect.stringContaining('45 EUR'),
+		expect.stringContaining('500 EUR'),
+	]);
+	for (const m of matches) expect(m.file_id).toBe(cited);
+	expect(one('Read file')).toEqual({
+		file_id: cited,
+		offset: 2,
+		content: 'Expense Policy',
+		length: 14,
+		next_offset: 16,
+	});
 
 	// Deletes
 	expect(one('Delete file by unique ID')).toEqual({ deleted: true, id: added.id });

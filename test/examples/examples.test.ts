@@ -43,7 +43,7 @@ function withSampleFolder(workflow: ExampleWorkflow): ExampleWorkflow {
 }
 
 describe('examples/ingest-folder.json (the demo)', () => {
-	test('uploads every sample file, builds the index and lists its parsed files', async () => {
+	test('uploads every sample file, builds the index, lists its parsed files and asks it', async () => {
 		const run = await runExample(withSampleFolder(loadExample('ingest-folder.json')), {
 			credentials: credentials(),
 			nodeTypes,
@@ -58,6 +58,14 @@ describe('examples/ingest-folder.json (the demo)', () => {
 		expect(new Set(parsed.map((c) => c.json.directory_id))).toEqual(
 			new Set([index.json.output_directory_id]),
 		);
+		// The demo's question: the handbook's passage first, with its citation.
+		const answer = run.items('Ask the index').map((i) => i.json);
+		expect(answer.length).toBeGreaterThan(0);
+		expect(answer[0]).toMatchObject({
+			rank: 1,
+			content: expect.stringContaining('28 days of paid leave'),
+			file: { display_name: 'employee-handbook.md', directory_id: index.json.output_directory_id },
+		});
 		const directoryId = String(run.items('Create directory')[0].json.id);
 		expect(
 			emulator.store

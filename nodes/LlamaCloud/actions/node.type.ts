@@ -8,7 +8,16 @@ import type { AllEntities } from 'n8n-workflow';
 type NodeMap = {
 	directory: 'create' | 'delete' | 'get' | 'getAll' | 'update';
 	file: 'add' | 'delete' | 'get' | 'getAll' | 'getByUniqueId' | 'update' | 'upload';
-	index: 'create' | 'delete' | 'get' | 'getAll' | 'sync';
+	index:
+		| 'create'
+		| 'delete'
+		| 'findFiles'
+		| 'get'
+		| 'getAll'
+		| 'grepFile'
+		| 'readFile'
+		| 'retrieve'
+		| 'sync';
 };
 
 export type LlamaCloudType = AllEntities<NodeMap>;

@@ -1,0 +1,118 @@
+/**
+ * Index → Grep File through n8n's real engine against the emulator: matches with offsets and
+ * context, pages followed with the cursor in the body, Limit, (?i), the API's errors, bad input.
+ */
+import type { INodeParameters } from 'n8n-workflow';
+
+import { type Emulator, startEmulator } from '../../../emulator';
+import { LlamaCloudIngest as LlamaCloud } from '../../../nodes/LlamaCloud/LlamaCloudIngest.node';
+import { buildCorpus, type Corpus } from '../../emulator/retrieval-corpus';
+import { type RunNodeOptions, runNode } from '../../harness';
+import { CANARY_API_KEY } from '../../support/canary';
+
+let emulator: Emulator;
+let corpus: Corpus;
+
+beforeAll(async () => {
+	emulator = await startEmulator({ apiKey: CANARY_API_KEY, buildStepMs: 5 });
+	corpus = await buildCorpus(emulator);
+});
+afterAll(async () => emulator.close());
+beforeEach(() => emulator.clearRequests());
+
+const byId = (value: string) => ({ __rl: true, mode: 'id', value });
+
+function run(
+	operation: string,
+	parameters: INodeParameters,
+	options: Partial<RunNodeOptions> = {},
+) {
+	return runNode({
+		type: LlamaCloud,
+		parameters: { resource: 'index', operation, indexId: byId(corpus.index.id), ...parameters },
+		credentials: {
+			llamaCloudIngestApi: { apiKey: emulator.apiKey, region: 'custom', baseUrl: emulator.url },
+		},
+		...options,
+	});
+}
+
+const bodiesTo = (path: string) =>
+	emulator.requests.filter((r) => r.path === path).map((r) => r.body as Record<string, unknown>);
+
+describe('Index: Grep File', () => {
+	test('every match with its offsets and context; pages followed with the cursor in the body', async () => {
+		const { items, error } = await run('grepFile', {
+			fileId: corpus.parsed.handbook,
+			pattern: 'filler',
+			returnAll: true,
+			options: { contextChars: 3 },
+		});
+		expect(error).toBeUndefined();
+		expect(items).toHaveLength(100);
+		expect(items[0].json).toEqual({
+			file_id: corpus.parsed.handbook,
+			start_char: expect.any(Number),
+			end_char: expect.any(Number),
+			content: expect.stringMatching(/^.{3}filler.{3}$/s),
+		});
+		const starts = items.map((i) => i.json.start_char as number);
+		expect(new Set(starts).size).toBe(100);
+		const requests = bodiesTo('/api/v1/retrieval/files/grep');
+		expect(requests).toHaveLength(1); // 100 fit a page
+		expect(requests[0]).toEqual({
+			index_id: corpus.index.id,
+			file_id: corpus.parsed.handbook,
+			pattern: 'filler',
+			context_chars: 3,
+			page_size: 100,
+		});
+	});
+
+	test('more matches than a page: several requests, each after the cursor', async () => {
+		const { items } = await run('grepFile', {
+			fileId: corpus.parsed.handbook,
+			pattern: 'filler|text',
+			returnAll: true,
+		});
+		expect(items).toHaveLength(200);
+		const requests = bodiesTo('/api/v1/retrieval/files/grep');
+		expect(requests).toHaveLength(2);
+		expect(requests[1].page_token).toEqual(expect.any(String));
+	});
+
+	test('Limit; (?i) for any case', async () => {
+		const { items } = await run('grepFile', {
+			fileId: corpus.parsed.expenses,
+			pattern: '(?i)MEALS|receipts',
+			limit: 1,
+		});
+		expect(items.map((i) => i.json.content)).toEqual(['Meals']);
+	});
+
+	test('an invalid pattern: the API error, naming the field', async () => {
+		const { error } = await run('grepFile', { fileId: corpus.parsed.expenses, pattern: '([a-' });
+		expect((error as unknown as { httpCode: string }).httpCode).toBe('422');
+		expect(error?.message).toContain('pattern');
+	});
+});
+
+describe('bad input fails before any request', () => {
+	test.each([
+		['grepFile', { fileId: ' ', pattern: 'a' }, '"File ID" must not be empty [item 0]'],
+		[
+			'grepFile',
+			{ fileId: 'dfl-1', pattern: '={{ $json.missing }}' },
+			'"Pattern" must not be empty [item 0]',
+		],
+		[
+			'grepFile',
+			{ fileId: 'dfl-1', pattern: 'a', options: { contextChars: -1 } },
+			'"Context Characters" must be a whole number of at least 0 (got -1) [item 0]',
+		],
+	])('%s with %j', async (operation, parameters, message) => {
+		const { error } = await run(operation, parameters as INodeParameters);
+		expect(error?.message).toBe(message);
+		expect(emulator.requests).toEqual([]);
+	});
+});

@@ -296,8 +296,12 @@ test('n8n loads our node, trigger, tool and credential types with no load errors
 	// descriptions n8n turns into tool descriptions ("<action> in LlamaCloud").
 	const tool = node('llamaCloudIngestTool').properties;
 	const toolOperation = tool.find(
-		(p: any) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes('index'),
+		(p: any) =>
+			p.name === 'operation' &&
+			p.displayOptions?.show?.['@tool'] &&
+			p.displayOptions?.show?.resource?.includes('index'),
 	);
+	expect(toolOperation.default).toBe('retrieve');
 	const actions = Object.fromEntries(toolOperation.options.map((o: any) => [o.value, o.action]));
 	expect(actions).toMatchObject({
 		retrieve: 'Search an index for passages that answer a question',

@@ -22,12 +22,13 @@ const defaults = (description: INodeTypeDescription, resource: string) =>
 	);
 
 test.each([
-	['directory', 'create'],
-	['file', 'upload'],
-	['index', 'get'],
-])('%s: the node starts on %s, the tool on Get Many', (resource, nodeDefault) => {
+	['directory', 'create', 'getAll'],
+	['file', 'upload', 'getAll'],
+	// What an agent wants of an index is an answer: the tool starts on Retrieve.
+	['index', 'get', 'retrieve'],
+])('%s: the node starts on %s, the tool on %s', (resource, nodeDefault, toolDefault) => {
 	expect(defaults(node, resource)?.operation).toBe(nodeDefault);
-	expect(defaults(tool, resource)?.operation).toBe('getAll');
+	expect(defaults(tool, resource)?.operation).toBe(toolDefault);
 });
 
 test('the tool offers no Upload (an agent has no binary file to send)', () => {

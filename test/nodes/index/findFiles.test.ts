@@ -61,8 +61,8 @@ describe('Index: Find Files', () => {
 		});
 		expect(part.items.map((i) => i.json.file_name)).toEqual([DOCS.expenses.name]);
 		expect(bodiesTo('/api/v1/retrieval/files/find')).toEqual([
-			{ index_id: corpus.index.id, file_name: 'handbook.md', page_size: 100 },
-			{ index_id: corpus.index.id, file_name_contains: 'POLICY', page_size: 100 },
+			{ index_id: corpus.index.id, file_name: 'handbook.md', page_size: 1000 },
+			{ index_id: corpus.index.id, file_name_contains: 'POLICY', page_size: 1000 },
 		]);
 	});
 

@@ -6,7 +6,7 @@ import type { INodeParameters } from 'n8n-workflow';
 
 import { type Emulator, startEmulator } from '../../../emulator';
 import { LlamaCloudIngest as LlamaCloud } from '../../../nodes/LlamaCloud/LlamaCloudIngest.node';
-import { buildCorpus, type Corpus } from '../../emulator/retrieval-corpus';
+import { buildCorpus, DOCS, type Corpus } from '../../emulator/retrieval-corpus';
 import { type RunNodeOptions, runNode } from '../../harness';
 import { CANARY_API_KEY } from '../../support/canary';
 
@@ -65,20 +65,22 @@ describe('Index: Grep File', () => {
 			file_id: corpus.parsed.handbook,
 			pattern: 'filler',
 			context_chars: 3,
-			page_size: 100,
+			page_size: 1000,
 		});
 	});
 
-	test('more matches than a page: several requests, each after the cursor', async () => {
+	test('more matches than a page: several requests, each after the cursor, none lost', async () => {
+		const text = DOCS.handbook.text;
 		const { items } = await run('grepFile', {
 			fileId: corpus.parsed.handbook,
-			pattern: 'filler|text',
+			pattern: '(?s).', // every character: more than a page of 1000
 			returnAll: true,
 		});
-		expect(items).toHaveLength(200);
+		expect(items.map((i) => i.json.content).join('')).toBe(text);
 		const requests = bodiesTo('/api/v1/retrieval/files/grep');
-		expect(requests).toHaveLength(2);
-		expect(requests[1].page_token).toEqual(expect.any(String));
+		expect(requests).toHaveLength(Math.ceil(text.length / 1000));
+		expect(requests[0]).not.toHaveProperty('page_token');
+		for (const r of requests.slice(1)) expect(r.page_token).toEqual(expect.any(String));
 	});
 
 	test('Limit; (?i) for any case', async () => {

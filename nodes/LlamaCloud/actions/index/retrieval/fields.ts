@@ -11,7 +11,7 @@ export const indexFileId: INodeProperties = {
 	required: true,
 	default: '',
 	placeholder: 'e.g. dfl-9a2b...',
-	description: 'The file, by the ID Find Files returns or a Retrieve result cites (file.id)',
+	description: 'The file, by the ID Find Files returns or a Retrieve result cites (its file ID)',
 };
 
 export function readFileId(ctx: IExecuteFunctions, itemIndex: number): string {

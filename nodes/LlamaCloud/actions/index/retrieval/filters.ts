@@ -44,7 +44,7 @@ export const filterFields: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. dfl-4f1c..., dfl-9a2b...',
 		description:
-			'Only passages from these files, comma-separated: the file IDs results cite (file.id) or Find Files returns',
+			'Only passages from these files, comma-separated: the file IDs results cite or Find Files returns',
 	},
 	{
 		displayName: 'Metadata',

@@ -264,7 +264,8 @@ async function undiciUpload(
 		body: payload,
 	});
 	const text = await response.body.text();
-	if (response.statusCode !== 200)
+	// 201 Created, as the spec says an upload answers.
+	if (response.statusCode !== 201)
 		throw new Error(`undici upload: HTTP ${response.statusCode} ${text}`);
 }
 

@@ -10,6 +10,7 @@ import {
 	BASE_URL_EXPRESSION,
 	CUSTOM_REGION,
 	REGIONS,
+	CREDENTIAL_TEST_URL_EXPRESSION,
 	SCOPE_QUERY_EXPRESSIONS,
 } from '../nodes/LlamaCloud/transport/connection';
 
@@ -70,15 +71,17 @@ export class LlamaCloudIngestApi implements ICredentialType {
 			name: 'projectId',
 			type: 'string',
 			default: '',
+			placeholder: 'e.g. 3fa85f64-5717-4562-b3fc-2c963f66afa6',
 			description:
-				"Optional. Sent as project_id on every request; leave empty to use the key's default project.",
+				"Optional, a UUID. Sent as project_id on every request; leave empty to use the key's default project.",
 		},
 		{
 			displayName: 'Organization ID',
 			name: 'organizationId',
 			type: 'string',
 			default: '',
-			description: 'Optional. Sent as organization_id on every request.',
+			placeholder: 'e.g. 3fa85f64-5717-4562-b3fc-2c963f66afa6',
+			description: 'Optional, a UUID. Sent as organization_id on every request.',
 		},
 	];
 
@@ -99,10 +102,11 @@ export class LlamaCloudIngestApi implements ICredentialType {
 		request: {
 			// The node's own expression: both trim a custom base URL and drop trailing slashes.
 			baseURL: BASE_URL_EXPRESSION,
-			url: '/api/v1/projects',
+			// With a Project ID: GET that project, so the test proves the ID too.
+			url: CREDENTIAL_TEST_URL_EXPRESSION,
 			method: 'GET',
 			// Resolved like requestDefaults: an undefined value is left out of the query string.
-			qs: { ...SCOPE_QUERY_EXPRESSIONS },
+			qs: { organization_id: SCOPE_QUERY_EXPRESSIONS.organization_id },
 		},
 		rules: [
 			{
@@ -116,9 +120,25 @@ export class LlamaCloudIngestApi implements ICredentialType {
 			{
 				type: 'responseCode',
 				properties: {
+					value: 403,
+					message:
+						'The API key has no access to this project or organization. Check the Project ID and Organization ID, or leave them empty to use the key’s default project.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
 					value: 404,
 					message:
 						'Not found (404). If set, check "Project ID" and "Organization ID": they must exist for this key. With a custom Base URL, check it is the API origin (e.g. https://api.cloud.llamaindex.ai, no path).',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 422,
+					message:
+						'The Project ID or Organization ID is not a valid UUID (for example 3fa85f64-5717-4562-b3fc-2c963f66afa6).',
 				},
 			},
 		],

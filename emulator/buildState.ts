@@ -9,8 +9,11 @@
 
 /** Key of the build status inside `index.metadata`. */
 export const BUILD_STATUS_FIELD = 'status';
-/** Key of the failure reason (a sentence naming the file that could not be parsed). */
-export const BUILD_ERROR_FIELD = 'error';
+/**
+ * Key of the failure reason (a sentence naming the file that could not be parsed): where
+ * LlamaCloud's sample code reads it (`metadata.error_message`).
+ */
+export const BUILD_ERROR_FIELD = 'error_message';
 /** Key of the per-file diagnostics array. */
 export const BUILD_DIAGNOSTICS_FIELD = 'diagnostics';
 /** Key of the flag telling that another build was requested while this one was in progress. */

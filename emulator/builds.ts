@@ -2,8 +2,10 @@
  * Index builds: asynchronous, like the real service. A build moves queued → running after
  * `stepMs`, runs after another `stepMs`, then ends ready or failed (see buildState.ts).
  *
- * - A sync requested while a build is queued or running does not start a second one: it sets
- *   `pending_sync` and ONE more build starts when the current one ends (requests coalesce).
+ * - A sync requested (POST …/sync) while a build is queued or running answers 409 by default,
+ *   429 or is accepted under the `syncWhileBuilding` variant. Accepted, it does not start a
+ *   second build: it sets `pending_sync` and ONE more build starts when the current one ends
+ *   (requests coalesce), as the rebuilds of `on_source_change` indexes always do.
  * - A build parses new and changed source files only, then applies all changes at once: each
  *   parsed source file has one parsed file in the output directory (replaced when the source
  *   changes; old ones are soft-deleted, so a trigger on the output directory sees it) and its
@@ -19,6 +21,8 @@ import {
 	type FileDiagnostic,
 	type IndexBuildMetadata,
 } from './buildState';
+import { HttpError } from './errors';
+import type { EmulatorQuirks } from './http';
 import { parseDocument } from './parsing';
 import { chunkText, type Chunk } from './retrieval/chunking';
 import type { BuiltFile } from './retrieval/documents';
@@ -45,7 +49,8 @@ export class IndexBuilder {
 	constructor(
 		private readonly store: EmulatorStore,
 		private readonly stepMs: number,
-		private readonly onError: (error: unknown) => void = () => undefined,
+		private readonly onError: (error: unknown) => void,
+		private readonly quirks: EmulatorQuirks,
 	) {
 		// `on_source_change` indexes rebuild when their source directory changes.
 		store.onFilesChanged = (directoryId) => {
@@ -55,9 +60,19 @@ export class IndexBuilder {
 		};
 	}
 
-	/** Starts a build, or marks one as pending if a build of this index is in progress. */
-	requestSync(index: IndexRecord): void {
+	/**
+	 * Starts a build, or marks one as pending if a build of this index is in progress. A sync a
+	 * client asked for (`fromClient`) meets the `syncWhileBuilding` variant instead.
+	 */
+	requestSync(index: IndexRecord, fromClient = false): void {
 		const current = this.active.get(index.id);
+		if (current && fromClient && this.quirks.syncWhileBuilding !== 'coalesce') {
+			const detail = `Index ${index.id} is already syncing; try again when the current sync has finished`;
+			if (this.quirks.syncWhileBuilding === 'conflict') throw HttpError.conflict(detail);
+			const headers: Record<string, string> =
+				this.quirks.retryAfter === 'seconds' ? { 'retry-after': '1' } : {};
+			throw new HttpError(429, detail, headers);
+		}
 		if (current) {
 			current.pending = true;
 			this.store.updateIndexMetadata(index, { pending_sync: true });
@@ -100,7 +115,7 @@ export class IndexBuilder {
 		this.active.set(index.id, build);
 		this.store.updateIndexMetadata(index, {
 			status: BUILD_STATUS.queued,
-			error: null,
+			error_message: null,
 			pending_sync: false,
 			build_number: index.metadata.build_number + 1,
 			queued_at: this.store.now().iso,
@@ -155,15 +170,15 @@ export class IndexBuilder {
 		if (outcome.ok) {
 			this.store.updateIndexMetadata(
 				index,
-				{ ...common, status: BUILD_STATUS.ready, error: null },
+				{ ...common, status: BUILD_STATUS.ready, error_message: null },
 				{ last_synced_at: now, last_exported_at: now },
 			);
 		} else {
-			this.store.updateIndexMetadata(index, {
-				...common,
-				status: BUILD_STATUS.failed,
-				error: outcome.error,
-			});
+			this.store.updateIndexMetadata(
+				index,
+				{ ...common, status: BUILD_STATUS.failed, error_message: outcome.error },
+				this.quirks.failedBuildSyncTime === 'move' ? { last_synced_at: now } : {},
+			);
 		}
 		this.active.delete(index.id);
 		if (build.pending) this.start(index);

@@ -15,6 +15,14 @@ export interface ValidationDetail {
 }
 
 export class HttpError extends Error {
+	/** What kind of refusal this is, when a variant answers it differently (see server.ts). */
+	reason?: 'upload_too_large';
+
+	because(reason: 'upload_too_large'): this {
+		this.reason = reason;
+		return this;
+	}
+
 	constructor(
 		readonly status: number,
 		readonly detail: string | ValidationDetail[],

@@ -7,6 +7,7 @@ import type { RetrievalFileIdMode } from './retrieval/documents';
 import type { ListQuerySchemas } from './schemas';
 import type { EmulatorStore, ProjectRecord } from './store';
 import type { MultipartForm } from './uploads';
+import type { EmulatorVariants } from './variants';
 
 /** One entry of `emulator.requests`. Never holds the Authorization header or file bytes. */
 export interface RecordedRequest {
@@ -40,7 +41,8 @@ export interface AppContext {
 	quirks: EmulatorQuirks;
 }
 
-export interface EmulatorQuirks {
+/** The variants (emulator/variants.ts) plus older switches; all can change at run time. */
+export interface EmulatorQuirks extends EmulatorVariants {
 	/** List Directory Files ignores its updated_at filters (see EmulatorOptions). */
 	ignoreUpdatedAtFilters: boolean;
 	/** Which id retrieval uses for a file (see EmulatorOptions.retrievalFileIds). */
@@ -68,6 +70,8 @@ export interface ApiResponse {
 	/** Checked against the body before sending (when response validation is on). */
 	schema?: ZodTypeAny;
 	headers?: Record<string, string>;
+	/** A non-JSON body sent as is (a proxy's error page), instead of `body`. */
+	raw?: { contentType: string; text: string };
 }
 
 export type Handler = (ctx: RequestContext) => Promise<ApiResponse>;

@@ -22,6 +22,7 @@ import { DEFAULTS, type EmulatorOptions } from './options';
 import { RateLimiter } from './rateLimit';
 import { listQuerySchemas } from './schemas';
 import { EmulatorServer } from './server';
+import { resolveVariants } from './variants';
 import {
 	EmulatorStore,
 	removeFiles,
@@ -67,6 +68,19 @@ export {
 	RetrieveResultSchema,
 } from './retrieval/schemas';
 export type { FileFindEntry, FileGrepMatch, RetrievalResult } from './retrieval/schemas';
+export { observeExchanges } from './exchanges';
+export type { ExchangeListener, ObservedExchange } from './exchanges';
+export { SpecValidator, specValidator } from './spec/validator';
+export type { Exchange } from './spec/validator';
+export {
+	VARIANT_DEFAULTS,
+	VARIANT_VALUES,
+	describeVariants,
+	resolveVariants,
+	variantEnvName,
+	variantsFromEnv,
+} from './variants';
+export type { EmulatorVariants, VariantName } from './variants';
 export type {
 	ActiveUpload,
 	BlobRecord,
@@ -151,17 +165,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		options.quiet === false ? (options.log ?? ((line: string) => console.log(line))) : null;
 	const tmpDir = mkdtempSync(join(options.tmpDir ?? tmpdir(), 'llamacloud-emulator-'));
 
-	const store = new EmulatorStore(clock, options.projects);
-	const builder = new IndexBuilder(store, options.buildStepMs ?? DEFAULTS.buildStepMs, (error) =>
-		log?.(`emulator: build error: ${String(error)}`),
-	);
-	const faults = new FaultController(options.faults);
 	const rateLimiter = new RateLimiter(options.rateLimit ?? null);
 	const startQuirks = (): EmulatorQuirks => ({
+		...resolveVariants(options.variants),
 		ignoreUpdatedAtFilters: options.ignoreUpdatedAtFilters ?? false,
 		retrievalFileIds: options.retrievalFileIds ?? DEFAULTS.retrievalFileIds,
 	});
 	const quirks = startQuirks();
+	const store = new EmulatorStore(clock, options.projects, quirks);
+	const builder = new IndexBuilder(
+		store,
+		options.buildStepMs ?? DEFAULTS.buildStepMs,
+		(error) => log?.(`emulator: build error: ${String(error)}`),
+		quirks,
+	);
+	const faults = new FaultController(options.faults);
 	const server = new EmulatorServer(
 		{
 			store,

@@ -2,6 +2,7 @@
 import type { FaultOptions } from './faults';
 import type { RetrievalFileIdMode } from './retrieval/documents';
 import type { RateLimitOptions } from './rateLimit';
+import type { EmulatorVariants } from './variants';
 
 /** A project the API key can see. The first one (or the one marked is_default) is the default. */
 export interface ProjectSeed {
@@ -58,6 +59,11 @@ export interface EmulatorOptions {
 	 * Also switchable at run time through `emulator.quirks`. Default `parsed`.
 	 */
 	retrievalFileIds?: RetrievalFileIdMode;
+	/**
+	 * Answers to what no public source settles (emulator/variants.ts); each also has an
+	 * environment variable. Default: VARIANT_DEFAULTS, overridden by the environment.
+	 */
+	variants?: Partial<EmulatorVariants>;
 	/** Source of "now" in ms for every timestamp; freeze or advance it in tests. Default Date.now. */
 	clock?: () => number;
 	/** No request log lines. Default true (the CLI turns logging on). */

@@ -1,11 +1,12 @@
 /**
- * Request and response schemas, written from /work/shared/api (the reference pages) and the
- * official SDK's types (`@llamaindex/llama-cloud` 2.16.0) for what the pages leave out.
+ * Request and response schemas in zod, following LlamaCloud's OpenAPI spec
+ * (emulator/spec/openapi.json, the contract) and the official SDK's types
+ * (`@llamaindex/llama-cloud` 2.16.0). Requests are parsed with them (so a 422 reads like
+ * FastAPI's); responses are checked against them AND against the spec itself
+ * (emulator/spec/validator.ts) before they are sent.
  *
- * Responses: fields of the reference are required (nullable where the reference says
- * "optional"), so every response carries all of them; fields only the SDK knows are optional
- * here because the reference examples do not carry them. Response schemas are strict so an
- * emulator bug that leaks an internal field fails validation during development.
+ * Responses: the emulator always sends every field it knows (nullable where the spec says so).
+ * Response schemas are strict so an emulator bug that leaks an internal field fails validation.
  */
 import { z } from 'zod';
 
@@ -55,15 +56,13 @@ export const DirectorySchema = z
 		name: z.string(),
 		project_id: z.string(),
 		created_at: Timestamp.nullable(),
-		data_source_id: z.string().nullable(),
 		deleted_at: Timestamp.nullable(),
 		description: z.string().nullable(),
 		updated_at: Timestamp.nullable(),
-		// SDK-only fields.
-		type: z.enum(DIRECTORY_TYPES).nullable().optional(),
-		connector_subscription_id: z.string().nullable().optional(),
-		expires_at: Timestamp.nullable().optional(),
-		system_metadata: z.record(z.string(), z.unknown()).nullable().optional(),
+		type: z.enum(DIRECTORY_TYPES).nullable(),
+		connector_subscription_id: z.string().nullable(),
+		expires_at: Timestamp.nullable(),
+		system_metadata: z.record(z.string(), z.unknown()).nullable(),
 	})
 	.strict();
 export type Directory = z.infer<typeof DirectorySchema>;
@@ -76,7 +75,6 @@ export const DirectoryFileSchema = z
 		project_id: z.string(),
 		unique_id: z.string(),
 		created_at: Timestamp.nullable(),
-		data_source_id: z.string().nullable(),
 		deleted_at: Timestamp.nullable(),
 		file_id: z.string().nullable(),
 		metadata: MetadataSchema,
@@ -99,13 +97,12 @@ export const IndexSchema = z
 		last_synced_at: Timestamp.nullable(),
 		metadata: z.record(z.string(), z.unknown()),
 		updated_at: Timestamp.nullable(),
-		// Required by the SDK's types, absent from the reference example; the emulator always sends it.
-		output_directory_id: z.string().optional(),
+		output_directory_id: z.string(),
 	})
 	.strict();
 export type Index = z.infer<typeof IndexSchema>;
 
-/** `POST /api/v1/indexes/{id}/sync` answers `{}`. */
+/** `POST /api/v1/indexes/{id}/sync` answers 202 `{}` (the spec's schema is `{}`: anything). */
 export const SyncResponseSchema = z.object({}).strict();
 
 function pageSchema<T extends z.ZodTypeAny>(item: T) {
@@ -121,7 +118,7 @@ function pageSchema<T extends z.ZodTypeAny>(item: T) {
 export const DirectoryPageSchema = pageSchema(DirectorySchema);
 export const DirectoryFilePageSchema = pageSchema(DirectoryFileSchema);
 export const IndexPageSchema = pageSchema(IndexSchema);
-export type Page<T> = { items: T[]; next_page_token: string | null; total_size: number };
+export type Page<T> = { items: T[]; next_page_token: string | null; total_size: number | null };
 
 export const ProjectSchema = z
 	.object({
@@ -137,19 +134,15 @@ export type Project = z.infer<typeof ProjectSchema>;
 /** `GET /api/v1/projects` answers a bare array, like the real API. */
 export const ProjectListSchema = z.array(ProjectSchema);
 
-/** A stored file (`POST /api/v1/beta/files`); its `id` is the `file_id` that "add" takes. */
+/** A stored file (FileV2, `POST /api/v1/beta/files`); its `id` is the `file_id` that "add" takes. */
 export const StoredFileSchema = z
 	.object({
-		id: z.string(),
+		id: z.string().uuid(),
 		name: z.string(),
-		project_id: z.string(),
+		project_id: z.string().uuid(),
 		external_file_id: z.string().nullable(),
-		file_size: z.number().int().nonnegative().nullable(),
 		file_type: z.string().nullable(),
 		purpose: z.string().nullable(),
-		data_source_id: z.string().nullable(),
-		created_at: Timestamp.nullable(),
-		updated_at: Timestamp.nullable(),
 		last_modified_at: Timestamp.nullable(),
 		expires_at: Timestamp.nullable(),
 	})
@@ -176,7 +169,6 @@ export const ErrorSchema = z.object({
 
 export const CreateDirectoryBody = z.object({
 	name: NonEmpty,
-	data_source_id: NonEmpty.nullish(),
 	description: z.string().nullish(),
 	connector_subscription_id: NonEmpty.nullish(),
 	system_metadata: z.record(z.string(), z.unknown()).nullish(),
@@ -197,9 +189,7 @@ export const AddFileBody = z.object({
 });
 
 export const UpdateFileBody = z.object({
-	/** The reference's name for the move target. */
-	directory_id: NonEmpty.nullish(),
-	/** The SDK's newer name for the same thing. */
+	/** The move target. The older reference's `directory_id` is no body field any more: ignored. */
 	target_directory_id: NonEmpty.nullish(),
 	display_name: NonEmpty.nullish(),
 	metadata: MetadataSchema.nullish(),
@@ -254,9 +244,22 @@ export const StoredFileFormFields = z.object({
 // ---------------------------------------------------------------------------------------------
 // Query parameters (all arrive as strings; empty values are dropped before validation)
 
+/** UUIDs, as FastAPI parses them (`project_id=` with no value is a 422 too). */
+const QueryUuid = z.string().refine((text) => UUID.test(text), {
+	message: 'Input should be a valid UUID, invalid character or length',
+	params: { type: 'uuid_parsing' },
+});
+const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+
+/** A path parameter the spec types as a UUID (`/api/v1/beta/files/{file_id}`). */
+export const PathUuid = z.string().refine((text) => UUID.test(text), {
+	message: 'Input should be a valid UUID, invalid character or length',
+	params: { type: 'uuid_parsing' },
+});
+
 export const ScopeQuery = z.object({
-	project_id: z.string().optional(),
-	organization_id: z.string().optional(),
+	project_id: QueryUuid.optional(),
+	organization_id: QueryUuid.optional(),
 });
 
 /** Booleans as FastAPI parses them. */
@@ -340,7 +343,6 @@ export function listQuerySchemas(maxPageSize: number, aboveMax: 'reject' | 'clam
 		directories: z.object({
 			...pageQuery,
 			name: z.string().optional(),
-			data_source_id: z.string().optional(),
 			type: z.enum(DIRECTORY_TYPES).optional(),
 			types: z.array(z.enum(DIRECTORY_TYPES)).optional(),
 			include_deleted: QueryBool.optional(),

@@ -1,4 +1,6 @@
-/** Store records → API objects (only the fields the API shows, in the reference's order). */
+/** Store records → API objects (only the fields the spec shows). */
+import { BUILD_STATUS, type IndexBuildMetadata } from './buildState';
+import type { EmulatorQuirks } from './http';
 import type { Directory, DirectoryFile, Index, Page, Project, StoredFile } from './schemas';
 import type {
 	BlobRecord,
@@ -14,7 +16,6 @@ export function toDirectory(d: DirectoryRecord): Directory {
 		name: d.name,
 		project_id: d.project_id,
 		created_at: d.created_at,
-		data_source_id: d.data_source_id,
 		deleted_at: d.deleted_at,
 		description: d.description,
 		updated_at: d.updated_at,
@@ -33,7 +34,6 @@ export function toDirectoryFile(f: DirectoryFileRecord): DirectoryFile {
 		project_id: f.project_id,
 		unique_id: f.unique_id,
 		created_at: f.created_at,
-		data_source_id: f.data_source_id,
 		deleted_at: f.deleted_at,
 		file_id: f.file_id,
 		metadata: { ...f.metadata },
@@ -41,7 +41,40 @@ export function toDirectoryFile(f: DirectoryFileRecord): DirectoryFile {
 	};
 }
 
-export function toIndex(i: IndexRecord): Index {
+/** Intermediate statuses under the `buildStatuses: other` variant: names no client knows. */
+const OTHER_STATUS_NAMES: Record<string, string> = {
+	[BUILD_STATUS.queued]: 'pending',
+	[BUILD_STATUS.running]: 'syncing',
+};
+
+/**
+ * `index.metadata` as the variants show it: the status (renamed, or absent while a build is in
+ * progress), the failure reason, and with `detailed` the emulator's own counters and diagnostics.
+ */
+export function indexMetadataView(
+	metadata: IndexBuildMetadata,
+	quirks: Pick<EmulatorQuirks, 'buildStatuses' | 'buildMetadata'>,
+): Record<string, unknown> {
+	const terminal =
+		metadata.status === BUILD_STATUS.ready || metadata.status === BUILD_STATUS.failed;
+	const view: Record<string, unknown> =
+		quirks.buildMetadata === 'detailed'
+			? structuredClone(metadata)
+			: metadata.status === BUILD_STATUS.failed
+				? { status: metadata.status, error_message: metadata.error_message }
+				: { status: metadata.status };
+	if (quirks.buildMetadata === 'minimal' && metadata.status !== BUILD_STATUS.failed)
+		delete view.error_message;
+	if (!terminal && quirks.buildStatuses === 'absent') delete view.status;
+	if (!terminal && quirks.buildStatuses === 'other')
+		view.status = OTHER_STATUS_NAMES[metadata.status];
+	return view;
+}
+
+export function toIndex(
+	i: IndexRecord,
+	quirks: Pick<EmulatorQuirks, 'buildStatuses' | 'buildMetadata'>,
+): Index {
 	return {
 		id: i.id,
 		export_config_id: i.export_config_id,
@@ -53,7 +86,7 @@ export function toIndex(i: IndexRecord): Index {
 		description: i.description,
 		last_exported_at: i.last_exported_at,
 		last_synced_at: i.last_synced_at,
-		metadata: structuredClone(i.metadata),
+		metadata: indexMetadataView(i.metadata, quirks),
 		updated_at: i.updated_at,
 		output_directory_id: i.output_directory_id,
 	};
@@ -76,12 +109,8 @@ export function toStoredFile(b: BlobRecord): StoredFile {
 		name: b.name,
 		project_id: b.project_id,
 		external_file_id: b.external_file_id,
-		file_size: b.size,
 		file_type: b.file_type,
 		purpose: b.purpose,
-		data_source_id: null,
-		created_at: b.created_at,
-		updated_at: b.updated_at,
 		last_modified_at: b.updated_at,
 		expires_at: null,
 	};

@@ -8,6 +8,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError, jsonDecodeError } from './errors';
+import { isObserved, publishExchange, type ObservedExchange } from './exchanges';
 import type { FaultController, FaultDecision } from './faults';
 import type { RateLimiter } from './rateLimit';
 import {
@@ -26,12 +27,17 @@ import { addProjectRoutes } from './routes/projects';
 import { addRetrievalRoutes } from './routes/retrieval';
 import { addStoredFileRoutes } from './routes/storedFiles';
 import { REPEATABLE_QUERY_KEYS, ScopeQuery } from './schemas';
-import { receiveMultipart } from './uploads';
+import { specValidator } from './spec/validator';
+import { receiveMultipart, type MultipartForm } from './uploads';
 
 export const HEALTH_PATH = '/__emulator/health';
 
 const PROXY_502_PAGE =
 	'<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
+
+/** What nginx answers for a body over `client_max_body_size` (the `proxy_413` variant). */
+const PROXY_413_PAGE =
+	'<html>\r\n<head><title>413 Request Entity Too Large</title></head>\r\n<body>\r\n<center><h1>413 Request Entity Too Large</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
 
 const FAULT_DETAIL: Record<number, string> = {
 	429: 'Too Many Requests',
@@ -39,6 +45,13 @@ const FAULT_DETAIL: Record<number, string> = {
 	503: 'Service Unavailable',
 	504: 'Gateway Timeout',
 };
+
+/** What a request sent beyond its record, kept for exchange listeners. */
+interface Trace {
+	body?: unknown;
+	form?: MultipartForm['parts'];
+	bodyRead: boolean;
+}
 
 export interface ServerSettings {
 	apiKey: string;
@@ -126,8 +139,9 @@ export class EmulatorServer {
 		}
 
 		let response: ApiResponse;
+		const trace: Trace = { bodyRead: false };
 		try {
-			response = await this.dispatch(req, method, url.pathname, query, record);
+			response = await this.dispatch(req, method, url.pathname, query, record, trace);
 		} catch (error) {
 			if (socket.destroyed) {
 				this.logLine(method, url.pathname, 'client went away', started);
@@ -140,6 +154,7 @@ export class EmulatorServer {
 
 		if (action?.kind === 'reset' && action.when === 'after') {
 			record.fault = 'resetAfter';
+			this.publish(req, url, record, trace, { status: 0 });
 			socket.destroy();
 			this.logLine(
 				method,
@@ -151,6 +166,7 @@ export class EmulatorServer {
 		}
 		response = this.validated(response, method, url.pathname);
 		record.status = response.status;
+		this.publish(req, url, record, trace, response);
 		this.send(res, response);
 		this.logLine(method, url.pathname, String(response.status), started);
 	}
@@ -161,15 +177,26 @@ export class EmulatorServer {
 		path: string,
 		query: Record<string, string | string[]>,
 		record: RecordedRequest,
+		trace: Trace,
 	): Promise<ApiResponse> {
 		const route = this.router.match(method, path);
 		this.authenticate(req);
 		const scope = parseInput(ScopeQuery, query, 'query');
-		const project = this.app.store.resolveScope(scope.project_id, scope.organization_id);
+		// The projects endpoints take no project_id query parameter (unknown parameters are ignored).
+		const projectScoped = !route.pattern.startsWith('/api/v1/projects');
+		const project = this.app.store.resolveScope(
+			projectScoped ? scope.project_id : undefined,
+			scope.organization_id,
+		);
 		const verdict = this.settings.rateLimiter.check(method, path, project.id);
 		if (!verdict.ok) {
 			record.fault = 'rateLimit';
-			throw new HttpError(429, 'Too Many Requests', verdict.headers);
+			// The `retryAfter: none` variant: a rate limit that does not say when to come back.
+			const headers = { ...verdict.headers };
+			if (this.app.quirks.retryAfter === 'none')
+				for (const name of Object.keys(headers))
+					if (name.toLowerCase().startsWith('retry-after')) delete headers[name];
+			throw new HttpError(429, 'Too Many Requests', headers);
 		}
 		const ctx: RequestContext = {
 			app: this.app,
@@ -179,7 +206,9 @@ export class EmulatorServer {
 			project,
 			json: async () => {
 				const body = await readJson(req, this.settings.maxJsonBytes);
+				trace.bodyRead = true; // read and parsed (a body that fails to parse stays unchecked)
 				record.body = body;
+				trace.body = body;
 				return body;
 			},
 			form: async (fileField) => {
@@ -190,6 +219,8 @@ export class EmulatorServer {
 					track: (upload) => this.app.store.trackUpload(upload),
 				});
 				record.fields = form.fields;
+				trace.form = form.parts;
+				trace.bodyRead = true;
 				if (form.fileInfo) record.file = form.fileInfo;
 				return form;
 			},
@@ -206,6 +237,12 @@ export class EmulatorServer {
 	}
 
 	private errorResponse(error: unknown): ApiResponse {
+		if (error instanceof HttpError && error.reason === 'upload_too_large') {
+			const variant = this.app.quirks.oversizeUpload;
+			if (variant === 'proxy_413')
+				return { status: 413, raw: { contentType: 'text/html', text: PROXY_413_PAGE } };
+			if (variant === 'bad_request') return { status: 400, body: { detail: error.detail } };
+		}
 		if (error instanceof HttpError)
 			return { status: error.status, body: { detail: error.detail }, headers: error.headers };
 		this.settings.log?.(
@@ -214,12 +251,57 @@ export class EmulatorServer {
 		return { status: 500, body: { detail: 'Internal Server Error' } };
 	}
 
-	/** In development every response is checked against its schema: an emulator bug becomes a loud 500. */
+	/** Hands the exchange to listeners (the test suites' spec check), if there are any. */
+	private publish(
+		req: IncomingMessage,
+		url: URL,
+		record: RecordedRequest,
+		trace: Trace,
+		response: Pick<ApiResponse, 'status' | 'body' | 'raw'>,
+	): void {
+		if (!isObserved()) return;
+		const sentBody = trace.body !== undefined || trace.form !== undefined;
+		const exchange: ObservedExchange = {
+			emulator: `http://${req.headers.host ?? 'emulator'}`,
+			method: record.method,
+			path: url.pathname,
+			query: [...url.searchParams],
+			contentType: sentBody ? mediaType(req.headers['content-type']) : undefined,
+			body: trace.body,
+			form: trace.form,
+			bodyRead: trace.bodyRead,
+			status: response.status,
+			responseBody: response.raw ? response.raw.text : response.body,
+			responseContentType: response.raw
+				? response.raw.contentType
+				: response.body === undefined
+					? undefined
+					: 'application/json',
+			fault: record.fault,
+		};
+		publishExchange(exchange);
+	}
+
+	/**
+	 * In development every response is checked against the OpenAPI spec and its zod schema: an
+	 * emulator bug becomes a loud 500.
+	 */
 	private validated(response: ApiResponse, method: string, path: string): ApiResponse {
-		if (!this.settings.validateResponses || !response.schema) return response;
-		const result = response.schema.safeParse(sampleItems(response.body));
-		if (result.success) return response;
-		const problem = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+		if (!this.settings.validateResponses || response.raw) return response;
+		const body = sampleItems(response.body);
+		const problems = specValidator().validateResponse({
+			method,
+			path,
+			query: [],
+			status: response.status,
+			responseBody: body,
+			responseContentType: body === undefined ? undefined : 'application/json',
+		});
+		const result = response.schema?.safeParse(body);
+		if (result && !result.success)
+			problems.push(...result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+		if (problems.length === 0) return response;
+		const problem = problems.join('; ');
 		this.settings.log?.(
 			`emulator: response of ${method} ${path} does not match its schema: ${problem}`,
 		);
@@ -230,6 +312,15 @@ export class EmulatorServer {
 	}
 
 	private send(res: ServerResponse, response: ApiResponse): void {
+		if (response.raw) {
+			res.writeHead(response.status, {
+				...response.headers,
+				'content-type': response.raw.contentType,
+				'content-length': Buffer.byteLength(response.raw.text),
+			});
+			res.end(response.raw.text);
+			return;
+		}
 		if (response.status === 204 || response.body === undefined) {
 			res.writeHead(response.status, response.headers);
 			res.end();
@@ -250,7 +341,9 @@ export class EmulatorServer {
 	): void {
 		const headers: Record<string, string | number> = {};
 		const retryAfter = action.retryAfterSeconds;
-		if (retryAfter !== undefined) headers['retry-after'] = String(retryAfter);
+		// The `retryAfter: none` variant: rate limits that do not say when to come back.
+		const omit = action.status === 429 && this.app.quirks.retryAfter === 'none';
+		if (retryAfter !== undefined && !omit) headers['retry-after'] = String(retryAfter);
 		let body = action.body;
 		let contentType = action.contentType;
 		if (body === undefined && action.status === 502) {
@@ -285,12 +378,14 @@ function sampleItems(body: unknown): unknown {
 	return { ...(body as object), items: [...items.slice(0, 10), ...items.slice(-10)] };
 }
 
-/** Query parameters; empty values are dropped (clients send `?name=` for "no filter"). */
+/**
+ * Query parameters. Empty values are kept: `?name=` filters on the empty name, as on the real
+ * service (and `project_id=` is a 422), it does not mean "no filter".
+ */
 function queryObject(params: URLSearchParams): Record<string, string | string[]> {
 	const query: Record<string, string | string[]> = {};
 	for (const key of new Set(params.keys())) {
-		const values = params.getAll(key).filter((v) => v !== '');
-		if (values.length === 0) continue;
+		const values = params.getAll(key);
 		query[key] = REPEATABLE_QUERY_KEYS.has(key) ? values : values[values.length - 1];
 	}
 	return query;
@@ -338,6 +433,11 @@ function drain(req: IncomingMessage, limit = Infinity): Promise<void> {
 		req.on('end', finish);
 		req.on('close', finish); // the client went away: nothing left to drain
 	});
+}
+
+/** `multipart/form-data; boundary=…` → `multipart/form-data`. */
+function mediaType(header: string | undefined): string | undefined {
+	return header?.split(';')[0].trim().toLowerCase() || undefined;
 }
 
 function sleep(ms: number): Promise<void> {

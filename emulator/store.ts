@@ -13,10 +13,11 @@ import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { BUILD_STATUS, type IndexBuildMetadata } from './buildState';
 import { HttpError } from './errors';
+import type { EmulatorQuirks } from './http';
 import { ID_PREFIX, newId, stampOf, type Stamp } from './ids';
 import type { ProjectSeed } from './options';
+import { pageInOrder, paginate, type Ordered, type PageOptions } from './pagination';
 import type { BuiltFile } from './retrieval/documents';
-import { paginate } from './pagination';
 import type { CreateIndexInput, DirectoryType, Metadata, Page } from './schemas';
 import { SortedList, type SortKey } from './sortedList';
 
@@ -37,7 +38,6 @@ export interface DirectoryRecord {
 	project_id: string;
 	name: string;
 	description: string | null;
-	data_source_id: string | null;
 	connector_subscription_id: string | null;
 	system_metadata: Record<string, unknown> | null;
 	type: DirectoryType;
@@ -55,7 +55,6 @@ export interface DirectoryFileRecord {
 	display_name: string;
 	unique_id: string;
 	file_id: string | null;
-	data_source_id: string | null;
 	metadata: Metadata;
 	created_at: string;
 	updated_at: string;
@@ -129,7 +128,6 @@ export interface SeedFilesOptions {
 
 export interface DirectoryFilters {
 	name?: string;
-	data_source_id?: string;
 	type?: DirectoryType;
 	types?: DirectoryType[];
 	include_deleted?: boolean;
@@ -145,6 +143,17 @@ export interface FileFilters {
 	updated_at_on_or_before?: number;
 }
 
+/** What a new directory file is made of. */
+export interface NewFileFields {
+	file_id: string | null;
+	display_name: string;
+	unique_id: string;
+	metadata: Metadata;
+}
+
+/** How long an ephemeral directory lives before it is "eligible for cleanup" (assumed). */
+const EPHEMERAL_LIFETIME_MS = 24 * 60 * 60 * 1000;
+
 export interface PageRequest {
 	pageSize: number;
 	pageToken?: string;
@@ -156,12 +165,43 @@ const directoryList = () => new SortedList<DirectoryRecord>((d) => d.createdMs, 
 const indexList = () => new SortedList<IndexRecord>((i) => i.createdMs, idOf);
 const fileKey = (f: DirectoryFileRecord): SortKey => ({ ms: f.updatedMs, id: f.id });
 
-/** Files of one directory: sorted for paging, plus the unique_id → live file map. */
+/** Files of one directory: sorted for paging, plus the unique_id → live files map. */
 class DirectoryFiles {
 	readonly sorted = new SortedList<DirectoryFileRecord>((f) => f.updatedMs, idOf);
-	/** Non-deleted files by unique_id: uniqueness checks and unique_id lookups in O(1). */
-	readonly live = new Map<string, DirectoryFileRecord>();
+	/**
+	 * Non-deleted files by unique_id: uniqueness checks and unique_id lookups in O(1). One file
+	 * per unique_id, unless the `keep_both` variant lets a directory hold several.
+	 */
+	private readonly byUniqueId = new Map<string, DirectoryFileRecord[]>();
+	/** Number of non-deleted files. */
+	liveCount = 0;
+
+	holders(uniqueId: string): DirectoryFileRecord[] {
+		return this.byUniqueId.get(uniqueId) ?? [];
+	}
+
+	addLive(file: DirectoryFileRecord): void {
+		const holders = this.byUniqueId.get(file.unique_id);
+		if (holders) holders.push(file);
+		else this.byUniqueId.set(file.unique_id, [file]);
+		this.liveCount++;
+	}
+
+	removeLive(file: DirectoryFileRecord): void {
+		const holders = this.byUniqueId.get(file.unique_id);
+		const at = holders?.indexOf(file) ?? -1;
+		if (!holders || at < 0) return;
+		holders.splice(at, 1);
+		if (holders.length === 0) this.byUniqueId.delete(file.unique_id);
+		this.liveCount--;
+	}
 }
+
+/** The `created` / `newest_first` list orders (files keep no created key of their own). */
+const createdOrder = (reverse: boolean): Ordered<{ created_at: string; id: string }> => ({
+	keyOf: (item) => ({ ms: Date.parse(item.created_at), id: item.id }),
+	reverse,
+});
 
 function fileTypeOf(name: string): string | null {
 	const dot = name.lastIndexOf('.');
@@ -175,6 +215,7 @@ function conflict(uniqueId: string, directoryId: string): HttpError {
 }
 
 export class EmulatorStore {
+	private indexesByExportConfig = new Map<string, IndexRecord>();
 	private projects = new Map<string, ProjectRecord>();
 	private organizations = new Set<string>();
 	private defaultProjectId = '';
@@ -196,6 +237,8 @@ export class EmulatorStore {
 	constructor(
 		private readonly clock: () => number,
 		projects: ProjectSeed[] = [],
+		/** The variants in force (shared with the server, changeable at run time). */
+		private readonly quirks: EmulatorQuirks,
 	) {
 		const organization = randomUUID();
 		const seeds = projects.length > 0 ? projects : [{ name: 'Default', is_default: true }];
@@ -222,6 +265,7 @@ export class EmulatorStore {
 		this.filesByDirectory.clear();
 		this.blobs.clear();
 		this.indexes.clear();
+		this.indexesByExportConfig.clear();
 		this.indexesByProject.clear();
 		this.seedProjects();
 		return paths;
@@ -302,7 +346,6 @@ export class EmulatorStore {
 		input: {
 			name: string;
 			description?: string | null;
-			data_source_id?: string | null;
 			connector_subscription_id?: string | null;
 			system_metadata?: Record<string, unknown> | null;
 			type?: DirectoryType | null;
@@ -314,14 +357,14 @@ export class EmulatorStore {
 			project_id: projectId,
 			name: input.name,
 			description: input.description ?? null,
-			data_source_id: input.data_source_id ?? null,
 			connector_subscription_id: input.connector_subscription_id ?? null,
 			system_metadata: input.system_metadata ?? null,
 			type: input.type ?? 'user',
 			created_at: now.iso,
 			updated_at: now.iso,
 			deleted_at: null,
-			expires_at: null,
+			// Assumed: "eligible for cleanup" after a day; the emulator never removes them.
+			expires_at: input.type === 'ephemeral' ? stampOf(now.ms + EPHEMERAL_LIFETIME_MS).iso : null,
 			createdMs: now.ms,
 		};
 		this.directories.set(directory.id, directory);
@@ -346,12 +389,8 @@ export class EmulatorStore {
 			filters.types?.length || filters.type
 				? new Set([...(filters.types ?? []), ...(filters.type ? [filters.type] : [])])
 				: null;
-		const active =
-			filters.name !== undefined ||
-			filters.data_source_id !== undefined ||
-			types !== null ||
-			!filters.include_deleted;
-		return paginate({
+		const active = filters.name !== undefined || types !== null || !filters.include_deleted;
+		return this.page({
 			kind: 'directories',
 			list: this.directoriesByProject.get(projectId)!,
 			pageSize: page.pageSize,
@@ -360,7 +399,6 @@ export class EmulatorStore {
 				? (d) =>
 						(filters.include_deleted || d.deleted_at === null) &&
 						(filters.name === undefined || d.name === filters.name) &&
-						(filters.data_source_id === undefined || d.data_source_id === filters.data_source_id) &&
 						(types === null || types.has(d.type))
 				: undefined,
 		});
@@ -420,7 +458,7 @@ export class EmulatorStore {
 	): DirectoryFileRecord {
 		const directory = this.getDirectory(projectId, directoryId);
 		const blob = this.getBlob(projectId, input.file_id);
-		return this.insertFile(directory, {
+		return this.addOrReplace(directory, {
 			file_id: blob.id,
 			display_name: input.display_name ?? blob.name,
 			// "If not provided, will use the file's external_file_id or name."
@@ -429,18 +467,41 @@ export class EmulatorStore {
 		});
 	}
 
-	/** Throws the 409 a new file with this unique_id would get (uploads check before storing). */
+	/**
+	 * Throws the 409 a new file with this unique_id would get under the `conflict` variant
+	 * (uploads check before storing the bytes).
+	 */
 	assertUniqueIdFree(directory: DirectoryRecord, uniqueId: string): void {
-		if (this.filesOf(directory.id).live.has(uniqueId)) throw conflict(uniqueId, directory.id);
+		if (this.quirks.duplicateUniqueId !== 'conflict') return;
+		if (this.filesOf(directory.id).holders(uniqueId).length > 0)
+			throw conflict(uniqueId, directory.id);
+	}
+
+	/**
+	 * A new file (add, upload) under the `duplicateUniqueId` variant: a taken unique_id answers
+	 * 409 (`conflict`), updates the live file holding it in place, keeping its id (`replace`), or
+	 * is ignored and a second file is made (`keep_both`).
+	 */
+	addOrReplace(directory: DirectoryRecord, fields: NewFileFields): DirectoryFileRecord {
+		const holder = this.filesOf(directory.id).holders(fields.unique_id).at(-1);
+		if (holder && this.quirks.duplicateUniqueId === 'replace') {
+			return this.rewrite(holder, () => {
+				holder.file_id = fields.file_id;
+				holder.display_name = fields.display_name;
+				holder.metadata = fields.metadata;
+			});
+		}
+		return this.insertFile(directory, fields);
 	}
 
 	insertFile(
 		directory: DirectoryRecord,
-		fields: { file_id: string | null; display_name: string; unique_id: string; metadata: Metadata },
+		fields: NewFileFields,
 		at: Stamp = this.now(),
 	): DirectoryFileRecord {
 		const files = this.filesOf(directory.id);
-		if (files.live.has(fields.unique_id)) throw conflict(fields.unique_id, directory.id);
+		if (files.holders(fields.unique_id).length > 0 && this.quirks.duplicateUniqueId !== 'keep_both')
+			throw conflict(fields.unique_id, directory.id);
 		const file: DirectoryFileRecord = {
 			id: newId(ID_PREFIX.directoryFile),
 			directory_id: directory.id,
@@ -448,7 +509,6 @@ export class EmulatorStore {
 			display_name: fields.display_name,
 			unique_id: fields.unique_id,
 			file_id: fields.file_id,
-			data_source_id: null,
 			metadata: fields.metadata,
 			created_at: at.iso,
 			updated_at: at.iso,
@@ -457,8 +517,21 @@ export class EmulatorStore {
 		};
 		this.files.set(file.id, file);
 		files.sorted.insert(file);
-		files.live.set(file.unique_id, file);
+		files.addLive(file);
 		this.onFilesChanged(directory.id);
+		return file;
+	}
+
+	/** Changes a live file in place and bumps its updated_at (its list position follows). */
+	private rewrite(file: DirectoryFileRecord, change: () => void): DirectoryFileRecord {
+		const files = this.filesOf(file.directory_id);
+		files.sorted.remove(file); // before its key (updated_at) changes
+		files.removeLive(file);
+		change();
+		this.touch(file);
+		files.sorted.insert(file);
+		files.addLive(file);
+		this.onFilesChanged(file.directory_id);
 		return file;
 	}
 
@@ -490,7 +563,6 @@ export class EmulatorStore {
 			filters.updated_at_on_or_before === undefined
 				? sorted.length
 				: sorted.endAtOrBefore(filters.updated_at_on_or_before);
-		const ranged = start !== 0 || end !== sorted.length;
 		const contains = filters.display_name_contains?.toLowerCase();
 		const needsFilter =
 			!filters.include_deleted ||
@@ -507,29 +579,27 @@ export class EmulatorStore {
 					(filters.file_id === undefined || f.file_id === filters.file_id)
 			: undefined;
 
-		// Fast path for "is there a live file with this unique_id" (upsert flows ask it per file).
+		// Fast path for "the live files with this unique_id" (upsert flows ask it per file).
 		if (filters.unique_id !== undefined && !filters.include_deleted) {
-			const hit = files.live.get(filters.unique_id);
-			const index = hit ? sorted.lowerBound(fileKey(hit)) : -1;
-			const inRange = hit !== undefined && index >= start && index < end && filter!(hit);
-			return paginate({
+			const hits = new Set(
+				files.holders(filters.unique_id).filter((hit) => {
+					const index = sorted.lowerBound(fileKey(hit));
+					return index >= start && index < end && filter!(hit);
+				}),
+			);
+			const range = [...hits].map((hit) => sorted.lowerBound(fileKey(hit)));
+			return this.page({
 				kind: 'files',
 				list: sorted,
 				pageSize: page.pageSize,
 				pageToken: page.pageToken,
-				filter: (f) => f === hit,
-				start: inRange ? index : 0,
-				end: inRange ? index + 1 : 0,
-				knownTotal: inRange ? 1 : 0,
+				filter: (f) => hits.has(f),
+				start: range.length ? Math.min(...range) : 0,
+				end: range.length ? Math.max(...range) + 1 : 0,
 			});
 		}
 
-		const onlyLive =
-			!filters.include_deleted &&
-			filters.display_name === undefined &&
-			contains === undefined &&
-			filters.file_id === undefined;
-		return paginate({
+		return this.page({
 			kind: 'files',
 			list: sorted,
 			pageSize: page.pageSize,
@@ -537,12 +607,34 @@ export class EmulatorStore {
 			filter,
 			start,
 			end,
-			// The live count is maintained, so the common unfiltered list needs no counting pass.
-			knownTotal: onlyLive && !ranged ? files.live.size : undefined,
 		});
 	}
 
-	/** `PATCH …/files/{id}`: rename, re-key, replace metadata, or move to another directory. */
+	/**
+	 * One page of a list: the sorted list's own keyset by default, or every match sorted and cut
+	 * the way the `listOrder` / `pageTokens` variants say.
+	 */
+	private page<T extends { id: string; created_at: string }>(options: PageOptions<T>): Page<T> {
+		const { listOrder, pageTokens } = this.quirks;
+		if (listOrder === 'updated' && pageTokens === 'keyset') return paginate(options);
+		const all = paginate({ ...options, pageSize: Infinity, pageToken: undefined }).items;
+		const order: Ordered<T> =
+			listOrder === 'updated'
+				? { keyOf: (item) => options.list.keyOf(item), reverse: false }
+				: createdOrder(listOrder === 'newest_first');
+		return pageInOrder(all, order, {
+			kind: options.kind,
+			pageSize: options.pageSize,
+			pageToken: options.pageToken,
+			tokens: pageTokens,
+		});
+	}
+
+	/**
+	 * `PATCH …/files/{id}`: rename, re-key, replace metadata, or move to another directory. A
+	 * unique_id another live file of the target holds answers 409, unless the `keep_both`
+	 * variant lets both be.
+	 */
 	updateFile(
 		projectId: string,
 		directoryId: string,
@@ -559,37 +651,43 @@ export class EmulatorStore {
 			? this.getDirectory(projectId, patch.target_directory_id)
 			: this.directories.get(directoryId)!;
 		const uniqueId = patch.unique_id ?? file.unique_id;
-		const holder = this.filesOf(target.id).live.get(uniqueId);
-		if (holder && holder !== file) throw conflict(uniqueId, target.id);
+		const taken = this.filesOf(target.id)
+			.holders(uniqueId)
+			.some((holder) => holder !== file);
+		if (taken && this.quirks.duplicateUniqueId !== 'keep_both') throw conflict(uniqueId, target.id);
 
 		const from = this.filesOf(directoryId);
 		const to = this.filesOf(target.id);
 		from.sorted.remove(file); // before its key (updated_at) changes
-		from.live.delete(file.unique_id);
+		from.removeLive(file);
 		if (patch.display_name != null) file.display_name = patch.display_name;
 		if (patch.metadata != null) file.metadata = patch.metadata; // replaces the user layer
 		file.unique_id = uniqueId;
 		file.directory_id = target.id;
 		this.touch(file);
 		to.sorted.insert(file);
-		to.live.set(file.unique_id, file);
+		to.addLive(file);
 		this.onFilesChanged(directoryId);
 		if (target.id !== directoryId) this.onFilesChanged(target.id);
 		return file;
 	}
 
-	/** Soft delete: sets deleted_at, bumps updated_at, frees the unique_id. */
+	/** Soft delete: sets deleted_at, frees the unique_id, bumps updated_at (unless a variant says not). */
 	deleteFile(projectId: string, directoryId: string, fileId: string): void {
 		this.softDelete(this.getFile(projectId, directoryId, fileId));
 	}
 
 	softDelete(file: DirectoryFileRecord): void {
 		const files = this.filesOf(file.directory_id);
-		files.sorted.remove(file);
-		files.live.delete(file.unique_id);
-		this.touch(file);
-		file.deleted_at = file.updated_at;
-		files.sorted.insert(file);
+		files.removeLive(file);
+		if (this.quirks.softDelete === 'touch') {
+			files.sorted.remove(file);
+			this.touch(file);
+			file.deleted_at = file.updated_at;
+			files.sorted.insert(file);
+		} else {
+			file.deleted_at = this.now().iso; // updated_at and the list position stay
+		}
 		this.onFilesChanged(file.directory_id);
 	}
 
@@ -622,7 +720,8 @@ export class EmulatorStore {
 		at: Stamp = this.now(),
 	): BlobRecord {
 		const blob: BlobRecord = {
-			id: newId(ID_PREFIX.file),
+			// Stored files are addressed by UUID (`/api/v1/beta/files/{file_id}` is a uuid in the spec).
+			id: randomUUID(),
 			project_id: projectId,
 			name: input.name,
 			external_file_id: input.external_file_id ?? null,
@@ -700,7 +799,7 @@ export class EmulatorStore {
 			vector_target: input.vector_target,
 			metadata: {
 				status: BUILD_STATUS.queued,
-				error: null,
+				error_message: null,
 				diagnostics: [],
 				pending_sync: false,
 				build_number: 0,
@@ -723,12 +822,17 @@ export class EmulatorStore {
 			built: new Map(),
 		};
 		this.indexes.set(index.id, index);
+		this.indexesByExportConfig.set(index.export_config_id, index);
 		this.indexesByProject.get(projectId)!.insert(index);
 		return index;
 	}
 
+	/** An index by the id the `indexIds` variant accepts: its id, its export_config_id, or either. */
 	getIndex(projectId: string, id: string): IndexRecord {
-		const index = this.indexes.get(id);
+		const mode = this.quirks.indexIds;
+		const index =
+			(mode !== 'export_config_id' ? this.indexes.get(id) : undefined) ??
+			(mode !== 'id' ? this.indexesByExportConfig.get(id) : undefined);
 		if (!index || index.project_id !== projectId) throw HttpError.notFound(`Index ${id} not found`);
 		return index;
 	}
@@ -743,7 +847,7 @@ export class EmulatorStore {
 		page: PageRequest,
 	): Page<IndexRecord> {
 		const source = filters.source_directory_id;
-		return paginate({
+		return this.page({
 			kind: 'indexes',
 			list: this.indexesByProject.get(projectId)!,
 			pageSize: page.pageSize,
@@ -767,13 +871,17 @@ export class EmulatorStore {
 		index.updated_at = this.now().iso;
 	}
 
-	/** Deletes the index and its output directory (the chunks belong to the index). */
-	deleteIndex(projectId: string, id: string): void {
-		const index = this.getIndex(projectId, id);
-		this.indexes.delete(id);
-		this.indexesByProject.get(projectId)!.remove(index);
+	/**
+	 * Deletes the index, and its output directory unless the `indexDeleteCascade` variant keeps
+	 * it (then it is an ordinary directory, deletable like any other).
+	 */
+	deleteIndex(index: IndexRecord): void {
+		this.indexes.delete(index.id);
+		this.indexesByExportConfig.delete(index.export_config_id);
+		this.indexesByProject.get(index.project_id)!.remove(index);
 		const output = this.directories.get(index.output_directory_id);
-		if (output) this.removeDirectory(output);
+		if (output && this.quirks.indexDeleteCascade === 'output_directory')
+			this.removeDirectory(output);
 	}
 
 	// -------------------------------------------------------------------------------------------
@@ -832,7 +940,7 @@ export class EmulatorStore {
 		let at = now;
 		for (let i = 0; i < count; i++) {
 			const unique = uniqueId(i);
-			if (files.live.has(unique) || seen.has(unique))
+			if (files.holders(unique).length > 0 || seen.has(unique))
 				throw new Error(`seedFiles: unique_id '${unique}' already exists in ${directoryId}`);
 			seen.add(unique);
 			const ms =
@@ -856,7 +964,6 @@ export class EmulatorStore {
 				display_name: name,
 				unique_id: unique,
 				file_id: blob.id,
-				data_source_id: null,
 				metadata: options.metadata?.(i) ?? {},
 				created_at: at.iso,
 				updated_at: at.iso,
@@ -864,7 +971,7 @@ export class EmulatorStore {
 				updatedMs: at.ms,
 			};
 			this.files.set(file.id, file);
-			files.live.set(unique, file);
+			files.addLive(file);
 			created.push(file);
 		}
 		files.sorted.insertMany(created);

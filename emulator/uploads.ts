@@ -30,6 +30,8 @@ export interface MultipartForm {
 	file: ReceivedFile | null;
 	/** Sizes of the file parts, for the request log. */
 	fileInfo: { field: string; filename: string; size: number } | null;
+	/** Every part as sent (empty and repeated fields kept), for the spec check of the request. */
+	parts: { fields: Array<[string, string]>; files: Array<{ field: string; filename: string }> };
 }
 
 export interface ReceiveOptions {
@@ -64,6 +66,7 @@ export async function receiveMultipart(
 	}
 
 	const fields: Record<string, string> = {};
+	const parts: MultipartForm['parts'] = { fields: [], files: [] };
 	let fileFieldWasText = false;
 	let tooLarge = false;
 	let received: ReceivedFile | null = null;
@@ -72,10 +75,12 @@ export async function receiveMultipart(
 
 	const done = new Promise<void>((resolve, reject) => {
 		parser.on('field', (name, value) => {
+			parts.fields.push([name, value]);
 			if (name === fileField) fileFieldWasText = true;
 			else if (value !== '') fields[name] = value;
 		});
 		parser.on('file', (name, stream, info) => {
+			parts.files.push({ field: name, filename: info.filename ?? 'file' });
 			if (name !== fileField || writing) {
 				stream.resume(); // not the file we want: discard
 				return;
@@ -141,12 +146,17 @@ export async function receiveMultipart(
 		throw new HttpError(
 			413,
 			`File too large: the maximum upload size is ${options.maxBytes} bytes`,
-		);
+		).because('upload_too_large');
 	}
 	if (!file) {
 		throw fileFieldWasText
 			? missingFile("Value error, Expected UploadFile, received: <class 'str'>", 'value_error')
 			: missingFile();
 	}
-	return { fields, file, fileInfo: { field: fileField, filename: file.filename, size: file.size } };
+	return {
+		fields,
+		file,
+		fileInfo: { field: fileField, filename: file.filename, size: file.size },
+		parts,
+	};
 }

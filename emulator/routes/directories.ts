@@ -14,7 +14,11 @@ export const DIRECTORIES = '/api/v1/beta/directories';
 export function addDirectoryRoutes(router: Router<Handler>): void {
 	router.add('POST', DIRECTORIES, async (ctx) => {
 		const body = parseInput(CreateDirectoryBody, await ctx.json(), 'body');
-		return ok(toDirectory(ctx.app.store.createDirectory(ctx.project.id, body)), DirectorySchema);
+		return ok(
+			toDirectory(ctx.app.store.createDirectory(ctx.project.id, body)),
+			DirectorySchema,
+			201,
+		);
 	});
 
 	router.add('GET', DIRECTORIES, async (ctx) => {

@@ -1,6 +1,5 @@
 /** Directory files: `/api/v1/beta/directories/{directory_id}/files`. */
 import { rm } from 'node:fs/promises';
-import { HttpError } from '../errors';
 import { ok, noContent, parseInput, pathParam, type Handler } from '../http';
 import type { Router } from '../router';
 import {
@@ -22,6 +21,7 @@ export function addFileRoutes(router: Router<Handler>): void {
 		return ok(
 			toDirectoryFile(ctx.app.store.addFile(ctx.project.id, directoryId, body)),
 			DirectoryFileSchema,
+			201,
 		);
 	});
 
@@ -64,13 +64,13 @@ export function addFileRoutes(router: Router<Handler>): void {
 				sha256: upload.sha256,
 				path: upload.path,
 			});
-			const file = store.insertFile(directory, {
+			const file = store.addOrReplace(directory, {
 				file_id: blob.id,
 				display_name: fields.display_name ?? upload.filename,
 				unique_id: uniqueId,
 				metadata: fields.metadata ?? {},
 			});
-			return ok(toDirectoryFile(file), DirectoryFileSchema);
+			return ok(toDirectoryFile(file), DirectoryFileSchema, 201);
 		} catch (error) {
 			await rm(upload.path, { force: true });
 			throw error;
@@ -89,23 +89,9 @@ export function addFileRoutes(router: Router<Handler>): void {
 	router.add('PATCH', `${FILES}/:directory_file_id`, async (ctx) => {
 		const directoryId = pathParam(ctx, 'directory_id');
 		const fileId = pathParam(ctx, 'directory_file_id');
-		const { directory_id, target_directory_id, ...changes } = parseInput(
-			UpdateFileBody,
-			await ctx.json(),
-			'body',
-		);
-		// The reference moves with `directory_id`, the SDK with `target_directory_id`: both work.
-		if (directory_id && target_directory_id && directory_id !== target_directory_id) {
-			throw HttpError.invalid(
-				'body',
-				['target_directory_id'],
-				'Value error, directory_id and target_directory_id disagree',
-			);
-		}
-		const file = ctx.app.store.updateFile(ctx.project.id, directoryId, fileId, {
-			...changes,
-			target_directory_id: target_directory_id ?? directory_id,
-		});
+		// Unknown keys, the older reference's `directory_id` among them, are ignored (and move nothing).
+		const changes = parseInput(UpdateFileBody, await ctx.json(), 'body');
+		const file = ctx.app.store.updateFile(ctx.project.id, directoryId, fileId, changes);
 		return ok(toDirectoryFile(file), DirectoryFileSchema);
 	});
 

@@ -11,7 +11,7 @@ export function addIndexRoutes(router: Router<Handler>): void {
 		const body = parseInput(CreateIndexBody, await ctx.json(), 'body');
 		const index = ctx.app.store.createIndex(ctx.project.id, body);
 		ctx.app.builder.requestSync(index); // creation starts the first build
-		return ok(toIndex(index), IndexSchema);
+		return ok(toIndex(index, ctx.app.quirks), IndexSchema, 201);
 	});
 
 	router.add('GET', INDEXES, async (ctx) => {
@@ -24,26 +24,29 @@ export function addIndexRoutes(router: Router<Handler>): void {
 			pageSize: page_size ?? ctx.app.defaultPageSize,
 			pageToken: page_token,
 		});
-		return ok(toPage(page, toIndex), IndexPageSchema);
+		return ok(
+			toPage(page, (index) => toIndex(index, ctx.app.quirks)),
+			IndexPageSchema,
+		);
 	});
 
 	router.add('GET', `${INDEXES}/:index_id`, async (ctx) => {
 		return ok(
-			toIndex(ctx.app.store.getIndex(ctx.project.id, pathParam(ctx, 'index_id'))),
+			toIndex(ctx.app.store.getIndex(ctx.project.id, pathParam(ctx, 'index_id')), ctx.app.quirks),
 			IndexSchema,
 		);
 	});
 
 	router.add('DELETE', `${INDEXES}/:index_id`, async (ctx) => {
-		const id = pathParam(ctx, 'index_id');
-		ctx.app.store.getIndex(ctx.project.id, id);
-		ctx.app.builder.cancel(id);
-		ctx.app.store.deleteIndex(ctx.project.id, id);
+		const index = ctx.app.store.getIndex(ctx.project.id, pathParam(ctx, 'index_id'));
+		ctx.app.builder.cancel(index.id);
+		ctx.app.store.deleteIndex(index);
 		return noContent;
 	});
 
 	router.add('POST', `${INDEXES}/:index_id/sync`, async (ctx) => {
-		ctx.app.builder.requestSync(ctx.app.store.getIndex(ctx.project.id, pathParam(ctx, 'index_id')));
-		return ok({}, SyncResponseSchema);
+		const index = ctx.app.store.getIndex(ctx.project.id, pathParam(ctx, 'index_id'));
+		ctx.app.builder.requestSync(index, true);
+		return ok({}, SyncResponseSchema, 202);
 	});
 }

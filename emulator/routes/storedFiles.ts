@@ -2,7 +2,7 @@
 import { rm } from 'node:fs/promises';
 import { ok, parseInput, pathParam, type Handler } from '../http';
 import type { Router } from '../router';
-import { StoredFileFormFields, StoredFileSchema } from '../schemas';
+import { PathUuid, StoredFileFormFields, StoredFileSchema } from '../schemas';
 import { toStoredFile } from '../serialize';
 
 export function addStoredFileRoutes(router: Router<Handler>): void {
@@ -19,7 +19,7 @@ export function addStoredFileRoutes(router: Router<Handler>): void {
 				sha256: upload.sha256,
 				path: upload.path,
 			});
-			return ok(toStoredFile(blob), StoredFileSchema);
+			return ok(toStoredFile(blob), StoredFileSchema, 201);
 		} catch (error) {
 			await rm(upload.path, { force: true });
 			throw error;
@@ -27,9 +27,8 @@ export function addStoredFileRoutes(router: Router<Handler>): void {
 	});
 
 	router.add('GET', '/api/v1/beta/files/:file_id', async (ctx) => {
-		return ok(
-			toStoredFile(ctx.app.store.getBlob(ctx.project.id, pathParam(ctx, 'file_id'))),
-			StoredFileSchema,
-		);
+		// The spec types this path parameter as a UUID: anything else is FastAPI's 422.
+		const id = parseInput(PathUuid, pathParam(ctx, 'file_id'), 'path');
+		return ok(toStoredFile(ctx.app.store.getBlob(ctx.project.id, id)), StoredFileSchema);
 	});
 }

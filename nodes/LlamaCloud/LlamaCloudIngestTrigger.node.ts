@@ -30,6 +30,7 @@ interface TriggerOptions {
 	displayNameContains?: string;
 	emitExisting?: boolean;
 	lateArrivalSeconds?: number;
+	findDeletionsBy?: 'fullScan' | 'updatedAt';
 }
 
 const DEFAULT_LATE_ARRIVAL_SECONDS = 5;
@@ -111,6 +112,28 @@ export class LlamaCloudIngestTrigger implements INodeType {
 							'Whether the first poll after activation emits every file already in the directory as a new file. Off: the first poll only records where the directory is.',
 					},
 					{
+						displayName: 'Find Deletions By',
+						name: 'findDeletionsBy',
+						type: 'options',
+						default: 'fullScan',
+						description:
+							'How a poll finds deleted files, when "Deleted File" is among the events. Whether LlamaCloud changes updated_at when it deletes a file is not documented (npm run verify:live tells).',
+						options: [
+							{
+								name: 'Full Scan',
+								value: 'fullScan',
+								description:
+									'Each poll reads the whole directory (about one request per 100 files), so a deletion is seen whatever it does to updated_at',
+							},
+							{
+								name: 'Updated At',
+								value: 'updatedAt',
+								description:
+									'Each poll reads only what changed since the last one. Faster, but misses deletions if the service leaves updated_at alone when it deletes.',
+							},
+						],
+					},
+					{
 						displayName: 'Late Arrival Window (Seconds)',
 						name: 'lateArrivalSeconds',
 						type: 'number',
@@ -155,6 +178,8 @@ export class LlamaCloudIngestTrigger implements INodeType {
 			Math.max(0, Number(options.lateArrivalSeconds ?? DEFAULT_LATE_ARRIVAL_SECONDS)) * 1000;
 		const staticData = this.getWorkflowStaticData('node');
 		const previous = readState(staticData, directoryId);
+		// A soft delete may leave updated_at alone: then only a listing of everything shows it.
+		const fullScan = events.includes('deleted') && options.findDeletionsBy !== 'updatedAt';
 
 		// Nothing below touches the static data until the whole listing has succeeded: an API
 		// error leaves the saved cursor as it was and emits nothing.
@@ -164,7 +189,9 @@ export class LlamaCloudIngestTrigger implements INodeType {
 			const fromMs = listFromMs(previous, windowMs);
 			// A server that ignores updated_at_on_or_after answers with the whole directory:
 			// what is older than the bound was settled by earlier polls.
-			const { files, serverStartMs } = await listFiles(this, directoryId, fromMs, false);
+			const { files, serverStartMs } = fullScan
+				? await listFiles(this, directoryId, undefined, fromMs)
+				: await listFiles(this, directoryId, fromMs, fromMs);
 			const plan = planPoll(previous, files, directoryId, windowMs, serverStartMs);
 			if (plan.undecided > 0) {
 				this.logger.warn(
@@ -175,9 +202,10 @@ export class LlamaCloudIngestTrigger implements INodeType {
 			next = plan.state;
 		} else {
 			// First activation (or another directory): record where the directory is.
-			const { files, serverStartMs, fromMs } = options.emitExisting
-				? await listFiles(this, directoryId, undefined)
-				: await listNewest(this, directoryId, windowMs);
+			const { files, serverStartMs, fromMs } =
+				options.emitExisting || fullScan
+					? await listFiles(this, directoryId, undefined)
+					: await listNewest(this, directoryId, windowMs);
 			const minMs = fromMs === undefined ? undefined : fromMs + windowMs;
 			next = stateAfter(files, directoryId, windowMs, 0, { serverStartMs, minMs });
 			emitted = options.emitExisting
@@ -218,13 +246,14 @@ interface Listing {
 
 /**
  * Every file (soft-deleted ones included) with updated_at >= fromMs, or all files; one entry
- * per id. `keepOlder: false` drops older files a server that ignores the filter sends anyway.
+ * per id. `dropBeforeMs` drops files whose last change (updated_at, or a later deleted_at) is
+ * older: what a server that ignores the filter sends anyway, or what a full scan reads.
  */
 async function listFiles(
 	ctx: IPollFunctions,
 	directoryId: string,
 	fromMs: number | undefined,
-	keepOlder = true,
+	dropBeforeMs?: number,
 ): Promise<Listing> {
 	const qs: IDataObject = { include_deleted: true };
 	if (fromMs !== undefined) qs.updated_at_on_or_after = toIso(fromMs);
@@ -244,15 +273,15 @@ async function listFiles(
 	for await (const page of pages) {
 		for (const json of page) {
 			const updatedMs = updatedMsOf(json);
-			if (fromMs !== undefined && updatedMs < fromMs) {
-				filterIgnored = true;
-				if (!keepOlder) continue;
-			}
-			files.push(toListedFile(json, updatedMs));
+			if (fromMs !== undefined && updatedMs < fromMs) filterIgnored = true;
+			const file = toListedFile(json, updatedMs);
+			if (dropBeforeMs !== undefined && file.updatedMs < dropBeforeMs) continue;
+			files.push(file);
 		}
 	}
-	// A server that ignored the filter listed everything: the listing has no lower bound.
-	const bound = filterIgnored && keepOlder ? undefined : fromMs;
+	// A server that ignored the filter listed everything: the listing has no lower bound,
+	// unless older changes were dropped (a poll, or a full scan looking for deletions).
+	const bound = dropBeforeMs ?? (filterIgnored ? undefined : fromMs);
 	return { files: latestVersions(files), filterIgnored, serverStartMs, fromMs: bound };
 }
 

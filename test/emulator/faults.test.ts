@@ -83,7 +83,7 @@ describe('probabilities', () => {
 		const call = api(emulator);
 		try {
 			expect((await call('GET', '/api/v1/indexes')).status).toBe(200);
-			expect((await call('POST', DIRS, { json: { name: 'x' } })).status).toBe(200);
+			expect((await call('POST', DIRS, { json: { name: 'x' } })).status).toBe(201);
 			expect((await call('POST', '/api/v1/indexes', { json: {} })).status).toBe(500);
 		} finally {
 			await emulator.close();
@@ -110,9 +110,9 @@ describe('scripts and runtime control', () => {
 		expect(emulator.faults.scriptRemaining).toBe(3);
 		const first = await call('POST', DIRS, { json: { name: 'one' } });
 		expect(first.status).toBe(503);
-		expect((await call('POST', DIRS, { json: { name: 'two' } })).status).toBe(200);
+		expect((await call('POST', DIRS, { json: { name: 'two' } })).status).toBe(201);
 		expect((await call('POST', DIRS, { json: { name: 'three' } })).status).toBe(502);
-		expect((await call('POST', DIRS, { json: { name: 'four' } })).status).toBe(200);
+		expect((await call('POST', DIRS, { json: { name: 'four' } })).status).toBe(201);
 		expect(emulator.faults.scriptRemaining).toBe(0);
 		// Status faults answer before processing: 'one' and 'three' were never created.
 		expect(

@@ -5,7 +5,10 @@ import {
 	startEmulator,
 	type Emulator,
 } from '../../emulator';
+import { allowNonConformingRequests } from '../support/spec';
 import { api, fileForm, listAll, type Call } from './helpers';
+
+allowNonConformingRequests('tests 404, 422 and ignored fields with requests the spec refuses');
 
 let emulator: Emulator;
 let call: Call;
@@ -36,7 +39,7 @@ async function storedFile(
 	const reply = await call('POST', '/api/v1/beta/files', {
 		form: fileForm('file', name, content, { purpose: 'user_data', ...fields }),
 	});
-	expect(reply.status).toBe(200);
+	expect(reply.status).toBe(201);
 	return reply.body;
 }
 
@@ -47,7 +50,7 @@ describe('add, get, update, delete', () => {
 		const dir = await directory();
 		const stored = await storedFile('report.pdf', '%PDF-1.4');
 		const reply = await call('POST', filesPath(dir), { json: { file_id: stored.id } });
-		expect(reply.status).toBe(200);
+		expect(reply.status).toBe(201);
 		expect(DirectoryFileSchema.parse(reply.body)).toEqual({
 			id: expect.stringMatching(/^dfl-/),
 			directory_id: dir,
@@ -55,7 +58,6 @@ describe('add, get, update, delete', () => {
 			project_id: emulator.defaultProjectId,
 			unique_id: 'report.pdf',
 			created_at: iso(now),
-			data_source_id: null,
 			deleted_at: null,
 			file_id: stored.id,
 			metadata: {},
@@ -94,8 +96,9 @@ describe('add, get, update, delete', () => {
 		expect(
 			(await call('POST', filesPath('dir-nope'), { json: { file_id: stored.id } })).body,
 		).toEqual({ detail: 'Directory dir-nope not found' });
-		expect((await call('POST', filesPath(dir), { json: { file_id: 'file-nope' } })).body).toEqual({
-			detail: 'File file-nope not found',
+		const unknownFile = '00000000-0000-4000-8000-000000000000';
+		expect((await call('POST', filesPath(dir), { json: { file_id: unknownFile } })).body).toEqual({
+			detail: `File ${unknownFile} not found`,
 		});
 		const missing = await call('POST', filesPath(dir), { json: {} });
 		expect(missing.body.detail[0]).toMatchObject({ loc: ['body', 'file_id'], type: 'missing' });
@@ -143,27 +146,38 @@ describe('add, get, update, delete', () => {
 });
 
 describe('move', () => {
-	test.each([['directory_id'], ['target_directory_id']])(
-		'PATCH with %s moves the file',
-		async (field) => {
-			const from = await directory('from');
-			const to = await directory('to');
-			const file = (
-				await call('POST', filesPath(from), { json: { file_id: (await storedFile('m.txt')).id } })
-			).body;
-			now += 5;
-			const moved = await call('PATCH', `${filesPath(from)}/${file.id}`, { json: { [field]: to } });
-			expect(moved.status).toBe(200);
-			expect(moved.body).toMatchObject({ id: file.id, directory_id: to, updated_at: iso(now) });
-			expect((await call('GET', filesPath(from))).body.items).toEqual([]);
-			expect((await call('GET', filesPath(to))).body.items.map((f: any) => f.id)).toEqual([
-				file.id,
-			]);
-			expect((await call('GET', `${filesPath(to)}/${file.id}`)).status).toBe(200);
-		},
-	);
+	test('PATCH with target_directory_id moves the file', async () => {
+		const from = await directory('from');
+		const to = await directory('to');
+		const file = (
+			await call('POST', filesPath(from), { json: { file_id: (await storedFile('m.txt')).id } })
+		).body;
+		now += 5;
+		const moved = await call('PATCH', `${filesPath(from)}/${file.id}`, {
+			json: { target_directory_id: to },
+		});
+		expect(moved.status).toBe(200);
+		expect(moved.body).toMatchObject({ id: file.id, directory_id: to, updated_at: iso(now) });
+		expect((await call('GET', filesPath(from))).body.items).toEqual([]);
+		expect((await call('GET', filesPath(to))).body.items.map((f: any) => f.id)).toEqual([file.id]);
+		expect((await call('GET', `${filesPath(to)}/${file.id}`)).status).toBe(200);
+	});
 
-	test('moving to an unknown directory is a 404; disagreeing fields a 422', async () => {
+	test('the older reference’s body directory_id is ignored: 200, and the file stays (spec)', async () => {
+		const from = await directory('from');
+		const to = await directory('to');
+		const file = (
+			await call('POST', filesPath(from), { json: { file_id: (await storedFile('m.txt')).id } })
+		).body;
+		const reply = await call('PATCH', `${filesPath(from)}/${file.id}`, {
+			json: { directory_id: to },
+		});
+		expect(reply.status).toBe(200);
+		expect(reply.body.directory_id).toBe(from);
+		expect((await call('GET', filesPath(to))).body.items).toEqual([]);
+	});
+
+	test('moving to an unknown directory is a 404', async () => {
 		const from = await directory();
 		const file = (
 			await call('POST', filesPath(from), { json: { file_id: (await storedFile('m.txt')).id } })
@@ -175,11 +189,6 @@ describe('move', () => {
 				})
 			).status,
 		).toBe(404);
-		const both = await call('PATCH', `${filesPath(from)}/${file.id}`, {
-			json: { directory_id: 'dir-a', target_directory_id: 'dir-b' },
-		});
-		expect(both.status).toBe(422);
-		expect(both.body.detail[0].loc).toEqual(['body', 'target_directory_id']);
 	});
 
 	test('moving onto a taken unique_id is a 409', async () => {
@@ -212,7 +221,7 @@ describe('unique_id', () => {
 		expect(
 			(await call('POST', filesPath(dir), { json: { file_id: stored.id, unique_id: 'other' } }))
 				.status,
-		).toBe(200);
+		).toBe(201);
 	});
 
 	test('a repeated upload with the same unique_id answers 409 and stores nothing', async () => {
@@ -223,7 +232,7 @@ describe('unique_id', () => {
 					form: fileForm('upload_file', 'a.txt', 'one'),
 				})
 			).status,
-		).toBe(200);
+		).toBe(201);
 		const blobs = emulator.store.blobs().length;
 		const again = await call('POST', `${filesPath(dir)}/upload`, {
 			form: fileForm('upload_file', 'a.txt', 'two'),
@@ -253,7 +262,7 @@ describe('unique_id', () => {
 		const first = (await call('POST', filesPath(dir), { json: { file_id: stored.id } })).body;
 		await call('DELETE', `${filesPath(dir)}/${first.id}`);
 		const second = await call('POST', filesPath(dir), { json: { file_id: stored.id } });
-		expect(second.status).toBe(200);
+		expect(second.status).toBe(201);
 		expect(second.body.id).not.toBe(first.id);
 		const all = (
 			await call('GET', filesPath(dir), {
@@ -276,14 +285,65 @@ describe('soft delete', () => {
 		expect((await call('GET', filesPath(dir))).body).toEqual({
 			items: [],
 			next_page_token: null,
-			total_size: 0,
+			total_size: null,
 		});
 		const withDeleted = (await call('GET', filesPath(dir), { query: { include_deleted: true } }))
 			.body;
 		expect(withDeleted.items).toEqual([
 			{ ...file, deleted_at: iso(now), updated_at: iso(now), created_at: iso(created) },
 		]);
-		expect(withDeleted.total_size).toBe(1);
+	});
+
+	test('variant softDelete=keep_updated_at: deleted_at is set, updated_at stays', async () => {
+		emulator.quirks.softDelete = 'keep_updated_at';
+		const dir = await directory();
+		const file = (
+			await call('POST', filesPath(dir), { json: { file_id: (await storedFile('gone.txt')).id } })
+		).body;
+		now += 1000;
+		await call('DELETE', `${filesPath(dir)}/${file.id}`);
+		const listed = (await call('GET', filesPath(dir), { query: { include_deleted: true } })).body;
+		expect(listed.items).toEqual([{ ...file, deleted_at: iso(now) }]);
+		expect(
+			(
+				await call('GET', filesPath(dir), {
+					query: { include_deleted: true, updated_at_on_or_after: iso(now) },
+				})
+			).body.items,
+		).toEqual([]);
+	});
+});
+
+describe('repeated unique_id variants', () => {
+	test('duplicateUniqueId=replace: the live file keeps its id and takes the new content', async () => {
+		emulator.quirks.duplicateUniqueId = 'replace';
+		const dir = await directory();
+		const first = (
+			await call('POST', `${filesPath(dir)}/upload`, {
+				form: fileForm('upload_file', 'a.txt', 'one', { metadata: '{"v":1}' }),
+			})
+		).body;
+		now += 10;
+		const again = await call('POST', `${filesPath(dir)}/upload`, {
+			form: fileForm('upload_file', 'a.txt', 'two', { metadata: '{"v":2}' }),
+		});
+		expect(again.status).toBe(201);
+		expect(again.body).toMatchObject({ id: first.id, metadata: { v: 2 }, updated_at: iso(now) });
+		expect(again.body.file_id).not.toBe(first.file_id);
+		expect(emulator.store.files(dir, { includeDeleted: true })).toHaveLength(1);
+		expect((await emulator.store.readBlob(again.body.file_id)).toString()).toBe('two');
+	});
+
+	test('duplicateUniqueId=keep_both: a second file with the same unique_id', async () => {
+		emulator.quirks.duplicateUniqueId = 'keep_both';
+		const dir = await directory();
+		const stored = await storedFile('dup.txt');
+		const a = (await call('POST', filesPath(dir), { json: { file_id: stored.id } })).body;
+		const b = await call('POST', filesPath(dir), { json: { file_id: stored.id } });
+		expect(b.status).toBe(201);
+		expect(b.body.id).not.toBe(a.id);
+		const found = (await call('GET', filesPath(dir), { query: { unique_id: 'dup.txt' } })).body;
+		expect(found.items.map((f: any) => f.id).sort()).toEqual([a.id, b.body.id].sort());
 	});
 });
 
@@ -332,11 +392,19 @@ describe('list filters', () => {
 		]);
 		expect(await uniqueIds({ file_id: ids.fileIdOfNotes })).toEqual(['u-notes']);
 		const page = (await call('GET', filesPath(dir), { query: { unique_id: 'u-notes' } })).body;
-		expect(page.total_size).toBe(1);
+		expect(page.total_size).toBeNull();
 		expect(page.next_page_token).toBeNull();
 	});
 
-	test('include_deleted and total_size', async () => {
+	test('an empty filter value filters on the empty string (it is not "no filter")', async () => {
+		expect(await uniqueIds({ display_name: '' })).toEqual([]);
+		expect(await uniqueIds({ unique_id: '' })).toEqual([]);
+		expect((await call('GET', filesPath(dir), { query: { include_deleted: '' } })).status).toBe(
+			422,
+		);
+	});
+
+	test('include_deleted; total_size is not served (null)', async () => {
 		expect(await uniqueIds({})).toEqual(['u-report', 'u-notes', 'u-draft']);
 		expect(await uniqueIds({ include_deleted: true })).toEqual([
 			'u-report',
@@ -344,7 +412,7 @@ describe('list filters', () => {
 			'u-draft',
 			'u-deleted',
 		]);
-		expect((await call('GET', filesPath(dir))).body.total_size).toBe(3);
+		expect((await call('GET', filesPath(dir))).body.total_size).toBeNull();
 	});
 
 	test('updated_at_on_or_after / on_or_before are inclusive, any ISO form', async () => {
@@ -390,12 +458,22 @@ describe('list filters', () => {
 });
 
 describe('pagination', () => {
-	test('page_size splits a directory; total_size counts all; last page has no token', async () => {
+	test('page_size splits a directory; last page has no token; above the maximum it is clamped', async () => {
 		const dir = emulator.store.createDirectory('many');
-		emulator.store.seedFiles(dir.id, 25);
+		emulator.store.seedFiles(dir.id, 1005);
 		const first = (await call('GET', filesPath(dir.id), { query: { page_size: 10 } })).body;
 		expect(first.items).toHaveLength(10);
-		expect(first.total_size).toBe(25);
+		expect(first.total_size).toBeNull();
+		const big = await call('GET', filesPath(dir.id), { query: { page_size: 5000 } });
+		expect(big.status).toBe(200);
+		expect(big.body.items).toHaveLength(1000);
+		expect(big.body.next_page_token).toEqual(expect.any(String));
+		expect((await call('GET', filesPath(dir.id), { query: { page_size: 0 } })).status).toBe(422);
+	});
+
+	test('every page, then no token', async () => {
+		const dir = emulator.store.createDirectory('many');
+		emulator.store.seedFiles(dir.id, 25);
 		const all = await listAll(call, filesPath(dir.id), { page_size: 10 });
 		expect(all).toHaveLength(25);
 		expect(new Set(all.map((f) => f.id)).size).toBe(25);
@@ -456,23 +534,66 @@ describe('pagination', () => {
 		const dir = emulator.store.createDirectory('big');
 		emulator.store.seedFiles(dir.id, 100_000);
 		const ids: string[] = [];
-		const totals = new Set<number>();
 		let token: string | undefined;
 		do {
 			const page = (
 				await call('GET', filesPath(dir.id), { query: { page_size: 1000, page_token: token } })
 			).body;
-			totals.add(page.total_size);
 			for (const f of page.items) ids.push(f.id);
 			token = page.next_page_token ?? undefined;
 		} while (token);
 		expect(ids).toHaveLength(100_000);
-		expect([...totals]).toEqual([100_000]);
 		// Same updated_at for all: strictly increasing ids means no repeat and a stable order.
 		expect(ids.every((id, i) => i === 0 || ids[i - 1] < id)).toBe(true);
 		const found = (
 			await call('GET', filesPath(dir.id), { query: { unique_id: 'seed-054321.txt' } })
 		).body;
 		expect(found.items.map((f: any) => f.display_name)).toEqual(['seed-054321.txt']);
+	});
+});
+
+describe('list order and page token variants', () => {
+	/** Three files created a, b, c; then a is updated (so by updated_at: b, c, a). */
+	async function threeFiles(): Promise<{ dir: string; ids: Record<string, string> }> {
+		const dir = await directory();
+		const ids: Record<string, string> = {};
+		for (const name of ['a', 'b', 'c']) {
+			now += 10;
+			ids[name] = (
+				await call('POST', filesPath(dir), {
+					json: { file_id: (await storedFile(`${name}.txt`)).id, unique_id: name },
+				})
+			).body.id;
+		}
+		now += 10;
+		await call('PATCH', `${filesPath(dir)}/${ids.a}`, { json: { display_name: 'A' } });
+		return { dir, ids };
+	}
+	const order = async (dir: string) =>
+		(await listAll(call, filesPath(dir), { page_size: 1 })).map((f) => f.unique_id);
+
+	test.each([
+		['updated', ['b', 'c', 'a']],
+		['created', ['a', 'b', 'c']],
+		['newest_first', ['c', 'b', 'a']],
+	] as const)('listOrder=%s', async (listOrder, expected) => {
+		emulator.quirks.listOrder = listOrder;
+		const { dir } = await threeFiles();
+		expect(await order(dir)).toEqual(expected);
+	});
+
+	test('pageTokens=offset: an item deleted before the offset shifts the rest (one is skipped)', async () => {
+		emulator.quirks.pageTokens = 'offset';
+		emulator.quirks.listOrder = 'created';
+		const { dir, ids } = await threeFiles();
+		const first = (await call('GET', filesPath(dir), { query: { page_size: 1 } })).body;
+		expect(first.items.map((f: any) => f.unique_id)).toEqual(['a']);
+		await call('DELETE', `${filesPath(dir)}/${ids.a}`);
+		const second = (
+			await call('GET', filesPath(dir), {
+				query: { page_size: 1, page_token: first.next_page_token },
+			})
+		).body;
+		expect(second.items.map((f: any) => f.unique_id)).toEqual(['c']);
 	});
 });

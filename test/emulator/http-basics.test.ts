@@ -1,6 +1,9 @@
 /** Auth, routing, error shapes, scope and the request log. */
 import { startEmulator, type Emulator } from '../../emulator';
+import { allowNonConformingRequests } from '../support/spec';
 import { api, type Call } from './helpers';
+
+allowNonConformingRequests('tests unknown routes, wrong methods and invalid input on purpose');
 
 let emulator: Emulator;
 let call: Call;
@@ -10,13 +13,26 @@ beforeAll(async () => {
 	emulator = await startEmulator({
 		apiKey: 'llx-test-key',
 		projects: [
-			{ id: 'prj-main', name: 'Main', organization_id: 'org-1', is_default: true },
-			{ id: 'prj-other', name: 'Other', organization_id: 'org-1' },
-			{ id: 'prj-far', name: 'Far', organization_id: 'org-2' },
+			{
+				id: '10000000-0000-4000-8000-000000000001',
+				name: 'Main',
+				organization_id: '20000000-0000-4000-8000-000000000001',
+				is_default: true,
+			},
+			{
+				id: '10000000-0000-4000-8000-000000000002',
+				name: 'Other',
+				organization_id: '20000000-0000-4000-8000-000000000001',
+			},
+			{
+				id: '10000000-0000-4000-8000-000000000003',
+				name: 'Far',
+				organization_id: '20000000-0000-4000-8000-000000000002',
+			},
 		],
 	});
 	call = api(emulator);
-	otherProjectId = 'prj-other';
+	otherProjectId = '10000000-0000-4000-8000-000000000002';
 });
 afterAll(() => emulator.close());
 
@@ -189,49 +205,87 @@ describe('scope (project_id / organization_id)', () => {
 
 	test('an unknown project or organization answers 404 naming it', async () => {
 		const project = await call('GET', '/api/v1/beta/directories', {
-			query: { project_id: 'prj-nope' },
+			query: { project_id: '10000000-0000-4000-8000-0000000000ff' },
 		});
 		expect(project.status).toBe(404);
-		expect(project.body).toEqual({ detail: 'Project prj-nope not found' });
-		const org = await call('GET', '/api/v1/beta/directories', {
-			query: { organization_id: 'org-nope' },
+		expect(project.body).toEqual({
+			detail: 'Project 10000000-0000-4000-8000-0000000000ff not found',
 		});
-		expect(org.body).toEqual({ detail: 'Organization org-nope not found' });
+		const org = await call('GET', '/api/v1/beta/directories', {
+			query: { organization_id: '20000000-0000-4000-8000-0000000000ff' },
+		});
+		expect(org.body).toEqual({
+			detail: 'Organization 20000000-0000-4000-8000-0000000000ff not found',
+		});
 	});
 
 	test('a project outside the given organization answers 403', async () => {
 		const reply = await call('GET', '/api/v1/beta/directories', {
-			query: { project_id: 'prj-far', organization_id: 'org-1' },
+			query: {
+				project_id: '10000000-0000-4000-8000-000000000003',
+				organization_id: '20000000-0000-4000-8000-000000000001',
+			},
 		});
 		expect(reply.status).toBe(403);
-		expect(reply.body.detail).toContain('prj-far');
+		expect(reply.body.detail).toContain('10000000-0000-4000-8000-000000000003');
 	});
 
 	test('organization_id alone picks that organization’s project', async () => {
 		const dir = (
 			await call('POST', '/api/v1/beta/directories', {
 				json: { name: 'far' },
-				query: { organization_id: 'org-2' },
+				query: { organization_id: '20000000-0000-4000-8000-000000000002' },
 			})
 		).body;
-		expect(dir.project_id).toBe('prj-far');
+		expect(dir.project_id).toBe('10000000-0000-4000-8000-000000000003');
 	});
 
 	test('GET /api/v1/projects lists the key’s projects as an array', async () => {
 		const reply = await call('GET', '/api/v1/projects');
 		expect(reply.status).toBe(200);
-		expect(reply.body.map((p: any) => p.id)).toEqual(['prj-main', 'prj-other', 'prj-far']);
+		expect(reply.body.map((p: any) => p.id)).toEqual([
+			'10000000-0000-4000-8000-000000000001',
+			'10000000-0000-4000-8000-000000000002',
+			'10000000-0000-4000-8000-000000000003',
+		]);
 		expect(reply.body[0]).toMatchObject({
 			name: 'Main',
-			organization_id: 'org-1',
+			organization_id: '20000000-0000-4000-8000-000000000001',
 			is_default: true,
 		});
-		const filtered = await call('GET', '/api/v1/projects', { query: { organization_id: 'org-2' } });
-		expect(filtered.body.map((p: any) => p.id)).toEqual(['prj-far']);
+		const filtered = await call('GET', '/api/v1/projects', {
+			query: { organization_id: '20000000-0000-4000-8000-000000000002' },
+		});
+		expect(filtered.body.map((p: any) => p.id)).toEqual(['10000000-0000-4000-8000-000000000003']);
 		const byName = await call('GET', '/api/v1/projects', { query: { project_name: 'Other' } });
-		expect(byName.body.map((p: any) => p.id)).toEqual(['prj-other']);
-		expect((await call('GET', '/api/v1/projects/prj-other')).body.name).toBe('Other');
-		expect((await call('GET', '/api/v1/projects/prj-x')).status).toBe(404);
+		expect(byName.body.map((p: any) => p.id)).toEqual(['10000000-0000-4000-8000-000000000002']);
+		expect(
+			(await call('GET', '/api/v1/projects/10000000-0000-4000-8000-000000000002')).body.name,
+		).toBe('Other');
+		expect(
+			(await call('GET', '/api/v1/projects/10000000-0000-4000-8000-0000000000aa')).status,
+		).toBe(404);
+		// project_id is not a parameter of the list: ignored, like any unknown one.
+		const ignored = await call('GET', '/api/v1/projects', {
+			query: { project_id: '10000000-0000-4000-8000-0000000000ff' },
+		});
+		expect(ignored.body).toHaveLength(3);
+	});
+
+	test('project and organization IDs are UUIDs: anything else (or an empty value) is a 422', async () => {
+		for (const query of [
+			{ project_id: 'prj-1' },
+			{ organization_id: 'org-1' },
+			{ project_id: '' },
+		]) {
+			const reply = await call('GET', '/api/v1/beta/directories', { query });
+			expect(reply.status).toBe(422);
+			expect(reply.body.detail[0]).toMatchObject({
+				loc: ['query', Object.keys(query)[0]],
+				type: 'uuid_parsing',
+			});
+		}
+		expect((await call('GET', '/api/v1/projects/prj-1')).status).toBe(422);
 	});
 
 	test('scope parameters reach the request log', async () => {

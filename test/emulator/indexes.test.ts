@@ -8,13 +8,19 @@ import {
 	startEmulator,
 	type Emulator,
 } from '../../emulator';
+import { allowNonConformingRequests } from '../support/spec';
 import { api, fileForm, listAll, waitForIndex, type Call } from './helpers';
+
+allowNonConformingRequests('tests the 422s of invalid index bodies');
+
+/** Most tests here read the emulator's detailed build diagnostics (a variant: not the spec's). */
+const DETAILED = { buildMetadata: 'detailed' } as const;
 
 let emulator: Emulator;
 let call: Call;
 
 beforeAll(async () => {
-	emulator = await startEmulator({ buildStepMs: 20 });
+	emulator = await startEmulator({ buildStepMs: 20, variants: DETAILED });
 	call = api(emulator);
 });
 afterAll(() => emulator.close());
@@ -33,13 +39,13 @@ async function upload(
 	const reply = await call('POST', `/api/v1/beta/directories/${dir}/files/upload`, {
 		form: fileForm('upload_file', name, content, fields),
 	});
-	expect(reply.status).toBe(200);
+	expect(reply.status).toBe(201);
 	return reply.body;
 }
 
 async function createIndex(body: Record<string, unknown>): Promise<any> {
 	const reply = await call('POST', '/api/v1/indexes', { json: body });
-	expect(reply.status).toBe(200);
+	expect(reply.status).toBe(201);
 	return reply.body;
 }
 
@@ -71,7 +77,7 @@ describe('create, get, list, delete', () => {
 			last_synced_at: null,
 			metadata: expect.objectContaining({
 				status: BUILD_STATUS.queued,
-				error: null,
+				error_message: null,
 				build_number: 1,
 				pending_sync: false,
 			}),
@@ -158,10 +164,10 @@ describe('create, get, list, delete', () => {
 
 		const all = IndexPageSchema.parse((await call('GET', '/api/v1/indexes')).body);
 		expect(all.items.map((i) => i.id).sort()).toEqual([ia.id, ib1.id, ib2.id].sort());
-		expect(all.total_size).toBe(3);
+		expect(all.total_size).toBeNull();
 		const ofB = (await call('GET', '/api/v1/indexes', { query: { source_directory_id: b } })).body;
 		expect(ofB.items.map((i: any) => i.id).sort()).toEqual([ib1.id, ib2.id].sort());
-		expect(ofB.total_size).toBe(2);
+
 		const paged = await listAll(call, '/api/v1/indexes', { page_size: 1 });
 		expect(paged).toHaveLength(3);
 
@@ -206,7 +212,7 @@ describe('create, get, list, delete', () => {
 
 describe('builds', () => {
 	test('move queued → running → ready; sync answers {}', async () => {
-		const slow = await startEmulator({ buildStepMs: 150 });
+		const slow = await startEmulator({ buildStepMs: 150, variants: DETAILED });
 		try {
 			const c = api(slow);
 			const source = (await c('POST', '/api/v1/beta/directories', { json: { name: 's' } })).body.id;
@@ -223,7 +229,7 @@ describe('builds', () => {
 			expect(seen).toEqual([BUILD_STATUS.queued, BUILD_STATUS.running, BUILD_STATUS.ready]);
 
 			const sync = await c('POST', `/api/v1/indexes/${index.id}/sync`);
-			expect(sync.status).toBe(200);
+			expect(sync.status).toBe(202);
 			expect(sync.body).toEqual({});
 			expect(readBuildStatus((await c('GET', `/api/v1/indexes/${index.id}`)).body.metadata)).toBe(
 				BUILD_STATUS.queued,
@@ -244,7 +250,7 @@ describe('builds', () => {
 
 		expect(done.metadata).toMatchObject({
 			status: 'ready',
-			error: null,
+			error_message: null,
 			files_total: 2,
 			files_parsed: 2,
 			files_failed: 0,
@@ -283,9 +289,9 @@ describe('builds', () => {
 		await call('POST', `/api/v1/indexes/${index.id}/sync`);
 		const failed = await waitForIndex(call, index.id);
 		expect(failed.metadata.status).toBe('failed');
-		expect(failed.metadata.error).toContain('broken.md');
-		expect(failed.metadata.error).toContain(bad.id);
-		expect(failed.metadata.error).toContain('UTF-8');
+		expect(failed.metadata.error_message).toContain('broken.md');
+		expect(failed.metadata.error_message).toContain(bad.id);
+		expect(failed.metadata.error_message).toContain('UTF-8');
 		expect(failed.metadata.diagnostics[0]).toMatchObject({
 			directory_file_id: bad.id,
 			status: 'failed',
@@ -298,7 +304,7 @@ describe('builds', () => {
 		await call('DELETE', `/api/v1/beta/directories/${source}/files/${bad.id}`);
 		await call('POST', `/api/v1/indexes/${index.id}/sync`);
 		const ready = await waitForIndex(call, index.id);
-		expect(ready.metadata).toMatchObject({ status: 'ready', error: null, build_number: 3 });
+		expect(ready.metadata).toMatchObject({ status: 'ready', error_message: null, build_number: 3 });
 	});
 
 	test.each([
@@ -314,7 +320,7 @@ describe('builds', () => {
 		const index = await createIndex({ source_directory_id: source });
 		const done = await waitForIndex(call, index.id);
 		expect(done.metadata.status).toBe(status);
-		if (status === 'failed') expect(done.metadata.error).toContain(name);
+		if (status === 'failed') expect(done.metadata.error_message).toContain(name);
 		else
 			expect(done.metadata.diagnostics).toEqual([
 				expect.objectContaining({ directory_file_id: file.id, chunks }),
@@ -374,7 +380,8 @@ describe('builds', () => {
 		);
 	});
 
-	test('a sync during a build sets pending_sync and runs exactly one more build', async () => {
+	test('variant syncWhileBuilding=coalesce: a sync during a build sets pending_sync and runs exactly one more build', async () => {
+		emulator.quirks.syncWhileBuilding = 'coalesce';
 		const source = await directory();
 		await upload(source, 'a.md', 'alpha');
 		const index = await createIndex({ source_directory_id: source });
@@ -411,13 +418,13 @@ describe('builds', () => {
 		const done = await waitForIndex(call, index.id);
 		expect(done.metadata).toMatchObject({
 			status: 'failed',
-			error: `Source directory ${source} not found`,
+			error_message: `Source directory ${source} not found`,
 		});
 	});
 
 	test('updated_at is bumped by every state change', async () => {
 		let now = Date.parse('2025-06-01T00:00:00.000Z');
-		const timed = await startEmulator({ buildStepMs: 5, clock: () => now++ });
+		const timed = await startEmulator({ buildStepMs: 5, clock: () => now++, variants: DETAILED });
 		try {
 			const c = api(timed);
 			const source = (await c('POST', '/api/v1/beta/directories', { json: { name: 's' } })).body.id;
@@ -430,5 +437,126 @@ describe('builds', () => {
 		} finally {
 			await timed.close();
 		}
+	});
+});
+
+describe('spec defaults and variants', () => {
+	let plain: Emulator;
+	let c: Call;
+	beforeAll(async () => {
+		plain = await startEmulator({ buildStepMs: 20 });
+		c = api(plain);
+	});
+	afterAll(() => plain.close());
+	beforeEach(() => plain.reset());
+
+	async function indexOver(files: Record<string, string | Buffer>): Promise<any> {
+		const source = (await c('POST', '/api/v1/beta/directories', { json: { name: 's' } })).body.id;
+		for (const [name, content] of Object.entries(files)) {
+			await c('POST', `/api/v1/beta/directories/${source}/files/upload`, {
+				form: fileForm('upload_file', name, content),
+			});
+		}
+		const reply = await c('POST', '/api/v1/indexes', { json: { source_directory_id: source } });
+		expect(reply.status).toBe(201);
+		return reply.body;
+	}
+
+	test('metadata is minimal by default: status, and error_message on failure', async () => {
+		const good = await indexOver({ 'a.md': 'fine' });
+		expect(good.metadata).toEqual({ status: 'queued' });
+		expect((await waitForIndex(c, good.id)).metadata).toEqual({ status: 'ready' });
+		const bad = await indexOver({ 'b.md': Buffer.from([0xff, 0xfe]) });
+		const failed = await waitForIndex(c, bad.id);
+		expect(failed.metadata).toEqual({
+			status: 'failed',
+			error_message: expect.stringContaining('b.md'),
+		});
+		expect(failed.last_synced_at).toBeNull();
+	});
+
+	test('a sync while a build runs answers 409 by default (the automatic first build included)', async () => {
+		const index = await indexOver({ 'a.md': 'x' });
+		const reply = await c('POST', `/api/v1/indexes/${index.id}/sync`);
+		expect(reply.status).toBe(409);
+		expect(reply.body.detail).toContain('already syncing');
+		await waitForIndex(c, index.id);
+		expect((await c('POST', `/api/v1/indexes/${index.id}/sync`)).status).toBe(202);
+		await plain.waitForBuilds();
+	});
+
+	test.each([
+		['seconds', '1'],
+		['none', undefined],
+	] as const)(
+		'syncWhileBuilding=rate_limited answers 429 (retryAfter=%s)',
+		async (retryAfter, header) => {
+			plain.quirks.syncWhileBuilding = 'rate_limited';
+			plain.quirks.retryAfter = retryAfter;
+			const index = await indexOver({ 'a.md': 'x' });
+			const reply = await c('POST', `/api/v1/indexes/${index.id}/sync`);
+			expect(reply.status).toBe(429);
+			expect(reply.headers['retry-after']).toBe(header);
+			await plain.waitForBuilds();
+		},
+	);
+
+	test.each([
+		['queued_running', ['queued', 'running', 'ready']],
+		['other', ['pending', 'syncing', 'ready']],
+		['absent', [undefined, 'ready']],
+	] as const)('buildStatuses=%s', async (variant, expected) => {
+		const slow = await startEmulator({ buildStepMs: 100, variants: { buildStatuses: variant } });
+		try {
+			const s = api(slow);
+			const source = (await s('POST', '/api/v1/beta/directories', { json: { name: 's' } })).body.id;
+			const index = (await s('POST', '/api/v1/indexes', { json: { source_directory_id: source } }))
+				.body;
+			const seen: Array<string | undefined> = [index.metadata.status];
+			for (let i = 0; i < 2000 && seen[seen.length - 1] !== 'ready'; i++) {
+				const status = (await s('GET', `/api/v1/indexes/${index.id}`)).body.metadata.status;
+				if (status !== seen[seen.length - 1]) seen.push(status);
+				await new Promise((r) => setTimeout(r, 5));
+			}
+			expect(seen).toEqual(expected);
+		} finally {
+			await slow.close();
+		}
+	});
+
+	test('failedBuildSyncTime=move: a failed build moves last_synced_at', async () => {
+		plain.quirks.failedBuildSyncTime = 'move';
+		const bad = await indexOver({ 'b.md': Buffer.from([0xff, 0xfe]) });
+		const failed = await waitForIndex(c, bad.id);
+		expect(failed.metadata.status).toBe('failed');
+		expect(failed.last_synced_at).toEqual(expect.any(String));
+	});
+
+	test.each([
+		['id', 200, 404],
+		['export_config_id', 404, 200],
+		['either', 200, 200],
+	] as const)('indexIds=%s: by id %i, by export_config_id %i', async (variant, byId, byExport) => {
+		plain.quirks.indexIds = variant;
+		const index = await indexOver({});
+		await plain.waitForBuilds();
+		expect((await c('GET', `/api/v1/indexes/${index.id}`)).status).toBe(byId);
+		expect((await c('GET', `/api/v1/indexes/${index.export_config_id}`)).status).toBe(byExport);
+		const usable = byId === 200 ? index.id : index.export_config_id;
+		expect((await c('POST', `/api/v1/indexes/${usable}/sync`)).status).toBe(202);
+		await plain.waitForBuilds();
+		expect((await c('DELETE', `/api/v1/indexes/${usable}`)).status).toBe(204);
+	});
+
+	test('indexDeleteCascade=index_only: the output directory stays, as an ordinary directory', async () => {
+		plain.quirks.indexDeleteCascade = 'index_only';
+		const index = await indexOver({ 'a.md': 'x' });
+		await plain.waitForBuilds();
+		expect((await c('DELETE', `/api/v1/indexes/${index.id}`)).status).toBe(204);
+		const output = await c('GET', `/api/v1/beta/directories/${index.output_directory_id}`);
+		expect(output.status).toBe(200);
+		expect(
+			(await c('DELETE', `/api/v1/beta/directories/${index.output_directory_id}`)).status,
+		).toBe(204);
 	});
 });

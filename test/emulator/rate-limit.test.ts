@@ -122,8 +122,8 @@ describe('the limit over HTTP', () => {
 				query,
 			});
 
-		expect((await upload('a.txt')).status).toBe(200);
-		expect((await upload('b.txt')).status).toBe(200);
+		expect((await upload('a.txt')).status).toBe(201);
+		expect((await upload('b.txt')).status).toBe(201);
 		const refused = await upload('c.txt');
 		expect(refused.status).toBe(429);
 		expect(refused.body).toEqual({ detail: 'Too Many Requests' });
@@ -132,11 +132,11 @@ describe('the limit over HTTP', () => {
 		expect(emulator.requests.at(-1)).toMatchObject({ status: 429, fault: 'rateLimit' });
 
 		expect((await call('GET', `/api/v1/beta/directories/${dir.id}/files`)).status).toBe(200);
-		expect((await upload('d.txt', otherDir.id, { project_id: other.id })).status).toBe(200);
+		expect((await upload('d.txt', otherDir.id, { project_id: other.id })).status).toBe(201);
 		expect(emulator.rateLimit.counters).toEqual({ allowed: 3, limited: 1 });
 
 		emulator.rateLimit.configure(null);
-		expect((await upload('e.txt')).status).toBe(200);
+		expect((await upload('e.txt')).status).toBe(201);
 		emulator.reset(); // back to the start options: limited again, with a fresh window
 		expect(emulator.rateLimit.config).toMatchObject({ limit: 2 });
 		expect(emulator.rateLimit.counters).toEqual({ allowed: 0, limited: 0 });

@@ -3,8 +3,11 @@
  * cursor pagination in the body, errors, and every answer checked against the published spec.
  */
 import { startEmulator, type Emulator } from '../../emulator';
+import { allowNonConformingRequests } from '../support/spec';
 import { specProblems } from './openapi';
 import { buildCorpus, DOCS, type Corpus } from './retrieval-corpus';
+
+allowNonConformingRequests('tests the 422s of invalid find/grep/read bodies');
 
 let emulator: Emulator;
 let corpus: Corpus;

@@ -5,14 +5,18 @@
  */
 import { startEmulator, type Emulator } from '../../emulator';
 import { api, fileForm, waitForIndex } from './helpers';
+import { allowNonConformingRequests } from '../support/spec';
 import { specProblems } from './openapi';
 import { buildCorpus, DOCS, longText, type Corpus, type DocKey } from './retrieval-corpus';
+
+allowNonConformingRequests('tests the 422s of invalid retrieval bodies');
 
 let emulator: Emulator;
 let corpus: Corpus;
 
 beforeAll(async () => {
-	emulator = await startEmulator({ buildStepMs: 5 });
+	// The chunk count is in the emulator's detailed build metadata (a variant).
+	emulator = await startEmulator({ buildStepMs: 5, variants: { buildMetadata: 'detailed' } });
 	corpus = await buildCorpus(emulator);
 });
 afterAll(() => emulator.close());

@@ -10,7 +10,10 @@ import {
 	startEmulator,
 	type Emulator,
 } from '../../emulator';
+import { allowNonConformingRequests } from '../support/spec';
 import { api, fileForm, type Call } from './helpers';
+
+allowNonConformingRequests('tests missing parts, bad purposes and malformed bodies');
 
 let emulator: Emulator;
 let call: Call;
@@ -35,7 +38,7 @@ describe('POST …/files/upload', () => {
 		const reply = await call('POST', uploadPath(), {
 			form: fileForm('upload_file', 'notes.md', content),
 		});
-		expect(reply.status).toBe(200);
+		expect(reply.status).toBe(201);
 		const file = DirectoryFileSchema.parse(reply.body);
 		expect(file).toMatchObject({
 			directory_id: dir,
@@ -62,7 +65,7 @@ describe('POST …/files/upload', () => {
 			metadata: JSON.stringify({ team: 'legal', n: 2, ok: true, tags: ['a'] }),
 		});
 		const reply = await call('POST', uploadPath(), { form });
-		expect(reply.status).toBe(200);
+		expect(reply.status).toBe(201);
 		expect(reply.body).toMatchObject({
 			display_name: 'Shown',
 			unique_id: 'u-1',
@@ -144,7 +147,7 @@ describe('size limit', () => {
 		const exact = await smallCall('POST', `/api/v1/beta/directories/${target}/files/upload`, {
 			form: fileForm('upload_file', 'exact.bin', Buffer.alloc(1024 * 1024, 1)),
 		});
-		expect(exact.status).toBe(200);
+		expect(exact.status).toBe(201);
 		const blobs = small.store.blobs().length;
 		// 5 MiB against a 1 MiB limit: the client still gets to read the 413.
 		const over = await smallCall('POST', `/api/v1/beta/directories/${target}/files/upload`, {
@@ -158,6 +161,25 @@ describe('size limit', () => {
 			form: fileForm('file', 'big.bin', Buffer.alloc(1024 * 1024 + 1), { purpose: 'user_data' }),
 		});
 		expect(stored.status).toBe(413);
+	});
+
+	test.each([
+		['proxy_413', 413, 'text/html'],
+		['bad_request', 400, 'application/json'],
+	] as const)('variant oversizeUpload=%s answers %i (%s)', async (variant, status, type) => {
+		small.quirks.oversizeUpload = variant;
+		try {
+			const target = (await smallCall('POST', '/api/v1/beta/directories', { json: { name: 'v' } }))
+				.body.id;
+			const over = await smallCall('POST', `/api/v1/beta/directories/${target}/files/upload`, {
+				form: fileForm('upload_file', 'big.bin', Buffer.alloc(2 * 1024 * 1024, 1)),
+			});
+			expect(over.status).toBe(status);
+			expect(String(over.headers['content-type'])).toContain(type);
+			expect(small.store.files(target)).toHaveLength(0);
+		} finally {
+			small.reset();
+		}
 	});
 });
 
@@ -205,7 +227,7 @@ describe('streaming', () => {
 		const reply = (await res.body.json()) as any;
 		const rssGrowth = process.memoryUsage().rss - rssBefore;
 
-		expect(res.statusCode).toBe(200);
+		expect(res.statusCode).toBe(201);
 		expect(observedOnDisk).toBeGreaterThanOrEqual(32 * 1024 * 1024);
 		expect(dirname(tempFile)).toContain('llamacloud-emulator-');
 		const blob = emulator.store.blob(reply.file_id)!;
@@ -257,19 +279,23 @@ describe('POST /api/v1/beta/files', () => {
 				external_file_id: 'ext-7',
 			}),
 		});
-		expect(reply.status).toBe(200);
+		expect(reply.status).toBe(201);
 		expect(StoredFileSchema.parse(reply.body)).toMatchObject({
-			id: expect.stringMatching(/^file-/),
+			id: expect.stringMatching(/^[0-9a-f-]{36}$/),
 			name: 'Report.PDF',
 			project_id: emulator.defaultProjectId,
 			external_file_id: 'ext-7',
-			file_size: content.length,
 			file_type: 'pdf',
 			purpose: 'user_data',
 		});
 		expect(emulator.store.blob(reply.body.id)!.sha256).toBe(sha256(content));
+		expect(emulator.store.blob(reply.body.id)!.size).toBe(content.length);
 		expect((await call('GET', `/api/v1/beta/files/${reply.body.id}`)).body).toEqual(reply.body);
-		expect((await call('GET', '/api/v1/beta/files/file-nope')).status).toBe(404);
+		expect(
+			(await call('GET', '/api/v1/beta/files/00000000-0000-4000-8000-000000000000')).status,
+		).toBe(404);
+		// The spec types file_id as a UUID.
+		expect((await call('GET', '/api/v1/beta/files/file-nope')).status).toBe(422);
 	});
 
 	test('purpose is required and checked; file is required', async () => {

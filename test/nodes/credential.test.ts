@@ -16,6 +16,13 @@ import {
 	resolveBaseUrl,
 } from '../../nodes/LlamaCloud/transport';
 import { testCredential } from '../harness';
+import { allowNonConformingRequests } from '../support/spec';
+
+// n8n runs a credential test as declared, with no hook to check the ID first: the 422 rule is
+// what tells the user, and this file proves it with a Project ID that is not a UUID.
+allowNonConformingRequests('the 422 rule of the credential test', (exchange) =>
+	exchange.path.endsWith('/proj-1'),
+);
 
 const US = 'https://api.cloud.llamaindex.ai';
 const EU = 'https://api.cloud.eu.llamaindex.ai';
@@ -108,26 +115,51 @@ describe('credential test', () => {
 		);
 	});
 
-	test('sends the project and organization scope when set, and no empty parameters when not', async () => {
+	test('with a Project ID it reads that project (proving the ID, not only the key); no empty parameters', async () => {
 		expect((await testCredential(LlamaCloudIngestApi, data())).status).toBe('OK');
-		expect(emulator.requests[0].query).not.toHaveProperty('project_id');
-		expect(emulator.requests[0].query).not.toHaveProperty('organization_id');
+		expect(emulator.requests[0].query).toEqual({});
 		emulator.reset();
 		const project = emulator.defaultProjectId;
-		const result = await testCredential(LlamaCloudIngestApi, data({ projectId: ` ${project} ` }));
-		expect(result.status).toBe('OK');
-		expect(emulator.requests[0].query).toMatchObject({ project_id: project });
-	});
-
-	test('an unknown project ID fails the test with a specific message', async () => {
+		const organization = emulator.defaultOrganizationId;
 		const result = await testCredential(
 			LlamaCloudIngestApi,
-			data({ projectId: 'proj-does-not-exist' }),
+			data({ projectId: ` ${project} `, organizationId: organization }),
+		);
+		expect(result.status).toBe('OK');
+		expect(emulator.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+			`GET /api/v1/projects/${project} 200`,
+		]);
+		expect(emulator.requests[0].query).toEqual({ organization_id: organization });
+	});
+
+	test('an unknown project ID fails the test with a specific message (404)', async () => {
+		const result = await testCredential(
+			LlamaCloudIngestApi,
+			data({ projectId: '3fa85f64-5717-4562-b3fc-2c963f66afa6' }),
 		);
 		expect(result.status).toBe('Error');
 		expect(result.message).toMatch(
 			/^Not found \(404\)\. If set, check "Project ID" and "Organization ID"/,
 		);
+	});
+
+	test('a project of another organization fails with the 403 rule', async () => {
+		const other = emulator.store.addProject({
+			name: 'Elsewhere',
+			organization_id: '20000000-0000-4000-8000-000000000009',
+		});
+		const result = await testCredential(
+			LlamaCloudIngestApi,
+			data({ projectId: other.id, organizationId: emulator.defaultOrganizationId }),
+		);
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/no access to this project or organization/);
+	});
+
+	test('a Project ID that is not a UUID fails with the 422 rule', async () => {
+		const result = await testCredential(LlamaCloudIngestApi, data({ projectId: 'proj-1' }));
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/not a valid UUID/);
 	});
 
 	test('a trailing slash on the custom base URL still reaches /api/v1/projects', async () => {

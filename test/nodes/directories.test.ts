@@ -53,11 +53,15 @@ const listRequests = (): RecordedRequest[] =>
 	emulator.requests.filter((r) => r.method === 'GET' && r.path === '/api/v1/beta/directories');
 
 describe('Directory: Create', () => {
-	test('sends name, description and data source ID, and outputs the created directory', async () => {
+	test('sends name, description, connector subscription ID and type, and outputs the created directory', async () => {
 		const { items, error } = await run({
 			operation: 'create',
 			name: 'Contracts 2026',
-			additionalFields: { description: 'Signed contracts', dataSourceId: 'ds-123' },
+			additionalFields: {
+				description: 'Signed contracts',
+				connectorSubscriptionId: 'csub-123',
+				type: 'ephemeral',
+			},
 		});
 		expect(error).toBeUndefined();
 		expect(items).toHaveLength(1);
@@ -65,13 +69,20 @@ describe('Directory: Create', () => {
 		expect(created).toMatchObject({
 			name: 'Contracts 2026',
 			description: 'Signed contracts',
-			data_source_id: 'ds-123',
+			connector_subscription_id: 'csub-123',
+			type: 'ephemeral',
+			expires_at: expect.any(String),
 		});
 		expect(emulator.requests).toHaveLength(1);
 		expect(emulator.requests[0]).toMatchObject({
 			method: 'POST',
 			path: '/api/v1/beta/directories',
-			body: { name: 'Contracts 2026', description: 'Signed contracts', data_source_id: 'ds-123' },
+			body: {
+				name: 'Contracts 2026',
+				description: 'Signed contracts',
+				connector_subscription_id: 'csub-123',
+				type: 'ephemeral',
+			},
 		});
 		expect(emulator.store.directory(String(created.id))?.name).toBe('Contracts 2026');
 	});
@@ -233,7 +244,7 @@ describe('Directory: Get Many', () => {
 		const { items, error } = await run({
 			operation: 'getAll',
 			returnAll: true,
-			filters: { name: 'Batch', type: 'user', includeDeleted: true },
+			filters: { name: 'Batch', types: ['user'], includeDeleted: true },
 		});
 		expect(error).toBeUndefined();
 		expect(items).toHaveLength(230);
@@ -245,7 +256,7 @@ describe('Directory: Get Many', () => {
 		for (const page of pages) {
 			expect(page.query).toMatchObject({
 				name: 'Batch',
-				type: 'user',
+				types: ['user'],
 				include_deleted: 'true',
 				page_size: '1000',
 			});
@@ -278,28 +289,24 @@ describe('Directory: Get Many', () => {
 		expect(listRequests().map((p) => p.query.page_size)).toEqual(['7']);
 	});
 
-	test('the Type filter reaches the API (index output directories)', async () => {
+	test('the Types filter reaches the API as a repeated parameter (index, ephemeral)', async () => {
 		emulator.store.createDirectory('User dir');
-		const { items } = await run({
-			operation: 'getAll',
-			returnAll: true,
-			filters: { type: 'index' },
-		});
-		expect(items).toHaveLength(0);
-		expect(listRequests()[0].query.type).toBe('index');
-	});
-
-	test('Data Source ID filter is kept', async () => {
-		await run({ operation: 'create', name: 'Synced', additionalFields: { dataSourceId: 'ds-9' } });
-		emulator.store.createDirectory('Manual');
+		await run({ operation: 'create', name: 'Batch job', additionalFields: { type: 'ephemeral' } });
 		emulator.clearRequests();
 		const { items } = await run({
 			operation: 'getAll',
 			returnAll: true,
-			filters: { dataSourceId: 'ds-9' },
+			filters: { types: ['index', 'ephemeral'] },
 		});
-		expect(items.map((i) => i.json.name)).toEqual(['Synced']);
-		expect(listRequests()[0].query.data_source_id).toBe('ds-9');
+		expect(items.map((i) => i.json.name)).toEqual(['Batch job']);
+		expect(listRequests()[0].query.types).toEqual(['index', 'ephemeral']);
+	});
+
+	test('a filter left empty is not sent (an empty value would filter on "")', async () => {
+		emulator.store.createDirectory('Named');
+		const { items } = await run({ operation: 'getAll', returnAll: true, filters: { name: '' } });
+		expect(items.map((i) => i.json.name)).toEqual(['Named']);
+		expect(listRequests()[0].query).not.toHaveProperty('name');
 	});
 });
 
@@ -389,12 +396,26 @@ describe('Directory: region and scope', () => {
 	});
 
 	test('an unknown project ID fails with the API detail', async () => {
+		const unknown = '3fa85f64-5717-4562-b3fc-2c963f66afa6';
 		const { error } = await run(
 			{ operation: 'getAll', returnAll: true },
-			{ credentialData: { projectId: 'prj-nope' } },
+			{ credentialData: { projectId: unknown } },
 		);
 		expect((error as unknown as { httpCode: string }).httpCode).toBe('404');
-		expect(error?.message).toContain('Project prj-nope not found');
+		expect(error?.message).toContain(`Project ${unknown} not found`);
+	});
+
+	test.each([
+		['projectId', 'Project ID', 'prj-nope'],
+		['organizationId', 'Organization ID', 'org 1'],
+	])('a %s that is not a UUID fails before any request, saying so', async (key, field, value) => {
+		const { error } = await run(
+			{ operation: 'getAll', returnAll: true },
+			{ credentialData: { [key]: value } },
+		);
+		// n8n's RoutingNode re-wraps errors thrown by preSend hooks as NodeApiError; the message is ours.
+		expect(error?.message).toContain(`The credential's ${field} "${value}" is not a UUID`);
+		expect(emulator.requests).toHaveLength(0);
 	});
 
 	test('a custom base URL ending in /api/v1 (as the API reference writes it) is taken as its origin', async () => {

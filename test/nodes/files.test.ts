@@ -79,7 +79,7 @@ async function storeFile(name = 'contract.pdf'): Promise<string> {
 		headers: { Authorization: `Bearer ${emulator.apiKey}` },
 		body: form,
 	});
-	expect(response.status).toBe(200);
+	expect(response.status).toBe(201);
 	return ((await response.json()) as { id: string }).id;
 }
 
@@ -205,8 +205,11 @@ describe('Add', () => {
 
 	test.each([
 		['a nested object', { author: { name: 'Ada' } }, 'Metadata key "author" is a nested object'],
-		['an array', { tags: ['a', 'b'] }, 'Metadata key "tags" is an array'],
-		['null', { gone: null }, 'Metadata key "gone" is null'],
+		[
+			'a list with a number',
+			{ tags: ['a', 2] },
+			'Metadata key "tags" is a list with a value that is not a string',
+		],
 		['not an object', [1, 2], '"Metadata JSON" must be a JSON object of key/value pairs'],
 		['not JSON', '{oops', '"Metadata JSON" is not valid JSON'],
 	])(
@@ -236,6 +239,18 @@ describe('Add', () => {
 		},
 	);
 
+	test('null and lists of strings are metadata values (the spec’s MetadataValue)', async () => {
+		const fileId = await storeFile();
+		const { items: out } = await run({
+			operation: 'add',
+			directoryId: byId(directory.id),
+			storageFileId: fileId,
+			metadataInput: 'json',
+			metadataJson: '{"owner": null, "tags": ["a", "b"], "pages": 3}',
+		});
+		expect(out[0].json.metadata).toEqual({ owner: null, tags: ['a', 'b'], pages: 3 });
+	});
+
 	test('an unknown stored file ID is a 404 carrying the API detail', async () => {
 		const { error } = await run({
 			operation: 'add',
@@ -250,6 +265,8 @@ describe('Add', () => {
 	});
 
 	test('a unique ID already used in the directory is a 409 with the API detail', async () => {
+		// A service that refuses a taken unique ID (what it does is not public: variant duplicateUniqueId).
+		emulator.quirks.duplicateUniqueId = 'conflict';
 		const fileId = await storeFile();
 		const params = {
 			operation: 'add',
@@ -638,7 +655,7 @@ describe('Update', () => {
 		});
 	});
 
-	test('moves a file to another directory (body directory_id)', async () => {
+	test('moves a file to another directory (body target_directory_id)', async () => {
 		const [file] = emulator.store.seedFiles(directory.id, 1);
 		const target = emulator.store.createDirectory('Archive');
 		const { items: out, error } = await run({
@@ -651,7 +668,8 @@ describe('Update', () => {
 		expect(out[0].json.directory_id).toBe(target.id);
 		expect(emulator.store.files(target.id).map((f) => f.id)).toEqual([file.id]);
 		expect(emulator.store.files(directory.id, { includeDeleted: false })).toHaveLength(0);
-		expect(requestsTo('PATCH', /./)[0].body).toEqual({ directory_id: target.id });
+		// The spec's move field (a body `directory_id` would answer 200 and move nothing).
+		expect(requestsTo('PATCH', /./)[0].body).toEqual({ target_directory_id: target.id });
 	});
 
 	test('metadata alone is a change', async () => {
@@ -708,12 +726,14 @@ describe('Update', () => {
 			{ inputItems: items({ meta: { a: 1, b: { c: 2 } } }), continueOnFail: true },
 		);
 		expect(out[0].json.error).toBe(
-			'Metadata key "b" is a nested object; values must be strings, numbers or booleans [item 0]',
+			'Metadata key "b" is a nested object; values must be strings, numbers, booleans, null or lists of strings [item 0]',
 		);
 		expect(emulator.requests).toHaveLength(0);
 	});
 
 	test('moving onto a taken unique ID is a 409 with the API detail', async () => {
+		// A service that refuses a taken unique ID (what it does is not public: variant duplicateUniqueId).
+		emulator.quirks.duplicateUniqueId = 'conflict';
 		const [file] = emulator.store.seedFiles(directory.id, 1, { uniqueId: () => 'shared' });
 		const target = emulator.store.createDirectory('Archive');
 		emulator.store.seedFiles(target.id, 1, { uniqueId: () => 'shared' });

@@ -445,7 +445,7 @@ describe('faults: retries and reconciliation per item', () => {
 		expect(emulator.faults.counters).toMatchObject({ status503: 1, status429: 1 });
 		const sends = uploadRequests().map((r) => `${r.fields?.unique_id ?? '?'}:${r.status}`);
 		// Injected faults answer before reading the form, so their fields are not recorded.
-		expect(sends).toEqual(['?:503', '?:429', 'a.txt:200', 'b.txt:200', 'c.txt:200']);
+		expect(sends).toEqual(['?:503', '?:429', 'a.txt:201', 'b.txt:201', 'c.txt:201']);
 		for (const n of ['a', 'b', 'c']) {
 			expect(liveByUniqueId(`${n}.txt`)).toHaveLength(1);
 			expect(await contentOf(liveByUniqueId(`${n}.txt`)[0])).toBe(`content ${n}`);

@@ -227,7 +227,7 @@ function table(): Case[] {
 
 		// ---- validation errors from the API (422) ------------------------------------------------
 		{
-			name: 'a sync frequency the API does not know (422 naming the field)',
+			name: 'a sync frequency the API does not know (refused before sending, naming the field)',
 			parameters: {
 				resource: 'index',
 				operation: 'create',
@@ -235,10 +235,10 @@ function table(): Case[] {
 				additionalFields: { syncFrequency: '={{ $json.id }}' },
 			},
 			ids: ['manual', 'hourly', 'daily'],
-			message: /^LlamaCloud API error 422 Unprocessable Entity: body\.sync_frequency: /,
+			message: '"Sync Frequency" must be manual, daily, on_source_change (got "hourly") [item 1]',
 		},
 		{
-			name: 'a vector target the API does not know (422 naming the field)',
+			name: 'a vector target the API does not know (refused before sending, naming the field)',
 			parameters: {
 				resource: 'index',
 				operation: 'create',
@@ -246,7 +246,7 @@ function table(): Case[] {
 				additionalFields: { vectorTarget: '={{ $json.id }}' },
 			},
 			ids: ['DEFAULT', 'SOMEWHERE', 'DISABLED'],
-			message: /^LlamaCloud API error 422 Unprocessable Entity: body\.vector_target: /,
+			message: '"Vector Target" must be DEFAULT, DISABLED (got "SOMEWHERE") [item 1]',
 		},
 
 		// ---- oversize files (413) ----------------------------------------------------------------
@@ -354,19 +354,19 @@ function table(): Case[] {
 					json: { meta: i === 1 ? { author: { name: 'Ada' } } : { n: i } },
 				})),
 			message:
-				'Metadata key "author" is a nested object; values must be strings, numbers or booleans [item 1]',
+				'Metadata key "author" is a nested object; values must be strings, numbers, booleans, null or lists of strings [item 1]',
 			errorClass: 'NodeOperationError',
 		},
 		{
-			name: 'metadata with an array',
+			name: 'metadata with a list that is not all strings',
 			parameters: upload({ metadataInput: 'json', metadataJson: '={{ $json.meta }}' }),
 			inputs: () =>
 				files('a', 'b', 'c')().map((item, i) => ({
 					...item,
-					json: { meta: i === 1 ? { tags: ['x', 'y'] } : { n: i } },
+					json: { meta: i === 1 ? { tags: ['x', 2] } : { n: i } },
 				})),
 			message:
-				'Metadata key "tags" is an array; values must be strings, numbers or booleans [item 1]',
+				'Metadata key "tags" is a list with a value that is not a string; values must be strings, numbers, booleans, null or lists of strings [item 1]',
 		},
 		{
 			name: 'metadata that is not valid JSON',

@@ -33,7 +33,6 @@ const ONE_DIRECTORY = /^\/api\/v1\/beta\/directories\/[^/]+$/;
 const FILES = /^\/api\/v1\/beta\/directories\/[^/]+\/files$/;
 const UPLOAD = /\/files\/upload$/;
 const INDEXES = /^\/api\/v1\/indexes$/;
-const ONE_INDEX = /^\/api\/v1\/indexes\/[^/]+$/;
 
 function run(parameters: INodeParameters, options: Partial<RunNodeOptions> = {}) {
 	return runNode({ type: LlamaCloud, parameters, credentials: credentials(), ...options });
@@ -153,8 +152,23 @@ describe('Request Options: Max Tries, Max Retry Wait, Timeout', () => {
 		expect(Date.parse(second.at) - Date.parse(first.at)).toBeGreaterThanOrEqual(1000);
 	});
 
-	test('statuses that cannot heal are not retried: 400, 401, 404, 409, 422', async () => {
-		for (const code of [400, 401, 404, 409, 422]) {
+	test('a 402 (out of credits) says so and is not retried', async () => {
+		emulator.faults.script(
+			[{ kind: 'status', status: 402, body: '{"detail":"Insufficient credits"}' }],
+			{ method: 'GET' },
+		);
+		const { error } = await run({ resource: 'directory', operation: 'getAll' });
+		expect(error?.message).toBe(
+			'LlamaCloud API error 402 Payment Required (out of credits): Insufficient credits [item 0]',
+		);
+		expect((error as unknown as { description: string }).description).toContain(
+			'run out of credits',
+		);
+		expect(requestsTo('GET', DIRECTORIES)).toHaveLength(1);
+	});
+
+	test('statuses that cannot heal are not retried: 400, 401, 402, 404, 409, 422', async () => {
+		for (const code of [400, 401, 402, 404, 409, 422]) {
 			emulator.clearRequests();
 			emulator.faults.script([status(code)], { method: 'GET' });
 			const { error } = await run({ resource: 'directory', operation: 'getAll' });
@@ -252,7 +266,7 @@ describe('creates whose answer was lost are never repeated blindly', () => {
 			name: 'Retried',
 		});
 		expect(error).toBeUndefined();
-		expect(requestsTo('POST', DIRECTORIES).map((r) => r.status)).toEqual([503, 429, 200]);
+		expect(requestsTo('POST', DIRECTORIES).map((r) => r.status)).toEqual([503, 429, 201]);
 		expect(emulator.store.directories().map((d) => d.id)).toEqual([items[0].json.id]);
 	});
 
@@ -359,8 +373,9 @@ describe('Index → Sync with "Wait Until Built" polls through faults', () => {
 		emulator.clearRequests();
 
 		// In request order: the GET before the sync; the sync, whose answer is lost although it
-		// was applied (syncing again is harmless, so it is retried); then the polling GETs meet
-		// one fault after another.
+		// was applied (syncing again is harmless, so it is retried: the build it started refuses
+		// the retry with 409, so the node waits for that build); then the polling GETs meet one
+		// fault after another.
 		emulator.faults.script(
 			[
 				null,
@@ -387,17 +402,21 @@ describe('Index → Sync with "Wait Until Built" polls through faults', () => {
 		});
 		expect(error).toBeUndefined();
 		expect(emulator.faults.scriptRemaining).toBe(0);
-		const index = items[0].json as { metadata: IDataObject };
-		expect(index.metadata).toMatchObject({ status: 'ready', pending_sync: false, files_total: 4 });
+		const index = items[0].json as { metadata: IDataObject; updated_at: string };
+		expect(index.metadata).toMatchObject({ status: 'ready' });
 		// What it reports is the index's real final state, after every build the syncs started.
 		await emulator.waitForBuilds();
-		expect(index.metadata.build_number).toBe(
-			(emulator.store.index(indexId)?.metadata as IDataObject).build_number,
-		);
-		expect(requestsTo('POST', /\/sync$/).map((r) => r.status)).toEqual([0, 200]);
-		expect(
-			requestsTo('GET', ONE_INDEX).filter((r) => r.fault && r.fault !== 'latency'),
-		).toHaveLength(6);
+		const record = emulator.store.index(indexId)!;
+		expect(record.metadata).toMatchObject({ status: 'ready', files_total: 4, build_number: 3 });
+		expect(index.updated_at).toBe(record.updated_at);
+		// The lost answer, the retry the running build refused, then (once that build ended) the
+		// sync that was accepted; a scripted fault may land on a POST too when builds are quick.
+		const posts = requestsTo('POST', /\/sync$/);
+		expect(posts[0]).toMatchObject({ status: 0, fault: 'resetAfter' });
+		expect(posts[1].status).toBe(409);
+		expect(posts[posts.length - 1].status).toBe(202);
+		expect(posts.slice(2, -1).every((r) => r.fault !== undefined)).toBe(true);
+		expect(emulator.requests.filter((r) => r.fault && r.fault !== 'latency')).toHaveLength(7);
 	});
 });
 

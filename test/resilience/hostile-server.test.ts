@@ -13,6 +13,13 @@ import {
 	startHostileServer,
 	type HostileServer,
 } from '../support/hostile-server';
+import { allowNonConformingRequests } from '../support/spec';
+
+// Requests the hostile server forwards on to the emulator include paths of its own tests.
+allowNonConformingRequests(
+	'the hostile server test forwards paths outside the API',
+	(exchange) => !exchange.path.startsWith('/api/'),
+);
 
 let emulator: Emulator;
 let hostile: HostileServer;

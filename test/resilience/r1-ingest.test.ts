@@ -110,7 +110,7 @@ test('1,000 files under 10 % 5xx, 5 % 429 and 2 % resets: exactly 1,000 files, n
 	const uploads = emulator.requests.filter(
 		(r) => r.method === 'POST' && r.path.endsWith('/files/upload'),
 	);
-	const applied = uploads.filter((r) => r.status === 200 || r.fault === 'resetAfter');
+	const applied = uploads.filter((r) => r.status === 201 || r.fault === 'resetAfter');
 	expect(uploads.filter((r) => r.status === 409)).toEqual([]);
 	expect(applied).toHaveLength(FILES);
 	expect(new Set(applied.map((r) => r.fields?.unique_id)).size).toBe(FILES);

@@ -65,7 +65,12 @@ describe('description', () => {
 			'deleted',
 		]);
 		const options = (byName.options.options ?? []).map((o) => ('name' in o ? o.name : ''));
-		expect(options).toEqual(['displayNameContains', 'emitExisting', 'lateArrivalSeconds']);
+		expect(options).toEqual([
+			'displayNameContains',
+			'emitExisting',
+			'findDeletionsBy',
+			'lateArrivalSeconds',
+		]);
 		expect(new LlamaCloudTrigger().methods.listSearch.searchDirectories).toBeInstanceOf(Function);
 	});
 });
@@ -136,7 +141,9 @@ describe('first activation', () => {
 			updatedAtMs: world.clock.now - 40 * 24 * 3_600_000,
 		});
 		world.emulator.clearRequests();
-		const first = await poll(world, directoryId, {});
+		// Look-backs are how polls that read only what changed start (a full scan reads all).
+		const byUpdatedAt = { options: { findDeletionsBy: 'updatedAt' } };
+		const first = await poll(world, directoryId, {}, byUpdatedAt);
 		expect(first.items).toBeNull();
 		const queries = listRequests().map((r) => r.query.updated_at_on_or_after ?? 'all');
 		expect(queries.filter((q) => q !== 'all')).toHaveLength(3);
@@ -146,8 +153,26 @@ describe('first activation', () => {
 		// A file added now is the only event.
 		world.clock.advance(5);
 		await uploadFile(world, directoryId, 'new.txt');
-		const second = await poll(world, directoryId, first.staticData);
+		const second = await poll(world, directoryId, first.staticData, byUpdatedAt);
 		expect(names(second.items)).toEqual(['created:new.txt']);
+	});
+
+	test('a deletion that leaves updated_at alone is reported once (Find Deletions By: Full Scan)', async () => {
+		world.emulator.quirks.softDelete = 'keep_updated_at';
+		const [kept, gone] = world.emulator.store.seedFiles(directoryId, 2);
+		const first = await poll(world, directoryId, {});
+		world.clock.advance(60_000);
+		const deleted = await fetch(
+			`${world.emulator.url}/api/v1/beta/directories/${directoryId}/files/${gone.id}`,
+			{ method: 'DELETE', headers: { Authorization: `Bearer ${world.emulator.apiKey}` } },
+		);
+		expect(deleted.status).toBe(204);
+		expect(world.emulator.store.file(gone.id)!.updated_at).toBe(gone.updated_at);
+		const second = await poll(world, directoryId, first.staticData);
+		expect(names(second.items)).toEqual([`deleted:${gone.display_name}`]);
+		const third = await poll(world, directoryId, second.staticData);
+		expect(third.items).toBeNull();
+		expect(world.emulator.store.file(kept.id)!.deleted_at).toBeNull();
 	});
 
 	test('choosing another directory starts over (first activation again)', async () => {

@@ -1,6 +1,6 @@
 /**
- * File metadata: flat key/value pairs whose values keep their type (string, number, boolean),
- * entered as typed pairs or as a JSON object (usually from an expression; the fields:
+ * File metadata: flat key/value pairs whose values keep their type (string, number, boolean,
+ * null, or a list of strings: the spec's MetadataValue), entered as typed pairs or as a JSON object (usually from an expression; the fields:
  * descriptions/metadata.description.ts). Anything else is rejected before sending, naming the
  * key and the item.
  */
@@ -14,7 +14,7 @@ import type {
 import { fieldError } from './validation';
 
 type Ctx = IExecuteFunctions | IExecuteSingleFunctions;
-export type Metadata = Record<string, string | number | boolean>;
+export type Metadata = Record<string, string | number | boolean | null | string[]>;
 
 /** What to send instead of a value LlamaCloud's flat metadata cannot hold, for that very key. */
 function flatteningHint(key: string, value: unknown): string {
@@ -25,7 +25,10 @@ function flatteningHint(key: string, value: unknown): string {
 	return `LlamaCloud metadata is flat: flatten it into keys such as "${key}.${inner ?? 'name'}".`;
 }
 
-/** Checks that a value is a flat object of strings, numbers and booleans. */
+const isStringList = (v: unknown): v is string[] =>
+	Array.isArray(v) && v.every((entry) => typeof entry === 'string');
+
+/** Checks that a value is a flat object of strings, numbers, booleans, nulls and string lists. */
 export function validateMetadata(value: unknown, ctx: Ctx, itemIndex: number): Metadata {
 	let parsed = value;
 	if (typeof parsed === 'string') {
@@ -51,24 +54,23 @@ export function validateMetadata(value: unknown, ctx: Ctx, itemIndex: number): M
 		if (typeof v === 'number' && !Number.isFinite(v)) {
 			throw fieldError(ctx, itemIndex, `Metadata key "${key}"`, 'must be a finite number');
 		}
-		if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
-			const kind =
-				v === null
-					? 'null'
-					: Array.isArray(v)
-						? 'an array'
-						: typeof v === 'object'
-							? 'a nested object'
-							: typeof v;
+		const scalar =
+			typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null;
+		if (!scalar && !isStringList(v)) {
+			const kind = Array.isArray(v)
+				? 'a list with a value that is not a string'
+				: typeof v === 'object'
+					? 'a nested object'
+					: typeof v;
 			throw fieldError(
 				ctx,
 				itemIndex,
 				`Metadata key "${key}"`,
-				`is ${kind}; values must be strings, numbers or booleans`,
+				`is ${kind}; values must be strings, numbers, booleans, null or lists of strings`,
 				flatteningHint(key, v),
 			);
 		}
-		out[key] = v;
+		out[key] = v as Metadata[string];
 	}
 	return out;
 }

@@ -34,8 +34,8 @@ export interface ReuseLookup {
 	identity: string;
 	/** Client-side match for what the API cannot filter. */
 	matches?: (item: IDataObject) => boolean;
-	/** Where to GET the match. */
-	url: (item: IDataObject) => string;
+	/** Where to GET the match (a lookup, when the service's path for it is not known up front). */
+	url: (item: IDataObject) => string | Promise<string>;
 }
 
 async function findExisting(
@@ -80,7 +80,7 @@ export function sendCreate(
 		const items = await oncePerRun(this, key, async () => {
 			const existing = lookup && (await findExisting(this, lookup));
 			if (existing) {
-				const get = { ...options, method: 'GET' as const, url: lookup.url(existing) };
+				const get = { ...options, method: 'GET' as const, url: await lookup.url(existing) };
 				delete get.body;
 				return await routedAttempt(this, { ...requestData, options: get }, true);
 			}

@@ -43,6 +43,8 @@ export interface RoutedOperation<V extends string> {
 	 * items asking for it; with `reuse`, the Reuse Existing lookup (see reuse.ts).
 	 */
 	create?: { reuse?: (ctx: IExecuteSingleFunctions) => ReuseLookup };
+	/** Sends the request instead of the default (retries around the engine's request). */
+	send?: typeof sendWithRetries;
 }
 
 /**
@@ -71,7 +73,7 @@ export function routedOperation<V extends string>(
 						? sendCreate(op.create.reuse, op.reconcile)
 						: op.reconcile
 							? sendWithRetriesReconciled(op.reconcile)
-							: sendWithRetries,
+							: (op.send ?? sendWithRetries),
 			},
 			output: { postReceive: [checkRoutedResponse, ...(op.postReceive ?? [])] },
 		},

@@ -122,6 +122,28 @@ export function checkBaseUrl(raw: string): { url: string } | { problem: string }
 	return { url: `${url.protocol}//${url.host}` };
 }
 
+/**
+ * The credential test's path: with a Project ID, that project (which proves the ID, not only
+ * the key: the list takes no project_id and would ignore it); without, the key's projects.
+ */
+export const CREDENTIAL_TEST_URL_EXPRESSION =
+	'={{$credentials.projectId && String($credentials.projectId).trim() ? "/api/v1/projects/" + encodeURIComponent(String($credentials.projectId).trim()) : "/api/v1/projects"}}';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** What is wrong with the credential's Project ID or Organization ID (the API takes UUIDs only). */
+export function checkScope(credentials: ICredentialDataDecryptedObject): string | undefined {
+	for (const [field, value] of [
+		['Project ID', credentials.projectId],
+		['Organization ID', credentials.organizationId],
+	] as const) {
+		const text = String(value ?? '').trim();
+		if (text && !UUID.test(text))
+			return `The credential's ${field} "${text.slice(0, 60)}" is not a UUID (LlamaCloud IDs look like 3fa85f64-5717-4562-b3fc-2c963f66afa6)`;
+	}
+	return undefined;
+}
+
 /** project_id / organization_id query parameters, only those that are set. */
 export function scopeQuery(credentials: ICredentialDataDecryptedObject): IDataObject {
 	const qs: IDataObject = {};
@@ -139,9 +161,11 @@ export async function connection(
 ): Promise<{ credentials: ICredentialDataDecryptedObject; baseUrl: string }> {
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE, itemIndex);
 	const resolved = resolveBaseUrl(credentials);
-	if ('problem' in resolved) {
+	const scopeProblem = checkScope(credentials);
+	if ('problem' in resolved || scopeProblem) {
+		const problem = 'problem' in resolved ? resolved.problem : scopeProblem;
 		const item = itemIndex === undefined ? '' : ` [item ${itemIndex}]`;
-		throw new NodeOperationError(ctx.getNode(), `${resolved.problem}${item}`, { itemIndex });
+		throw new NodeOperationError(ctx.getNode(), `${problem}${item}`, { itemIndex });
 	}
 	return { credentials, baseUrl: resolved.url };
 }

@@ -29,6 +29,8 @@ const NOT_SENT_CODES = new Set([
 const STATUS_TEXT: Record<number, string> = {
 	400: 'Bad Request',
 	401: 'Unauthorized',
+	// LlamaCloud answers 402 when the plan has run out of credits (its docs): never retried.
+	402: 'Payment Required (out of credits)',
 	403: 'Forbidden',
 	404: 'Not Found',
 	405: 'Method Not Allowed',
@@ -117,6 +119,9 @@ export function httpFailure(
 			" Check the API key and that the credential's region (US/EU) is the one where the key was created.";
 	} else if (statusCode === 429) {
 		hint = ' LlamaCloud rate-limits requests per project (for example 50 uploads per 5 seconds).';
+	} else if (statusCode === 402) {
+		hint =
+			' The LlamaCloud plan of this project has run out of credits: add credits or upgrade the plan, then run again. Retrying does not help.';
 	} else if (statusCode === 413) {
 		hint = ' The file is larger than LlamaCloud accepts.';
 	}

@@ -80,6 +80,8 @@ export async function apiRequest<T = IDataObject>(
 			disableFollowRedirect: streamed || undefined,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
+			// Repeatable query parameters as the API reads them: types=a&types=b.
+			arrayFormat: 'repeat',
 			timeout: timeoutMs,
 			// Routing applies these to routed requests; these requests get the same.
 			skipSslCertificateValidation: policy.skipSslCertificateValidation || undefined,

@@ -149,6 +149,11 @@ export interface RetryOptions {
 	itemIndex?: number;
 	/** For messages: "POST /api/v1/...". */
 	describe?: string;
+	/**
+	 * Statuses the caller handles itself instead of retrying them: Sync meets 409 or 429 while a
+	 * build runs, and waits for that build rather than spending its tries.
+	 */
+	notRetried?: readonly number[];
 }
 
 type NodeFailure = NodeApiError | NodeOperationError;
@@ -234,7 +239,7 @@ export async function withRetries<T>(
 			if (existing !== undefined) return existing as T;
 			// Reconciliation showed the first attempt did not take effect: safe to send again.
 		}
-		if (!info.retryable) throw failure;
+		if (!info.retryable || options.notRetried?.includes(httpStatus(failure))) throw failure;
 		if (tries >= policy.maxTries)
 			throw addAttempts(failure, tries, waited, tries > 1 ? RAISE_LIMITS : '');
 		const remaining = policy.maxWaitMs - waited;
@@ -253,6 +258,10 @@ export async function withRetries<T>(
 		waited += delay;
 		await sleep(delay);
 	}
+}
+
+function httpStatus(failure: NodeFailure): number {
+	return failure instanceof NodeApiError ? Number(failure.httpCode) : NaN;
 }
 
 function cancelled(ctx: RequestContext): boolean {

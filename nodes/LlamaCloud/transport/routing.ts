@@ -43,6 +43,8 @@ export async function prepareRoutedRequest(
 	requestOptions.baseURL = baseUrl;
 	requestOptions.qs = { ...dropEmpty(requestOptions.qs), ...scopeQuery(credentials) };
 	requestOptions.ignoreHttpStatusErrors = true;
+	// Repeatable query parameters (`types`) as the API reads them: types=a&types=b, not types[0]=a.
+	requestOptions.arrayFormat = 'repeat';
 	requestOptions.json = true;
 	return requestOptions;
 }

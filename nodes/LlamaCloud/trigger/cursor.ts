@@ -48,6 +48,11 @@ export interface CursorState {
 export interface ListedFile {
 	json: Record<string, unknown>;
 	id: string;
+	/**
+	 * The file's last change: updated_at, or deleted_at when that is later (on a service whose
+	 * soft delete leaves updated_at alone, the deletion is the change). Every watermark and
+	 * window below is in these stamps.
+	 */
 	updatedMs: number;
 	createdMs: number;
 	deletedMs: number | null;
@@ -115,15 +120,16 @@ export function toListedFile(
 	updatedMs = updatedMsOf(json),
 ): ListedFile {
 	let version: Version | undefined;
+	const deletedMs =
+		json.deleted_at === null || json.deleted_at === undefined
+			? null
+			: (parseTimestamp(json.deleted_at) ?? updatedMs);
 	return {
 		json,
 		id: String(json.id),
-		updatedMs,
+		updatedMs: deletedMs === null ? updatedMs : Math.max(updatedMs, deletedMs),
 		createdMs: parseTimestamp(json.created_at) ?? updatedMs,
-		deletedMs:
-			json.deleted_at === null || json.deleted_at === undefined
-				? null
-				: (parseTimestamp(json.deleted_at) ?? updatedMs),
+		deletedMs,
 		get version() {
 			return (version ??= versionOf(json as { id: string; deleted_at?: unknown }));
 		},

@@ -29,7 +29,9 @@ export const option = routedOperation({
 	url: '/api/v1/beta/directories',
 	preSend: [
 		requireText('name', 'Name'),
-		requireText('additionalFields.dataSourceId', 'Data Source ID', { optional: true }),
+		requireText('additionalFields.connectorSubscriptionId', 'Connector Subscription ID', {
+			optional: true,
+		}),
 	],
 	create: { reuse: reuseDirectory },
 });
@@ -48,11 +50,27 @@ export const description: INodeProperties[] = [
 	collection('additionalFields', [
 		bodyField('Description', 'description', 'description', 'Description shown to users'),
 		bodyField(
-			'Data Source ID',
-			'dataSourceId',
-			'data_source_id',
-			'ID of a data source the directory syncs from; it must belong to the same project',
+			'Connector Subscription ID',
+			'connectorSubscriptionId',
+			'connector_subscription_id',
+			'Connector subscription whose files sync into this directory (e.g. csub-abc123); leave empty for a directory you upload into',
 		),
+		{
+			displayName: 'Type',
+			name: 'type',
+			type: 'options',
+			options: [
+				{ name: 'User', value: 'user', description: 'A directory you upload files into' },
+				{
+					name: 'Ephemeral',
+					value: 'ephemeral',
+					description:
+						'For batch processing: LlamaCloud sets an expiry (expires_at) after which it may clean the directory up',
+				},
+			],
+			default: 'user',
+			routing: { send: { type: 'body', property: 'type' } },
+		},
 	]),
 	collection('options', [
 		reuseOption(

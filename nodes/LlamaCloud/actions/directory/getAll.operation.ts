@@ -23,21 +23,27 @@ export const description: INodeProperties[] = [
 	...returnAllAndLimit(),
 	collection('filters', [
 		queryField('Name', 'name', 'name', 'Only directories with exactly this name'),
-		queryField('Data Source ID', 'dataSourceId', 'data_source_id'),
 		{
-			displayName: 'Type',
-			name: 'type',
-			type: 'options',
+			displayName: 'Types',
+			name: 'types',
+			type: 'multiOptions',
 			options: [
 				{ name: 'User', value: 'user', description: 'Directories people upload files into' },
 				{
 					name: 'Index',
 					value: 'index',
-					description: 'Output directories that indexes write chunks into',
+					description: 'Output directories of indexes, holding the indexed files',
+				},
+				{
+					name: 'Ephemeral',
+					value: 'ephemeral',
+					description: 'Directories for batch processing, with an expiry',
 				},
 			],
-			default: 'user',
-			routing: { send: { type: 'query', property: 'type' } },
+			default: [],
+			description: 'Only directories of these types (any of them)',
+			// A repeated `types` parameter, one per choice (the spec's array query parameter).
+			routing: { send: { type: 'query', property: 'types' } },
 		},
 		includeDeletedFilter('directories'),
 	]),

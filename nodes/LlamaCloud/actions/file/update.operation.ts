@@ -74,7 +74,8 @@ export const description: INodeProperties[] = [
 				description: 'Move the file to this directory (of the same project)',
 				required: false,
 			}),
-			routing: { send: { type: 'body', property: 'directory_id' } },
+			// The spec's move field; a body `directory_id` (the older reference's) is ignored by the API.
+			routing: { send: { type: 'body', property: 'target_directory_id' } },
 		},
 		uniqueIdBodyField,
 	]),

@@ -1,33 +1,28 @@
 /**
  * Where an index keeps its build state, in ONE place.
  *
- * UNVERIFIED: the reference documents `index.metadata` only as "Build state and diagnostic
- * info" (a free-form map). The names below follow LlamaCloud's sample code (it polls
- * `metadata.status` until `ready` or `failed`) and the emulator's `emulator/buildState.ts`;
- * a test asserts that both modules agree. If the real service names them differently, this is
- * the only file to change.
+ * LlamaCloud's spec leaves `index.metadata` open: "only `status` of `ready` or `failed` is
+ * stable". So a build counts as ended only on those two statuses; any other status, or none,
+ * is a build in progress (whatever it is called). The failure reason is read where
+ * LlamaCloud's sample code reads it (`error_message`). Per-file diagnostics and the
+ * pending-sync flag are used when an index carries them (the emulator's `detailed` variant),
+ * never required. If the real service names things differently, this is the only file to change.
  */
 import type { IDataObject } from 'n8n-workflow';
 
 /** Key of the build status inside `index.metadata`. */
 export const BUILD_STATUS_FIELD = 'status';
-/** Key of the failure reason. */
-export const BUILD_ERROR_FIELD = 'error';
-/** Key of the per-file diagnostics (entries with `status`, `display_name`, `error`, ...). */
+/** Key of the failure reason (LlamaCloud's sample code reads `metadata.error_message`). */
+export const BUILD_ERROR_FIELD = 'error_message';
+/** Other keys a failure reason has been seen under, read when `error_message` is absent. */
+const OTHER_ERROR_FIELDS = ['error', 'message'] as const;
+/** Key of the per-file diagnostics (entries with `status`, `display_name`, `error`, ...), if any. */
 export const BUILD_DIAGNOSTICS_FIELD = 'diagnostics';
-/** Key of the flag saying another build was requested while this one runs (it starts next). */
+/** Key of the flag saying another build was requested while this one runs, if the service sends it. */
 export const BUILD_PENDING_SYNC_FIELD = 'pending_sync';
-/** Keys that change whenever a new build starts or ends: they tell one build from the next. */
-export const BUILD_MARKER_FIELDS = [
-	'build_number',
-	'queued_at',
-	'started_at',
-	'finished_at',
-] as const;
 
+/** The two stable statuses; every other value means a build is in progress. */
 export const BUILD_STATUS = {
-	queued: 'queued',
-	running: 'running',
 	ready: 'ready',
 	failed: 'failed',
 } as const;
@@ -51,7 +46,10 @@ export interface BuildState {
 	reason: string | undefined;
 	/** The files the build could not parse. */
 	failedFiles: FailedFile[];
-	/** Identifies the current build, to tell it from the one before a sync. */
+	/**
+	 * Changes whenever the index's build state does (status, metadata, last_synced_at,
+	 * updated_at), so the state seen after a sync can be told from the one before it.
+	 */
 	marker: string;
 }
 
@@ -63,7 +61,9 @@ export function readBuildState(index: IDataObject): BuildState {
 	const metadata = asObject(index.metadata);
 	const raw = metadata[BUILD_STATUS_FIELD];
 	const status = typeof raw === 'string' ? raw : undefined;
-	const reason = metadata[BUILD_ERROR_FIELD];
+	const reason = [BUILD_ERROR_FIELD, ...OTHER_ERROR_FIELDS]
+		.map((key) => metadata[key])
+		.find((value) => typeof value === 'string' && value.trim());
 	const diagnostics = Array.isArray(metadata[BUILD_DIAGNOSTICS_FIELD])
 		? (metadata[BUILD_DIAGNOSTICS_FIELD] as unknown[])
 		: [];
@@ -82,12 +82,9 @@ export function readBuildState(index: IDataObject): BuildState {
 		ready: status === BUILD_STATUS.ready,
 		failed: status === BUILD_STATUS.failed,
 		pendingSync: metadata[BUILD_PENDING_SYNC_FIELD] === true,
-		reason: typeof reason === 'string' && reason.trim() ? reason : undefined,
+		reason: typeof reason === 'string' ? reason : undefined,
 		failedFiles,
-		marker: JSON.stringify([
-			...BUILD_MARKER_FIELDS.map((key) => metadata[key] ?? null),
-			index.last_synced_at ?? null,
-		]),
+		marker: JSON.stringify([metadata, index.last_synced_at ?? null, index.updated_at ?? null]),
 	};
 }
 
@@ -98,5 +95,5 @@ export function describeBuildState(index: IDataObject): string {
 	const build =
 		metadata.build_number !== undefined ? ` (build ${String(metadata.build_number)})` : '';
 	const pending = state.pendingSync ? ', another sync queued' : '';
-	return `${state.status ?? 'unknown (the index reports no build status)'}${build}${pending}`;
+	return `${state.status ?? 'in progress (the index reports no build status yet)'}${build}${pending}`;
 }

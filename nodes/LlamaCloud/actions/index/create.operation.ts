@@ -19,7 +19,8 @@ import {
 import type { ReuseLookup } from '../../helpers/reuse';
 import { routedOperation } from '../../helpers/routedOperation';
 import { fieldError, requireId, requireText } from '../../helpers/validation';
-import { apiPath } from '../../transport';
+import { retryPolicyOf } from '../../descriptions/requestOptions.description';
+import { resolveIndex } from './common';
 
 /** preSend of Create: the products list, each with a non-blank configuration ID. */
 async function sendProducts(
@@ -44,6 +45,39 @@ async function sendProducts(
 	return requestOptions;
 }
 
+/** The spec's values of the option fields (an expression can produce anything). */
+const CHOICES: Array<{ parameter: string; field: string; values: string[] }> = [
+	{
+		parameter: 'syncFrequency',
+		field: 'Sync Frequency',
+		values: ['manual', 'daily', 'on_source_change'],
+	},
+	{ parameter: 'vectorTarget', field: 'Vector Target', values: ['DEFAULT', 'DISABLED'] },
+	{ parameter: 'storeAttachments', field: 'Store Attachments', values: ['screenshots', 'items'] },
+];
+
+/** preSend of Create: option fields hold one of the values LlamaCloud accepts, or fail naming it. */
+async function checkChoices(
+	this: IExecuteSingleFunctions,
+	requestOptions: IHttpRequestOptions,
+): Promise<IHttpRequestOptions> {
+	const fields = this.getNodeParameter('additionalFields', {}) as IDataObject;
+	for (const { parameter, field, values } of CHOICES) {
+		const value = fields[parameter];
+		if (value === undefined) continue;
+		const given = Array.isArray(value) ? value : [value];
+		const wrong = given.find((v) => !values.includes(String(v)));
+		if (wrong !== undefined)
+			throw fieldError(
+				this,
+				this.getItemIndex(),
+				`"${field}"`,
+				`must be ${values.join(', ')}${Array.isArray(value) ? ' (any of them)' : ''} (got ${JSON.stringify(wrong)})`,
+			);
+	}
+	return requestOptions;
+}
+
 /** Create with "Reuse Existing": an index over the same source directory (and name, when given). */
 const reuseIndex = (ctx: IExecuteSingleFunctions): ReuseLookup => {
 	const name = String(ctx.getNodeParameter('additionalFields.name', '') ?? '').trim();
@@ -55,7 +89,16 @@ const reuseIndex = (ctx: IExecuteSingleFunctions): ReuseLookup => {
 		qs: { source_directory_id: sourceDirectoryId },
 		identity: name,
 		matches: (index) => !name || index.name === name,
-		url: (existing) => apiPath`/api/v1/indexes/${existing.id}`,
+		// By whichever of its ids the service takes (actions/index/common.ts).
+		url: async (existing) =>
+			(
+				await resolveIndex(
+					ctx,
+					String(existing.id),
+					ctx.getItemIndex(),
+					retryPolicyOf(ctx, ctx.getItemIndex()),
+				)
+			).path,
 	};
 };
 
@@ -64,12 +107,13 @@ export const option = routedOperation({
 	value: 'create',
 	action: 'Create an index',
 	description:
-		'Create a searchable index over a source directory; its first build starts right away',
+		'Create a searchable index over a source directory; LlamaCloud starts its first sync by itself',
 	method: 'POST',
 	url: '/api/v1/indexes',
 	preSend: [
 		requireId('sourceDirectoryId', 'Source Directory'),
 		requireText('additionalFields.name', 'Name', { optional: true }),
+		checkChoices,
 		sendProducts,
 	],
 	create: { reuse: reuseIndex },
@@ -81,11 +125,17 @@ const syncFrequencies = [
 		value: 'manual',
 		description: 'Only when the Sync operation (or the API) asks',
 	},
-	{ name: 'Daily', value: 'daily' },
+	{
+		name: 'Daily',
+		value: 'daily',
+		description:
+			'Once a day. LlamaCloud accepts it, but it may not run server-side yet: only Manual is reported to; sync from a schedule to be sure',
+	},
 	{
 		name: 'On Source Change',
 		value: 'on_source_change',
-		description: 'Whenever files of the source directory change',
+		description:
+			'When files of the source directory change. LlamaCloud accepts it, but it may not run server-side yet: only Manual is reported to',
 	},
 ];
 

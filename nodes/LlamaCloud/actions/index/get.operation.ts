@@ -3,7 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { indexLocator } from '../../descriptions/common.descriptions';
 import { routedOperation } from '../../helpers/routedOperation';
-import { INDEX_URL, requireIndex } from './common';
+import { INDEX_URL, requireIndex, sendToIndex } from './common';
 
 export const option = routedOperation({
 	name: 'Get',
@@ -13,6 +13,7 @@ export const option = routedOperation({
 	method: 'GET',
 	url: INDEX_URL,
 	preSend: [requireIndex],
+	send: sendToIndex,
 });
 
 export const description: INodeProperties[] = [indexLocator()];

@@ -30,10 +30,8 @@ export const option: INodePropertyOptions & { value: 'sync' } = {
 	value: 'sync',
 	action: 'Sync an index',
 	description:
-		'Re-parse changed files and export updated chunks, optionally waiting until the build ends',
+		'Ask LlamaCloud to sync the index with its source directory, optionally waiting until the build ends',
 };
-
-const whileWaiting = { show: { waitUntilBuilt: [true] } };
 
 export const description: INodeProperties[] = [
 	indexLocator(),
@@ -43,7 +41,7 @@ export const description: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description:
-			'Whether to wait for the build to end and output the index with its final build state; a failed build or a timeout fails the item',
+			'Whether to wait for the build to end and output the index with its final build state; a failed build or a timeout fails the item. Either way, a sync LlamaCloud refuses because a build is running (for a new index, its automatic first build) is sent again once that build ends.',
 		hint: 'Items naming the same index share one sync',
 	},
 	{
@@ -58,7 +56,6 @@ export const description: INodeProperties[] = [
 		default: 5,
 		description:
 			'Longest wait between two checks of the build state. The first checks come sooner (after a quarter second, then twice as long each time), so a quick build is seen quickly.',
-		displayOptions: whileWaiting,
 	},
 	{
 		displayName: 'Timeout (Seconds)',
@@ -66,8 +63,8 @@ export const description: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: TIMEOUT_RANGE.min, maxValue: TIMEOUT_RANGE.max },
 		default: 600,
-		description: 'How long to wait for the build before failing the item',
-		displayOptions: whileWaiting,
+		description:
+			'How long to wait, for a running build that blocks the sync and (with Wait Until Built) for the build, before failing the item',
 	},
 ];
 
@@ -80,7 +77,6 @@ function readPlan(ctx: IExecuteFunctions, itemIndex: number): SyncPlan {
 	);
 	const policy = itemRetryPolicy(ctx, itemIndex);
 	const wait = ctx.getNodeParameter('waitUntilBuilt', itemIndex, false) as boolean;
-	if (!wait) return { indexId, policy, wait, pollIntervalMs: 0, timeoutMs: 0 };
 	const seconds = (
 		name: string,
 		field: string,

@@ -285,9 +285,10 @@ async function lookUp(
 
 /** Uploads one item; the output JSON is the API's directory file (plus `skipped: true` for Skip). */
 export async function uploadOne(ctx: IExecuteFunctions, job: UploadJob): Promise<IDataObject> {
-	// Replace and Keep Both always look first: then a file found after a dropped connection can
-	// only be ours. For Skip either reading is right: exactly one file holds the unique ID.
-	let existing = looksUpFirst(job) ? await lookUp(ctx, job, job.uniqueId) : undefined;
+	// Every choice looks first. What the API does with a unique ID that is taken is not public
+	// (409, replacing the old file, or keeping both): only a lookup keeps Skip from replacing or
+	// duplicating, and makes a file found after a dropped connection ours.
+	let existing = await lookUp(ctx, job, job.uniqueId);
 	// A 409 (the holder may be newer than the listing) is looked up afresh; one whose holder is
 	// gone by the time we look (deleted meanwhile): try again, a little.
 	for (let attempt = 0; attempt < 3 && !existing; attempt++) {

@@ -6,7 +6,8 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { Index } from '../../../helpers/interfaces';
-import { apiPath, apiRequest, type RetryPolicy } from '../../../transport';
+import { apiRequest, type RetryPolicy } from '../../../transport';
+import { resolveIndex } from '../common';
 import {
 	type BuildState,
 	type FailedFile,
@@ -25,15 +26,22 @@ export interface SyncPlan {
 	/** From the item's Request Options, checked with the rest. */
 	policy: RetryPolicy;
 	wait: boolean;
+	/** Between two reads of the index, while waiting for a build (ours, or one that blocks the sync). */
 	pollIntervalMs: number;
 	timeoutMs: number;
 }
 
-const isConflict = (error: unknown) =>
-	error instanceof NodeApiError && String(error.httpCode) === '409';
+/**
+ * A sync refused because a build runs: 409 (LlamaIndex's MCP server handles that) or 429 (some
+ * clients have seen it). Neither is retried by the transport: waiting for the build is.
+ */
+const BUSY_STATUSES = [409, 429] as const;
+const isBusy = (error: unknown) =>
+	error instanceof NodeApiError && BUSY_STATUSES.some((code) => String(code) === error.httpCode);
 
 export class IndexSync {
-	private readonly path: string;
+	/** `/api/v1/indexes/<the id this service accepts>` (see resolveIndex). */
+	private path = '';
 
 	private deadline = 0;
 
@@ -44,28 +52,24 @@ export class IndexSync {
 		private readonly ctx: IExecuteFunctions,
 		private readonly plan: SyncPlan,
 		private readonly itemIndex: number,
-	) {
-		this.path = apiPath`/api/v1/indexes/${plan.indexId}`;
-	}
+	) {}
 
 	async run(): Promise<Index> {
-		if (!this.plan.wait) {
-			await this.requestSync();
-			// The sync answers `{}`; the index (with its queued build and output directory) is what the next node needs.
-			return await this.getIndex();
-		}
 		this.deadline = Date.now() + this.plan.timeoutMs;
-		const before = await this.getIndex();
-		// A service that refuses a second build while one runs (409) gets the sync once that build ends.
-		const waitingFor = 'the running build to end (the sync was refused with 409 Conflict)';
-		while (!(await this.requestSync({ conflictIsRetryable: true }))) {
-			const index = await this.poll(
-				(current) => readBuildState(current).ready || readBuildState(current).failed,
-				waitingFor,
-			);
+		const found = await resolveIndex(this.ctx, this.plan.indexId, this.itemIndex, this.plan.policy);
+		this.path = found.path;
+		let before = found.index;
+		// A build in progress (the automatic first one after Create, or another sync's) refuses
+		// the sync: wait for it to end, then send the sync again.
+		while (!(await this.requestSync())) {
+			const waitingFor = 'the running build to end (LlamaCloud refused the sync while it runs)';
+			const index = await this.poll((current) => isEnded(current), waitingFor);
 			// Pause even when that build has ended, so a service that keeps refusing is not hammered.
 			await this.pause(index, waitingFor);
+			before = index;
 		}
+		// The sync answers 202 `{}`; the index (with its build state) is what the next node needs.
+		if (!this.plan.wait) return await this.getIndex();
 		return await this.waitForBuildAfter(readBuildState(before));
 	}
 
@@ -78,9 +82,9 @@ export class IndexSync {
 		})) as Index;
 	}
 
-	/** True when the sync was accepted; false on 409 when the caller waits for the running build. */
-	private async requestSync({ conflictIsRetryable = false } = {}): Promise<boolean> {
-		let conflict: unknown;
+	/** True when the sync was accepted; false when it was refused because a build runs. */
+	private async requestSync(): Promise<boolean> {
+		let failure: unknown;
 		try {
 			// Repeating a sync is harmless (at worst one more build), so retries after a dropped connection are fine.
 			await apiRequest.call(this.ctx, {
@@ -89,32 +93,30 @@ export class IndexSync {
 				itemIndex: this.itemIndex,
 				policy: this.plan.policy,
 				idempotent: true,
+				notRetried: BUSY_STATUSES,
 			});
 			return true;
 		} catch (error) {
-			conflict = error;
+			failure = error;
 		}
-		if (conflictIsRetryable && isConflict(conflict)) return false;
-		if (isConflict(conflict)) {
-			(conflict as NodeApiError).description =
-				`${(conflict as NodeApiError).description ?? ''} A build is probably running: turn on "Wait Until Built" to sync once it ends.`;
-		}
-		throw conflict;
+		if (isBusy(failure)) return false;
+		throw failure;
 	}
 
 	/**
-	 * Polls until the build that includes this sync has ended. Its end is a terminal state with
-	 * no other sync queued, reached after a build was seen running or once the build markers
-	 * differ from the ones before the sync (so the previous build's "ready" is not mistaken for ours).
+	 * Polls until the build that includes this sync has ended: a `ready` or `failed` status
+	 * reached after a build was seen in progress, or whose state differs from the one before the
+	 * sync (status, metadata, last_synced_at or updated_at), so the previous build's "ready" is
+	 * not mistaken for ours. Only those two statuses are stable: any other (or none) is a build
+	 * in progress, whatever the service calls it.
 	 */
 	private async waitForBuildAfter(before: BuildState): Promise<Index> {
 		let sawBuild = false;
 		const index = await this.poll(
 			(current) => {
-				const state = readBuildState(current);
-				const ended = (state.ready || state.failed) && !state.pendingSync;
+				const ended = isEnded(current);
 				if (!ended) sawBuild = true;
-				return ended && (sawBuild || state.marker !== before.marker);
+				return ended && (sawBuild || readBuildState(current).marker !== before.marker);
 			},
 			'the build to end',
 			() => (sawBuild ? '' : ' No new build was seen since the sync request.'),
@@ -204,4 +206,10 @@ export class IndexSync {
 			},
 		);
 	}
+}
+
+/** A build has ended: `ready` or `failed` (the stable statuses), with no further sync queued. */
+function isEnded(index: Index): boolean {
+	const state = readBuildState(index);
+	return (state.ready || state.failed) && !state.pendingSync;
 }

@@ -20,8 +20,9 @@ import { allowNonConformingRequests } from '../support/spec';
 
 // n8n runs a credential test as declared, with no hook to check the ID first: the 422 rule is
 // what tells the user, and this file proves it with a Project ID that is not a UUID.
-allowNonConformingRequests('the 422 rule of the credential test', (exchange) =>
-	exchange.path.endsWith('/proj-1'),
+allowNonConformingRequests(
+	'the 422 rule of the credential test, and a base URL with a path of its own',
+	(exchange) => exchange.path.endsWith('/proj-1') || !exchange.path.startsWith('/api/'),
 );
 
 const US = 'https://api.cloud.llamaindex.ai';

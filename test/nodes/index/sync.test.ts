@@ -57,6 +57,11 @@ test('Wait Until Built sees a quick build long before the poll interval (here an
 
 describe('a failed build says which files failed and why', () => {
 	const broken = [{ name: 'broken.pdf', content: 'not a pdf' }];
+	// Per-file diagnostics: the emulator's `detailed` metadata (the spec promises none; with only
+	// `error_message`, the reason alone is reported).
+	beforeEach(() => {
+		emulator.current.quirks.buildMetadata = 'detailed';
+	});
 
 	test('in the error description', async () => {
 		const { error } = await sync(await indexOver(broken), { waitUntilBuilt: true });

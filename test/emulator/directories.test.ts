@@ -10,7 +10,7 @@ let call: Call;
 let now = Date.parse('2025-01-01T00:00:00.000Z');
 
 beforeAll(async () => {
-	emulator = await startEmulator({ clock: () => now, buildStepMs: 5 });
+	emulator = await startEmulator({ clock: () => now, buildStepMs: 5, pageSizeAboveMax: 'clamp' });
 	call = api(emulator);
 });
 afterAll(() => emulator.close());

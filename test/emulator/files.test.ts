@@ -17,7 +17,7 @@ let now = START;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 beforeAll(async () => {
-	emulator = await startEmulator({ clock: () => now });
+	emulator = await startEmulator({ clock: () => now, pageSizeAboveMax: 'clamp' });
 	call = api(emulator);
 });
 afterAll(() => emulator.close());

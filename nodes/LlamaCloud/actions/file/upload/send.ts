@@ -15,7 +15,6 @@ import {
 	streamedBody,
 	type BinaryStream,
 } from './multipart';
-import { looksUpFirst } from './listing';
 import type { UploadJob } from './prepare';
 
 /** Chunks read from the binary data service: large enough for throughput, small in memory. */

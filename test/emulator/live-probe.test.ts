@@ -63,7 +63,7 @@ test.each<[string, Partial<EmulatorVariants>]>([
 	],
 ])('the probes recognise %s', async (_name, variants) => {
 	// Builds slow enough that the probe's sync meets the automatic first one.
-	const emulator = await startEmulator({ buildStepMs: 400, variants });
+	const emulator = await startEmulator({ buildStepMs: 400, variants, pageSizeAboveMax: 'clamp' });
 	try {
 		const findings = await probeService({
 			baseUrl: emulator.url,

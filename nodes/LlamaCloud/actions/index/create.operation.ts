@@ -129,13 +129,13 @@ const syncFrequencies = [
 		name: 'Daily',
 		value: 'daily',
 		description:
-			'Once a day. LlamaCloud accepts it, but it may not run server-side yet: only Manual is reported to; sync from a schedule to be sure',
+			'Once a day. LlamaCloud accepts it, but it may not run server-side yet: only Manual is reported to; sync from a schedule to be sure.',
 	},
 	{
 		name: 'On Source Change',
 		value: 'on_source_change',
 		description:
-			'When files of the source directory change. LlamaCloud accepts it, but it may not run server-side yet: only Manual is reported to',
+			'When files of the source directory change. LlamaCloud accepts it, but it may not run server-side yet: only Manual is reported to.',
 	},
 ];
 

@@ -64,7 +64,12 @@ export async function buildCorpus(emulator: Emulator, keys = Object.keys(DOCS) a
 	const created = await call('POST', '/api/v1/indexes', { json: { source_directory_id: dir.id } });
 	if (created.status >= 300)
 		throw new Error(`create index answered ${created.status}: ${created.text}`);
-	const index = await waitForIndex(call, created.body.id);
+	// The id the path takes follows the emulator's `indexIds` variant (the variant matrix runs it).
+	const pathId =
+		emulator.quirks.indexIds === 'export_config_id'
+			? created.body.export_config_id
+			: created.body.id;
+	const index = await waitForIndex(call, pathId);
 	if (index.metadata.status !== 'ready') throw new Error(`build ${index.metadata.status}`);
 	const parsed = {} as Record<DocKey, string>;
 	for (const file of emulator.store.files(index.output_directory_id, { includeDeleted: false })) {

@@ -546,12 +546,19 @@ describe('late arrivals and repeated polls', () => {
 		world.proxy.beforePage = undefined;
 		const served = world.proxy.takeServed().map((f) => f.display_name);
 		expect(served).toContain('renamed.txt');
-		expect(served).not.toContain('late.txt');
-		expect(first.items).toHaveLength(MAX_PAGE_SIZE + 10);
-
 		const second = await poll(world, directoryId, first.staticData);
-		expect(names(second.items)).toEqual(['created:late.txt']);
-		expect((await poll(world, directoryId, second.staticData)).items).toBeNull();
+		if (world.emulator.quirks.listOrder === 'newest_first') {
+			// Newest first (a variant), the late file sorts after the cursor: this listing serves it.
+			expect(served).toContain('late.txt');
+			expect(first.items).toHaveLength(MAX_PAGE_SIZE + 11);
+			expect(names(first.items)).toContain('created:late.txt');
+			expect(second.items).toBeNull();
+		} else {
+			expect(served).not.toContain('late.txt');
+			expect(first.items).toHaveLength(MAX_PAGE_SIZE + 10);
+			expect(names(second.items)).toEqual(['created:late.txt']);
+			expect((await poll(world, directoryId, second.staticData)).items).toBeNull();
+		}
 	});
 
 	test('files added between two pages of a listing are emitted once', async () => {

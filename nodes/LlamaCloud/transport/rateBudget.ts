@@ -4,11 +4,15 @@
  * storm of 429s. One budget per API origin, project scope and limit, shared by every execution
  * in this n8n process (concurrent ingestions into one project share one limit on the server).
  *
- * It counts what it sent in the last 5 s (a sliding log) and lets through at most 95 % of the
- * limit: a small batch goes at full speed, a large ingestion runs at the limit, and no server
- * window of any alignment (fixed or sliding) sees more than the limit, with room for jitter on
- * the way. On a 429 it sends a fifth less and pauses everyone for what the server asked
- * (Retry-After) or a second; each upload let through afterwards wins a little back.
+ * It lets at most the limit through in any 5 s, counting each upload from when its answer came
+ * back (the server counted it before then), and an upload still waiting for its answer as if
+ * now: however long requests take to reach the server, no server window of any alignment
+ * (fixed or sliding) sees more than the limit. (Counting from the send would not hold: an
+ * upload that reached the server late and the next one that reached it early can land in one
+ * window.) A small batch goes at full speed; a large ingestion runs at the limit, less the time
+ * an upload takes (5 s of every 5.2 s at 200 ms an upload). On a 429 it sends a fifth less and
+ * pauses everyone for what the server asked (Retry-After) or a second; each upload let through
+ * afterwards wins a little back.
  */
 import { sleep } from 'n8n-workflow';
 
@@ -24,19 +28,20 @@ export function isUploadRequest(method: string, path: string): boolean {
 	return method.toUpperCase() === 'POST' && UPLOAD_PATHS.some((re) => re.test(path.split('?')[0]));
 }
 
-const TARGET_SHARE = 0.95;
 const SLOWDOWN = 0.8;
-/** Never below a fifth of the target: the server's Retry-After still governs beyond that. */
+/** Never below a fifth of the limit: the server's Retry-After still governs beyond that. */
 const MIN_SHARE = 0.2;
-/** Each upload let through after a 429 wins back this share of the target. */
+/** Each upload let through after a 429 wins back this share of the limit. */
 const RECOVERY_SHARE = 0.02;
 const DEFAULT_PAUSE_MS = 1000;
 
 export class RateBudget {
 	private readonly target: number;
 	private allowed: number;
-	/** Send times (ms) within the last window, oldest first. */
-	private readonly sent: number[] = [];
+	/** Uploads let through whose answer has not come yet. */
+	private inFlight = 0;
+	/** When the answers of the others came (ms), oldest first, within the last window. */
+	private readonly answered: number[] = [];
 	private pausedUntil = 0;
 
 	constructor(
@@ -45,7 +50,7 @@ export class RateBudget {
 		private readonly now: () => number = Date.now,
 		private readonly wait: (ms: number) => Promise<void> = sleep,
 	) {
-		this.target = Math.max(1, Math.floor(limit * TARGET_SHARE));
+		this.target = Math.max(1, Math.floor(limit));
 		this.allowed = this.target;
 	}
 
@@ -54,17 +59,32 @@ export class RateBudget {
 		return Math.max(1, Math.floor(this.allowed));
 	}
 
-	/** Waits until one more request fits in the window, and counts it. */
-	async take(): Promise<void> {
+	/**
+	 * Waits until one more upload fits in the window and counts it; returns what to call once
+	 * its answer (or failure) is in, from when on it counts.
+	 */
+	async take(): Promise<() => void> {
 		for (;;) {
 			const now = this.now();
-			while (this.sent.length > 0 && this.sent[0] <= now - this.windowMs) this.sent.shift();
-			const free = now >= this.pausedUntil && this.sent.length < this.perWindow;
-			if (free) {
-				this.sent.push(now);
-				return;
+			while (this.answered.length > 0 && this.answered[0] <= now - this.windowMs)
+				this.answered.shift();
+			const used = this.inFlight + this.answered.length;
+			if (now >= this.pausedUntil && used < this.perWindow) {
+				this.inFlight++;
+				let open = true;
+				return () => {
+					if (!open) return;
+					open = false;
+					this.inFlight--;
+					this.answered.push(this.now());
+				};
 			}
-			const untilRoom = this.sent.length < this.perWindow ? 0 : this.sent[0] + this.windowMs - now;
+			// Room comes when the oldest answer leaves the window; an upload in flight now
+			// answers no earlier than now, so a whole window is never too long to wait.
+			let untilRoom = 0;
+			if (used >= this.perWindow)
+				untilRoom =
+					this.answered.length > 0 ? this.answered[0] + this.windowMs - now : this.windowMs;
 			await this.wait(Math.max(1, untilRoom, this.pausedUntil - now));
 		}
 	}

@@ -62,8 +62,7 @@ export async function apiRequest<T = IDataObject>(
 			? uploadBudget(baseUrl, credentials, policy.uploadRateLimit)
 			: undefined;
 
-	const attempt = async (): Promise<T> => {
-		await budget?.take();
+	const send = async (): Promise<T> => {
 		const body = typeof request.body === 'function' ? await request.body() : request.body;
 		const streamed =
 			!!body && typeof body === 'object' && typeof (body as { pipe?: unknown }).pipe === 'function';
@@ -113,6 +112,15 @@ export async function apiRequest<T = IDataObject>(
 		return parseBody(response.body) as T;
 	};
 
+	const attempt = async (): Promise<T> => {
+		// The budget counts an upload from when its answer is in (rateBudget.ts).
+		const answered = await budget?.take();
+		try {
+			return await send();
+		} finally {
+			answered?.();
+		}
+	};
 	return await withRetries(this, attempt, {
 		...request,
 		idempotent,

@@ -150,7 +150,13 @@ function setTrigger(workflow: WorkflowJson, directoryId: string): WorkflowJson {
 }
 
 beforeAll(async () => {
-	emulator = await startEmulator({ apiKey: CANARY_API_KEY, buildStepMs: 20 });
+	emulator = await startEmulator({
+		apiKey: CANARY_API_KEY,
+		buildStepMs: 20,
+		// The assertions read the build's file counts: the emulator's `detailed` diagnostics
+		// (the spec promises only `status`).
+		variants: { buildMetadata: 'detailed' },
+	});
 	inbox = emulator.store.createDirectory('e2e: trigger inbox');
 	docs = emulator.store.createDirectory('e2e: trigger-to-sync docs');
 	await upload(docs.id, 'existing.md', '# Existing\n\nIndexed before the workflow was published.');

@@ -32,7 +32,13 @@ let uf: UserFolder;
 let samples: string[];
 
 beforeAll(async () => {
-	emulator = await startEmulator({ apiKey: CANARY_API_KEY, buildStepMs: 20 });
+	emulator = await startEmulator({
+		apiKey: CANARY_API_KEY,
+		buildStepMs: 20,
+		// The assertions read the build's file counts: the emulator's `detailed` diagnostics
+		// (the spec promises only `status`).
+		variants: { buildMetadata: 'detailed' },
+	});
 	uf = await makeUserFolder();
 	const files = makeFilesFolder(uf.dir);
 	samples = files.samples;
@@ -114,7 +120,7 @@ test('examples/ingest-folder.json uploads the sample folder, builds the index, l
 	expect(index.source_directory_id).toBe(directory.id);
 	expect(metadataOf(index)).toMatchObject({
 		status: 'ready',
-		error: null,
+		error_message: null,
 		files_total: samples.length,
 		files_failed: 0,
 	});

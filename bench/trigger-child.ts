@@ -14,7 +14,7 @@ import { request } from 'undici';
 import { LlamaCloudIngest as LlamaCloud } from '../nodes/LlamaCloud/LlamaCloudIngest.node.js';
 import { LlamaCloudIngestTrigger as LlamaCloudTrigger } from '../nodes/LlamaCloud/LlamaCloudIngestTrigger.node.js';
 import { MAX_PAGE_SIZE } from '../nodes/LlamaCloud/transport';
-import { pollOnce, runNode } from '../test/harness';
+import { pollOnce, runNode } from '../harness/engine';
 import { reportToParent } from './lib';
 
 export interface TriggerChildInput {

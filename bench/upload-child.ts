@@ -19,7 +19,7 @@ import { request } from 'undici';
 // '.js': tsx would otherwise resolve 'LlamaCloudIngest.node' to the codex file LlamaCloudIngest.node.json.
 import { LlamaCloudIngest as LlamaCloud } from '../nodes/LlamaCloud/LlamaCloudIngest.node.js';
 import { multipartLayout } from '../nodes/LlamaCloud/actions/file/upload/multipart';
-import { makeStoredBinaryItem, runNode, useBinaryDataMode } from '../test/harness';
+import { makeStoredBinaryItem, runNode, useBinaryDataMode } from '../harness/engine';
 import { BufferUpload } from './buffer-upload.node';
 import { reportToParent } from './lib';
 

@@ -15,8 +15,12 @@ import type {
 
 import type { INodeType } from 'n8n-workflow';
 
-import { type WorkflowRun, runWorkflow } from '../../test/harness';
-import { ManualTriggerStandIn, ReadWriteFileStandIn, ScheduleTriggerStandIn } from './standins';
+import { type WorkflowRun, runWorkflow } from '../../harness/engine';
+import {
+	ManualTriggerStandIn,
+	ReadWriteFileStandIn,
+	ScheduleTriggerStandIn,
+} from '../../harness/standins';
 
 export const REPO_ROOT = path.resolve(__dirname, '../..');
 

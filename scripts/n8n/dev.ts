@@ -28,7 +28,7 @@ import {
 	n8nPaths,
 	startServer,
 	type WorkflowJson,
-} from '../../test/e2e/n8n';
+} from '../../harness/n8n';
 
 // The examples read their sample files from the Docker image's default n8n-files folder.
 const EXAMPLES_FILES_DIR = '/home/node/.n8n-files';

@@ -39,7 +39,7 @@ import {
 	missingBuildFiles,
 	n8nPaths,
 	startServer,
-} from '../../test/e2e/n8n';
+} from '../../harness/n8n';
 
 type Ws = {
 	on(event: 'message', cb: (data: Buffer) => void): void;

@@ -2,7 +2,7 @@
  * Once per e2e run: the real n8n must be installed and the package built, or every test would
  * fail with a less helpful message.
  */
-import { ensureInstalled, missingBuildFiles } from './n8n';
+import { ensureInstalled, missingBuildFiles } from '../../harness/n8n';
 
 export default function globalSetup(): void {
 	ensureInstalled(); // instant when .cache/n8n is complete

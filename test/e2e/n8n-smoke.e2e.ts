@@ -18,7 +18,7 @@ import {
 	startServer,
 	type UserFolder,
 	type WorkflowJson,
-} from './n8n';
+} from '../../harness/n8n';
 
 /** A loopback server that records what reaches it and serves an RSS feed with one new item. */
 async function startProbe() {

@@ -26,7 +26,7 @@ import {
 	startServer,
 	type UserFolder,
 	type WorkflowJson,
-} from './n8n';
+} from '../../harness/n8n';
 
 const EVERY_5_SECONDS = {
 	item: Array.from({ length: 12 }, (_, i) => ({

@@ -25,7 +25,7 @@ import {
 	nodeOutput,
 	type UserFolder,
 	n8nMajor,
-} from './n8n';
+} from '../../harness/n8n';
 
 let emulator: Emulator;
 let uf: UserFolder;

@@ -17,7 +17,7 @@ import {
 	runNode,
 	runWorkflow,
 	testCredential,
-} from './index';
+} from '../../harness/engine';
 
 const API_KEY = 'llx-harness-key';
 let server: Awaited<ReturnType<typeof startProbeServer>>;

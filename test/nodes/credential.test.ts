@@ -15,7 +15,7 @@ import {
 	REGION_BASE_URLS,
 	resolveBaseUrl,
 } from '../../nodes/LlamaCloud/transport';
-import { testCredential } from '../harness';
+import { testCredential } from '../../harness/engine';
 import { allowNonConformingRequests } from '../support/spec';
 
 // n8n runs a credential test as declared, with no hook to check the ID first: the 422 rule is

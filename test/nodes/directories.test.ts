@@ -7,7 +7,7 @@ import type { INodeParameters } from 'n8n-workflow';
 import { type Emulator, type RecordedRequest, startEmulator } from '../../emulator';
 import { CANARY_API_KEY } from '../support/canary';
 import { LlamaCloudIngest as LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloudIngest.node';
-import { type RunNodeOptions, runNode } from '../harness';
+import { type RunNodeOptions, runNode } from '../../harness/engine';
 
 let emulator: Emulator;
 

@@ -12,7 +12,7 @@ import {
 import { CANARY_API_KEY } from '../support/canary';
 import { toIsoInstant } from '../../nodes/LlamaCloud/helpers/dates';
 import { LlamaCloudIngest as LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloudIngest.node';
-import { runNode } from '../harness';
+import { runNode } from '../../harness/engine';
 
 let emulator: Emulator;
 /** The emulator's "now": frozen, so timestamps (and date filters) are exact. */

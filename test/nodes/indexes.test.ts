@@ -9,7 +9,7 @@ import { type Emulator, type RecordedRequest, startEmulator } from '../../emulat
 import { CANARY_API_KEY } from '../support/canary';
 import { LlamaCloudIngest as LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloudIngest.node';
 import * as nodeBuildState from '../../nodes/LlamaCloud/actions/index/buildState';
-import { type RunNodeOptions, runNode } from '../harness';
+import { type RunNodeOptions, runNode } from '../../harness/engine';
 
 let emulator: Emulator;
 

@@ -26,7 +26,7 @@ import {
 	removeBinaryData,
 	runNode,
 	type RunNodeOptions,
-} from '../harness';
+} from '../../harness/engine';
 
 let emulator: Emulator;
 let directoryId: string;

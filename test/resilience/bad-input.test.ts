@@ -9,7 +9,7 @@ import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workf
 
 import { startEmulator, type Emulator } from '../../emulator';
 import { LlamaCloudIngest as LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloudIngest.node';
-import { makeBinaryItem, runNode } from '../harness';
+import { makeBinaryItem, runNode } from '../../harness/engine';
 import { CANARY_API_KEY } from '../support/canary';
 
 let emulator: Emulator;

@@ -9,7 +9,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { startEmulator, type Emulator, type RecordedRequest } from '../../emulator';
 import { LlamaCloudIngest as LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloudIngest.node';
 import { LlamaCloudIngestTrigger as LlamaCloudTrigger } from '../../nodes/LlamaCloud/LlamaCloudIngestTrigger.node';
-import { makeBinaryItem, pollOnce, runNode, type RunNodeOptions } from '../harness';
+import { makeBinaryItem, pollOnce, runNode, type RunNodeOptions } from '../../harness/engine';
 import { CANARY_API_KEY } from '../support/canary';
 
 let emulator: Emulator;

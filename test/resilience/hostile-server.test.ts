@@ -5,7 +5,7 @@
 import { request as httpRequest } from 'node:http';
 
 import { startEmulator, type Emulator } from '../../emulator';
-import { recorded } from '../harness';
+import { recorded } from '../../harness/engine';
 import { CANARY_API_KEY } from '../support/canary';
 import {
 	LOGIN_PAGE,

@@ -7,7 +7,7 @@
  */
 import { startEmulator, type Emulator } from '../../emulator';
 import { LlamaCloudIngest as LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloudIngest.node';
-import { makeBinaryItem, removeBinaryData, runNode } from '../harness';
+import { makeBinaryItem, removeBinaryData, runNode } from '../../harness/engine';
 import { CANARY_API_KEY } from '../support/canary';
 
 const FILES = 1000;

@@ -23,7 +23,7 @@ import {
 	runNode,
 	testCredential,
 	type Recorded,
-} from '../harness';
+} from '../../harness/engine';
 import { CANARY_API_KEY } from '../support/canary';
 
 let emulator: Emulator;

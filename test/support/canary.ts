@@ -5,7 +5,7 @@
  * log lines and the requests that reached other origins (redirect targets) for it after all its
  * tests, in every form a server or a log could echo it in.
  */
-import { findSecret, type Recorded } from '../harness/records';
+import { findSecret, type Recorded } from '../../harness/engine/records';
 
 export const CANARY_API_KEY = 'llx-CANARY-6f1d0c9e4b7a4e2f9a3c5d8e7b1f0a2c';
 

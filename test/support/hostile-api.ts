@@ -9,7 +9,7 @@ import type { INodeParameters } from 'n8n-workflow';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../emulator';
 import { LlamaCloudIngest as LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloudIngest.node';
 import { LlamaCloudIngestTrigger as LlamaCloudTrigger } from '../../nodes/LlamaCloud/LlamaCloudIngestTrigger.node';
-import { pollOnce, runNode, type PollOnceOptions, type RunNodeOptions } from '../harness';
+import { pollOnce, runNode, type PollOnceOptions, type RunNodeOptions } from '../../harness/engine';
 import { CANARY_API_KEY } from './canary';
 import { startHostileServer, type HostileServer } from './hostile-server';
 

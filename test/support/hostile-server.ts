@@ -17,7 +17,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-import { record } from '../harness/records';
+import { record } from '../../harness/engine/records';
 
 export interface ReceivedRequest {
 	method: string;

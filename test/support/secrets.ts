@@ -7,7 +7,7 @@
  * those as 'foreign-request': redirect targets). It is looked for as is and in the encoded forms
  * a server could echo it in (canary.ts). A file that records nothing passes trivially.
  */
-import { recorded } from '../harness/records';
+import { recorded } from '../../harness/engine/records';
 import { CANARY_API_KEY, findSecretInAnyForm } from './canary';
 
 afterAll(() => {

@@ -12,7 +12,7 @@ import { request } from 'undici';
 import { type Emulator, startEmulator } from '../../emulator';
 import { CANARY_API_KEY } from '../support/canary';
 import { LlamaCloudIngestTrigger as LlamaCloudTrigger } from '../../nodes/LlamaCloud/LlamaCloudIngestTrigger.node';
-import { pollOnce, type PollResult } from '../harness';
+import { pollOnce, type PollResult } from '../../harness/engine';
 
 export const FILES_PATH = /^\/api\/v1\/beta\/directories\/[^/]+\/files$/;
 

@@ -31,7 +31,7 @@ import {
 	n8nPaths,
 	startServer,
 	type UserFolder,
-} from '../n8n';
+} from '../../../harness/n8n';
 
 export const QUEUE_MODE_ENV = {
 	EXECUTIONS_MODE: 'queue',

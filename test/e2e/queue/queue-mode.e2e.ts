@@ -22,7 +22,7 @@ import {
 	PACKAGE_NAME,
 	type ServerExecution,
 	type WorkflowJson,
-} from '../n8n';
+} from '../../../harness/n8n';
 import { type QueueMode, setUpQueueMode } from './cluster';
 import { CANARY_API_KEY } from '../../support/canary';
 

@@ -1,4 +1,4 @@
-// Runs this package's nodes inside n8n-core's real engine (see DEVELOPERS.md, "Testing").
+// Runs this package's nodes inside n8n-core's real engine, in-process (see harness/README.md).
 export { runWorkflow, runNode } from './run';
 export type { RunWorkflowOptions, WorkflowRun, RunNodeOptions, NodeRunResult } from './run';
 export { pollOnce } from './poll';

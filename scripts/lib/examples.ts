@@ -1,6 +1,6 @@
 /**
  * Runs the workflows of examples/ through n8n's real execution engine (n8n-core's
- * WorkflowExecute, via the test harness), with our nodes and the stand-ins for n8n-nodes-base.
+ * WorkflowExecute, via harness/engine), with our nodes and the stand-ins for n8n-nodes-base.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -54,7 +54,7 @@ function builtNode(relativePath: string, className: string): INodeType {
 	}
 }
 
-/** The n8n-nodes-base nodes the examples use, as in-process stand-ins (see standins.ts). */
+/** The n8n-nodes-base nodes the examples use, as in-process stand-ins (harness/standins). */
 export const STAND_IN_TYPES = {
 	'n8n-nodes-base.manualTrigger': new ManualTriggerStandIn(),
 	'n8n-nodes-base.scheduleTrigger': new ScheduleTriggerStandIn(),

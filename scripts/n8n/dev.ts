@@ -18,20 +18,19 @@ import { optionsFromEnv } from '../../emulator/env';
 import { startEmulator } from '../../emulator/index';
 import {
 	badWorkflowIds,
+	demoCredential,
 	DEV_OWNER,
 	ensureInstalled,
 	importCredentials,
 	importWorkflow,
+	loadWorkflow,
+	makeFilesFolder,
 	makeUserFolder,
 	missingBuildFiles,
 	installedVersion,
 	n8nPaths,
 	startServer,
-	type WorkflowJson,
 } from '../../harness/n8n';
-
-// The examples read their sample files from the Docker image's default n8n-files folder.
-const EXAMPLES_FILES_DIR = '/home/node/.n8n-files';
 
 async function main(): Promise<void> {
 	const fresh = process.argv.includes('--fresh');
@@ -53,44 +52,19 @@ async function main(): Promise<void> {
 	const dir = path.join(repoRoot, '.cache', 'n8n-dev');
 	if (fresh) fs.rmSync(dir, { recursive: true, force: true });
 	const isNew = !fs.existsSync(path.join(dir, '.n8n', 'database.sqlite'));
-	const filesDir = path.join(dir, '.n8n-files');
+	// The ingest example reads <n8n-files>/llamacloud-demo/*; n8n 2.x lets file nodes touch only
+	// that folder.
+	const filesDir = makeFilesFolder(dir).dir;
 	const uf = await makeUserFolder({
 		dir,
 		port: Number(process.env.N8N_PORT ?? 5678),
-		// n8n 2.x lets file nodes touch only this folder.
 		env: { N8N_RESTRICT_FILE_ACCESS_TO: filesDir },
 	});
 
-	// The ingest example reads <n8n-files>/llamacloud-demo/*.
-	const demoFiles = path.join(filesDir, 'llamacloud-demo');
-	fs.mkdirSync(demoFiles, { recursive: true });
-	for (const f of fs.readdirSync(path.join(repoRoot, 'examples', 'sample-docs'))) {
-		fs.copyFileSync(path.join(repoRoot, 'examples', 'sample-docs', f), path.join(demoFiles, f));
-	}
-
-	await importCredentials(uf, [
-		{
-			id: 'llamacloud-demo',
-			name: 'LlamaCloud API (demo)',
-			type: 'llamaCloudIngestApi',
-			data: {
-				apiKey: emulator.apiKey,
-				region: 'custom',
-				baseUrl: emulator.url,
-				projectId: '',
-				organizationId: '',
-			},
-		},
-	]);
+	await importCredentials(uf, [demoCredential(emulator)]);
 	const examples = (isNew || reimport ? fs.readdirSync(path.join(repoRoot, 'examples')) : [])
 		.filter((f) => f.endsWith('.json'))
-		.map((f) => {
-			const text = fs
-				.readFileSync(path.join(repoRoot, 'examples', f), 'utf8')
-				.split(EXAMPLES_FILES_DIR)
-				.join(filesDir);
-			return JSON.parse(text) as WorkflowJson;
-		});
+		.map((f) => loadWorkflow(path.join('examples', f), filesDir));
 	const bad = badWorkflowIds(examples);
 	if (bad.length > 0) {
 		console.warn(

@@ -29,6 +29,7 @@ import * as path from 'node:path';
 
 import { startEmulator } from '../../emulator/index';
 import {
+	demoCredential,
 	DEV_OWNER,
 	ensureInstalled,
 	importCredentials,
@@ -346,20 +347,7 @@ async function regenerateDocs(): Promise<void> {
 	let server: Awaited<ReturnType<typeof startServer>> | undefined;
 	let browser: Browser | undefined;
 	try {
-		await importCredentials(uf, [
-			{
-				id: 'llamacloud-demo',
-				name: 'LlamaCloud API (demo)',
-				type: 'llamaCloudIngestApi',
-				data: {
-					apiKey: emulator.apiKey,
-					region: 'custom',
-					baseUrl: emulator.url,
-					projectId: '',
-					organizationId: '',
-				},
-			},
-		]);
+		await importCredentials(uf, [demoCredential(emulator)]);
 		const examples = fs
 			.readdirSync(path.join(repoRoot, 'examples'))
 			.filter((f) => f.endsWith('.json'))

@@ -14,7 +14,7 @@ import {
 	startServer,
 	type N8nServer,
 	type UserFolder,
-} from './n8n';
+} from '../../harness/n8n';
 
 let emulator: Emulator;
 let uf: UserFolder;

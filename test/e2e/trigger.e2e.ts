@@ -15,6 +15,8 @@ import * as path from 'node:path';
 import { type Emulator, startEmulator } from '../../emulator';
 import { CANARY_API_KEY } from '../support/canary';
 import {
+	DEMO_CREDENTIAL,
+	demoCredential,
 	importCredentials,
 	importWorkflow,
 	listLoadedTypes,
@@ -34,9 +36,7 @@ const EVERY_5_SECONDS = {
 		cronExpression: `${i * 5} * * * * *`,
 	})),
 };
-const CREDENTIAL = {
-	llamaCloudIngestApi: { id: 'llamacloud-demo', name: 'LlamaCloud API (demo)' },
-};
+const CREDENTIAL = { llamaCloudIngestApi: DEMO_CREDENTIAL };
 const byId = (value: string) => ({ __rl: true, mode: 'id', value });
 
 let emulator: Emulator;
@@ -170,20 +170,7 @@ beforeAll(async () => {
 	uf = await makeUserFolder({
 		env: { EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all', EXECUTIONS_DATA_SAVE_ON_ERROR: 'all' },
 	});
-	await importCredentials(uf, [
-		{
-			id: 'llamacloud-demo',
-			name: 'LlamaCloud API (demo)',
-			type: 'llamaCloudIngestApi',
-			data: {
-				apiKey: emulator.apiKey,
-				region: 'custom',
-				baseUrl: emulator.url,
-				projectId: '',
-				organizationId: '',
-			},
-		},
-	]);
+	await importCredentials(uf, [demoCredential(emulator)]);
 	await importWorkflow(uf, [
 		setTrigger(structuredClone(triggerWorkflow), inbox.id),
 		setTrigger(loadWorkflow('examples/trigger-to-sync.json'), docs.id),

@@ -13,6 +13,7 @@
 import { type Emulator, startEmulator } from '../../emulator';
 import { CANARY_API_KEY } from '../support/canary';
 import {
+	demoCredential,
 	type ExecutionResult,
 	executeWorkflow,
 	importCredentials,
@@ -43,21 +44,7 @@ beforeAll(async () => {
 	const files = makeFilesFolder(uf.dir);
 	samples = files.samples;
 	uf.env.N8N_RESTRICT_FILE_ACCESS_TO = files.dir;
-	await importCredentials(uf, [
-		{
-			// The id every example's nodes refer to.
-			id: 'llamacloud-demo',
-			name: 'LlamaCloud API (demo)',
-			type: 'llamaCloudIngestApi',
-			data: {
-				apiKey: emulator.apiKey,
-				region: 'custom',
-				baseUrl: emulator.url,
-				projectId: '',
-				organizationId: '',
-			},
-		},
-	]);
+	await importCredentials(uf, [demoCredential(emulator)]);
 	// One import for all: each command costs an n8n start.
 	await importWorkflow(uf, [
 		loadWorkflow('examples/ingest-folder.json', files.dir),

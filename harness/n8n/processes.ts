@@ -1,27 +1,14 @@
-// Child-process plumbing shared by the CLI commands and the server.
+// Child-process plumbing shared by the CLI commands and the server (the port and process-group
+// helpers are the ones harness/services starts its servers with).
 import type { ChildProcess } from 'node:child_process';
-import * as net from 'node:net';
 
-export async function freePort(): Promise<number> {
-	return await new Promise((resolve, reject) => {
-		const srv = net.createServer();
-		srv.unref();
-		srv.on('error', reject);
-		srv.listen(0, '127.0.0.1', () => {
-			const { port } = srv.address() as net.AddressInfo;
-			srv.close(() => resolve(port));
-		});
-	});
-}
+import { killGroup as killPidGroup } from '../services/daemon';
+
+export { freePort } from '../services/daemon';
 
 /** Signals a child's whole process group (n8n's task runner included); quiet when it is gone. */
 export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-	if (child.pid === undefined) return;
-	try {
-		process.kill(-child.pid, signal);
-	} catch {
-		// already gone
-	}
+	if (child.pid !== undefined) killPidGroup(child.pid, signal);
 }
 
 /** The last lines of a command's output, for error messages. */

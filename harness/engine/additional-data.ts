@@ -7,6 +7,7 @@ import { LoggerProxy, UnexpectedError } from 'n8n-workflow';
 
 import type { HarnessCredentialsHelper } from './credentials';
 import { record } from './records';
+import { useRegexBudget } from './regex';
 
 const verbose = () => Boolean(process.env.HARNESS_VERBOSE);
 
@@ -81,6 +82,7 @@ export function makeAdditionalData(
 	executionId = nextExecutionId(),
 ): IWorkflowExecuteAdditionalData {
 	quietEngineReports();
+	useRegexBudget();
 	const base = 'http://localhost:5678';
 	return {
 		credentialsHelper,

@@ -4,7 +4,7 @@
  */
 import { LlamaCloudIngest as LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloudIngest.node';
 import { appProjectUrl } from '../../nodes/LlamaCloud/transport';
-import { listSearch, runNode } from '../harness';
+import { listSearch, runNode } from '../../harness/engine';
 import { byId, credential, useEmulator } from '../support/emulator';
 
 const emulator = useEmulator();

@@ -5,7 +5,7 @@
 import type { INodeParameters } from 'n8n-workflow';
 
 import { LlamaCloudIngest as LlamaCloud } from '../../../nodes/LlamaCloud/LlamaCloudIngest.node';
-import { runNode, type RunNodeOptions } from '../../harness';
+import { runNode, type RunNodeOptions } from '../../../harness/engine';
 import { credential, numberedItems, useEmulator } from '../../support/emulator';
 
 const emulator = useEmulator();

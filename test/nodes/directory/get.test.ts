@@ -1,6 +1,6 @@
 /** Directory → Get: a failure under continue-on-fail keeps what the panel would say. */
 import { LlamaCloudIngest as LlamaCloud } from '../../../nodes/LlamaCloud/LlamaCloudIngest.node';
-import { runNode } from '../../harness';
+import { runNode } from '../../../harness/engine';
 import { byId, credential, useEmulator } from '../../support/emulator';
 
 const emulator = useEmulator();

@@ -1,6 +1,6 @@
 /** File → Add: metadata LlamaCloud cannot hold is refused with a hint for the key at fault. */
 import { LlamaCloudIngest as LlamaCloud } from '../../../nodes/LlamaCloud/LlamaCloudIngest.node';
-import { runNode } from '../../harness';
+import { runNode } from '../../../harness/engine';
 import { byId, credential, useEmulator } from '../../support/emulator';
 
 const emulator = useEmulator();

@@ -6,7 +6,7 @@
 import type { INodeParameters } from 'n8n-workflow';
 
 import { LlamaCloudIngest as LlamaCloud } from '../../../nodes/LlamaCloud/LlamaCloudIngest.node';
-import { makeBinaryItem, runNode } from '../../harness';
+import { makeBinaryItem, runNode } from '../../../harness/engine';
 import type { Emulator } from '../../../emulator';
 import { byId, credential, useEmulator } from '../../support/emulator';
 import { startForwardProxy } from '../../support/network';

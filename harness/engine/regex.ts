@@ -31,8 +31,18 @@ function vmRegexEngine(): RegexEngine {
 		matchAll: script('Array.from(input.matchAll(new RegExp(pattern, flags)))'),
 		split: script('input.split(new RegExp(pattern, flags))'),
 	};
-	const run = <T>(which: keyof typeof scripts, values: Partial<typeof context>): T => {
-		Object.assign(context, { flags: '', replacement: '', result: undefined }, values);
+	const run = <T>(
+		which: keyof typeof scripts,
+		pattern: string,
+		input: string,
+		flags = '',
+		replacement = '',
+	): T => {
+		context.pattern = pattern;
+		context.input = input;
+		context.flags = flags;
+		context.replacement = replacement;
+		context.result = undefined;
 		try {
 			scripts[which].runInContext(vmContext, { timeout: BUDGET_MS });
 		} catch (error) {
@@ -43,13 +53,12 @@ function vmRegexEngine(): RegexEngine {
 		return context.result as T;
 	};
 	return {
-		exec: (pattern, input, flags) => run('exec', { pattern, input, flags }),
-		test: (pattern, input, flags) => run('test', { pattern, input, flags }),
+		exec: (pattern, input, flags) => run('exec', pattern, input, flags),
+		test: (pattern, input, flags) => run('test', pattern, input, flags),
 		replace: (pattern, input, flags, replacement) =>
-			run('replace', { pattern, input, flags, replacement }),
-		matchAll: (pattern, input, flags) =>
-			run('matchAll', { pattern, input, flags: withGlobal(flags) }),
-		split: (pattern, input, flags) => run('split', { pattern, input, flags }),
+			run('replace', pattern, input, flags, replacement),
+		matchAll: (pattern, input, flags) => run('matchAll', pattern, input, withGlobal(flags)),
+		split: (pattern, input, flags) => run('split', pattern, input, flags),
 	};
 }
 

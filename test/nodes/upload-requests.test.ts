@@ -9,7 +9,7 @@ import { startEmulator, type Emulator } from '../../emulator';
 import { CANARY_API_KEY } from '../support/canary';
 import { LlamaCloudIngest as LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloudIngest.node';
 import { RateBudget } from '../../nodes/LlamaCloud/transport/rateBudget';
-import { makeBinaryItem, runNode } from '../harness';
+import { makeBinaryItem, runNode } from '../../harness/engine';
 
 let emulator: Emulator;
 let directoryId: string;

@@ -11,7 +11,7 @@ import { type Emulator, startEmulator } from '../../emulator';
 import { LlamaCloudIngest as LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloudIngest.node';
 import { loadExample } from '../../scripts/lib/examples';
 import { buildCorpus, DOCS, type Corpus } from '../emulator/retrieval-corpus';
-import { runNode } from '../harness';
+import { runNode } from '../../harness/engine';
 import { CANARY_API_KEY } from '../support/canary';
 
 const example = loadExample('ai-agent-ask-documents.json');

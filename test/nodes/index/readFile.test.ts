@@ -7,7 +7,7 @@ import type { INodeParameters } from 'n8n-workflow';
 import { type Emulator, startEmulator } from '../../../emulator';
 import { LlamaCloudIngest as LlamaCloud } from '../../../nodes/LlamaCloud/LlamaCloudIngest.node';
 import { buildCorpus, DOCS, type Corpus } from '../../emulator/retrieval-corpus';
-import { type RunNodeOptions, runNode } from '../../harness';
+import { type RunNodeOptions, runNode } from '../../../harness/engine';
 import { CANARY_API_KEY } from '../../support/canary';
 
 let emulator: Emulator;

@@ -20,6 +20,7 @@ import {
 	type RequestContext,
 } from './http';
 import { Router } from './router';
+import { addBulkDeleteRoute } from './routes/bulkDelete';
 import { addDirectoryRoutes } from './routes/directories';
 import { addFileRoutes } from './routes/files';
 import { addIndexRoutes } from './routes/indexes';
@@ -76,6 +77,7 @@ export class EmulatorServer {
 		addProjectRoutes(this.router);
 		addDirectoryRoutes(this.router);
 		addFileRoutes(this.router);
+		addBulkDeleteRoute(this.router);
 		addIndexRoutes(this.router);
 		addStoredFileRoutes(this.router);
 		addRetrievalRoutes(this.router);

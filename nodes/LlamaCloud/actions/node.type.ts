@@ -7,7 +7,7 @@ import type { AllEntities } from 'n8n-workflow';
 
 type NodeMap = {
 	directory: 'create' | 'delete' | 'get' | 'getAll' | 'update';
-	file: 'add' | 'delete' | 'get' | 'getAll' | 'getByUniqueId' | 'update' | 'upload';
+	file: 'add' | 'delete' | 'get' | 'getAll' | 'getByUniqueId' | 'mirror' | 'update' | 'upload';
 	index:
 		| 'create'
 		| 'delete'

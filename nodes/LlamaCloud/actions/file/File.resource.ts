@@ -1,6 +1,6 @@
 /**
- * File (a directory file): Add, Delete, Get, Get by Unique ID, Get Many, Update (routed) and
- * Upload (a custom operation: upload.operation.ts).
+ * File (a directory file): Add, Delete, Get, Get by Unique ID, Get Many, Update (routed),
+ * Upload and Mirror (custom operations: upload.operation.ts, mirror.operation.ts).
  */
 import { defineResource } from '../resource';
 import * as add from './add.operation';
@@ -8,6 +8,7 @@ import * as del from './delete.operation';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 import * as getByUniqueId from './getByUniqueId.operation';
+import * as mirror from './mirror.operation';
 import * as update from './update.operation';
 import * as upload from './upload.operation';
 
@@ -20,8 +21,9 @@ export const file = defineResource(
 		get,
 		getAll,
 		getByUniqueId,
+		mirror,
 		update,
 		upload,
 	},
-	{ default: 'getAll', omit: ['upload'] },
+	{ default: 'getAll', omit: ['mirror', 'upload'] },
 );

@@ -12,23 +12,23 @@ import type {
 	INodeProperties,
 	INodePropertyOptions,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { collection, directoryLocator } from '../../descriptions/common.descriptions';
+import { directoryLocator } from '../../descriptions/common.descriptions';
 import { metadataFields } from '../../descriptions/metadata.description';
-import { KeyedQueue } from './upload/keyedQueue';
 import { errorItem } from '../../transport';
-import { runPool } from './upload/pool';
 import {
-	concurrencyOf,
-	DEFAULT_CONCURRENCY,
-	DEFAULT_MAX_FILE_SIZE_MB,
-	MAX_CONCURRENCY,
-	prepareUpload,
-	type UploadJob,
-} from './upload/prepare';
+	binaryPropertyField,
+	uniqueIdField,
+	uploadAdditionalFields,
+	uploadOptions,
+} from './upload/fields';
+import { fingerprintFields } from './upload/fingerprint';
+import { KeyedQueue } from './upload/keyedQueue';
+import { runPool } from './upload/pool';
 import { listForLookups } from './upload/listing';
+import { concurrencyOf, prepareUpload, type UploadJob } from './upload/prepare';
 import { uploadOne } from './upload/send';
+import { itemError, settle } from './upload/settle';
 
 export const option: INodePropertyOptions & { value: 'upload' } = {
 	name: 'Upload',
@@ -44,23 +44,10 @@ export const description: INodeProperties[] = [
 		// Index output directories hold an index's chunks: not a place to upload to.
 		searchListMethod: 'searchUserDirectories',
 	}),
-	{
-		displayName: 'Input Binary Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		required: true,
-		default: 'data',
-		hint: 'The name of the input binary field containing the file to upload',
-	},
-	{
-		displayName: 'Unique ID',
-		name: 'uniqueId',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. contracts/2026/acme.pdf',
-		description:
-			'Identifies the file within the directory, e.g. its path in the source system. Defaults to the External File ID, else the file name.',
-	},
+	binaryPropertyField,
+	uniqueIdField(
+		'Identifies the file within the directory, e.g. its path in the source system. Defaults to the External File ID, else the file name.',
+	),
 	{
 		displayName: 'If a File with This Unique ID Exists',
 		name: 'onConflict',
@@ -78,6 +65,12 @@ export const description: INodeProperties[] = [
 					'Upload the new file, then remove the old one; the old one stays if the upload fails',
 			},
 			{
+				name: 'Replace If Changed',
+				value: 'replaceIfChanged',
+				description:
+					'Replace the file only when its fingerprint differs from the one stored with it; keep it otherwise',
+			},
+			{
 				name: 'Skip',
 				value: 'skip',
 				description: 'Keep the existing file and output it with "skipped": true',
@@ -86,81 +79,11 @@ export const description: INodeProperties[] = [
 		default: 'skip',
 		description: 'What to do when the directory already has a file with this unique ID',
 	},
+	...fingerprintFields({ show: { onConflict: ['replaceIfChanged'] } }),
 	...metadataFields(),
-	collection('additionalFields', [
-		{
-			displayName: 'Display Name',
-			name: 'displayName',
-			type: 'string',
-			default: '',
-			description: 'Name shown for the file; defaults to the file name',
-		},
-		{
-			displayName: 'External File ID',
-			name: 'externalFileId',
-			type: 'string',
-			default: '',
-			description: "The file's ID in the system it comes from; also the default unique ID",
-		},
-	]),
-	collection('options', [
-		{
-			displayName: 'Concurrency',
-			name: 'concurrency',
-			type: 'number',
-			typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
-			default: DEFAULT_CONCURRENCY,
-			description:
-				'How many items upload at the same time. LlamaCloud rate-limits uploads per project; rate-limited items are retried.',
-		},
-		{
-			displayName: 'File Name',
-			name: 'fileName',
-			type: 'string',
-			default: '',
-			description: "File name to send instead of the binary data's own",
-		},
-		{
-			displayName: 'Max File Size (MB)',
-			name: 'maxFileSizeMb',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: DEFAULT_MAX_FILE_SIZE_MB,
-			description:
-				'Larger files are refused before anything is sent. LlamaCloud accepts up to 512 MB.',
-		},
-		{
-			displayName: 'MIME Type',
-			name: 'mimeType',
-			type: 'string',
-			default: '',
-			placeholder: 'e.g. application/pdf',
-			description: "MIME type to send instead of the binary data's own",
-		},
-	]),
+	uploadAdditionalFields,
+	uploadOptions(),
 ];
-
-type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
-
-async function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
-	try {
-		return { ok: true, value: await promise };
-	} catch (error) {
-		return { ok: false, error };
-	}
-}
-
-/** An n8n error that names the item, whatever was thrown. */
-function itemError(
-	ctx: IExecuteFunctions,
-	error: unknown,
-	itemIndex: number,
-): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	return new NodeOperationError(ctx.getNode(), error instanceof Error ? error : String(error), {
-		itemIndex,
-	});
-}
 
 /** Checks every item, then uploads them through the pool. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

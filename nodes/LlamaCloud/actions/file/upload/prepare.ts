@@ -8,11 +8,17 @@ import { itemRetryPolicy } from '../../../descriptions/requestOptions.descriptio
 import { metadataFromParameters } from '../../../helpers/metadata';
 import { fieldError, requiredId, requiredText } from '../../../helpers/validation';
 import type { RetryPolicy } from '../../../transport';
+import {
+	checkOwnKeys,
+	FINGERPRINT_KEY,
+	readFingerprintSpec,
+	type FingerprintSpec,
+} from './fingerprint';
 import type { KnownFiles } from './listing';
 import type { MultipartFile } from './multipart';
 
-export type OnConflict = 'skip' | 'replace' | 'keepBoth';
-const ON_CONFLICT: OnConflict[] = ['skip', 'replace', 'keepBoth'];
+export type OnConflict = 'skip' | 'replace' | 'replaceIfChanged' | 'keepBoth';
+const ON_CONFLICT: OnConflict[] = ['skip', 'replace', 'replaceIfChanged', 'keepBoth'];
 
 export const DEFAULT_MAX_FILE_SIZE_MB = 512;
 export const DEFAULT_CONCURRENCY = 5;
@@ -25,6 +31,8 @@ export interface UploadJob {
 	/** The unique ID the file gets: the parameter, else what the API would derive itself. */
 	uniqueId: string;
 	onConflict: OnConflict;
+	/** "Replace If Changed" (and Mirror): how the file's fingerprint is found. */
+	fingerprint?: FingerprintSpec;
 	/** Text fields of the form (unique_id is added per request). */
 	fields: { display_name: string; external_file_id?: string; metadata?: string };
 	file: MultipartFile;
@@ -91,8 +99,15 @@ function binaryOf(ctx: IExecuteFunctions, itemIndex: number, property: string): 
 	return value;
 }
 
-/** Everything needed to upload item `itemIndex`, checked; throws before any request on bad input. */
-export async function prepareUpload(ctx: IExecuteFunctions, itemIndex: number): Promise<UploadJob> {
+/**
+ * Everything needed to upload item `itemIndex`, checked; throws before any request on bad input.
+ * `onConflict` stands in for the parameter (Mirror has none: it always replaces if changed).
+ */
+export async function prepareUpload(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	overrides: { onConflict?: OnConflict } = {},
+): Promise<UploadJob> {
 	const param = (name: string, fallback: unknown) =>
 		ctx.getNodeParameter(name, itemIndex, fallback) as unknown;
 	const directoryId = requiredId(
@@ -107,7 +122,7 @@ export async function prepareUpload(ctx: IExecuteFunctions, itemIndex: number): 
 		itemIndex,
 		'Input Binary Field',
 	);
-	const onConflict = String(param('onConflict', 'skip')) as OnConflict;
+	const onConflict = overrides.onConflict ?? (String(param('onConflict', 'skip')) as OnConflict);
 	if (!ON_CONFLICT.includes(onConflict)) {
 		throw fieldError(
 			ctx,
@@ -181,7 +196,7 @@ export async function prepareUpload(ctx: IExecuteFunctions, itemIndex: number): 
 
 	const externalFileId = optionalText(additional.externalFileId);
 	const metadata = metadataFromParameters(ctx, itemIndex, param);
-	return {
+	const job: UploadJob = {
 		itemIndex,
 		directoryId,
 		// As the API derives it when none is sent: unique_id, else external_file_id, else the file
@@ -197,6 +212,11 @@ export async function prepareUpload(ctx: IExecuteFunctions, itemIndex: number): 
 		source,
 		policy: itemRetryPolicy(ctx, itemIndex),
 	};
+	if (onConflict === 'replaceIfChanged') {
+		job.fingerprint = readFingerprintSpec(ctx, itemIndex);
+		checkOwnKeys(ctx, job, [FINGERPRINT_KEY]);
+	}
+	return job;
 }
 
 /** The "Concurrency" option (node-wide: read from the first item), checked. */

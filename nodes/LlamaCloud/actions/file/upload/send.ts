@@ -15,6 +15,7 @@ import {
 	streamedBody,
 	type BinaryStream,
 } from './multipart';
+import { addMetadata, FINGERPRINT_KEY, fingerprintOf, storedFingerprint } from './fingerprint';
 import type { UploadJob } from './prepare';
 
 /** Chunks read from the binary data service: large enough for throughput, small in memory. */
@@ -29,10 +30,13 @@ const READ_WHOLE_BYTES = 256 * 1024;
 /** Keep Both tries "name (2).ext", "name (3).ext", ... up to this many copies. */
 const MAX_COPIES = 100;
 
+/** Where a request goes and whose it is: an upload's job, or the like (Mirror's deletions). */
+type RequestTarget = Pick<UploadJob, 'directoryId' | 'itemIndex' | 'policy'>;
+
 /** A request of the job's item, with that item's retry policy. */
 async function request<T>(
 	ctx: IExecuteFunctions,
-	job: UploadJob,
+	job: RequestTarget,
 	options: Omit<ApiRequest, 'itemIndex' | 'policy'>,
 ): Promise<T> {
 	return (await apiRequest.call(ctx, {
@@ -42,7 +46,7 @@ async function request<T>(
 	})) as T;
 }
 
-function filesPath(job: UploadJob): string {
+function filesPath(job: RequestTarget): string {
 	return apiPath`/api/v1/beta/directories/${job.directoryId}/files`;
 }
 
@@ -69,7 +73,12 @@ export async function findByUniqueId(
 	return (page.items ?? []).find((file) => file.unique_id === uniqueId && !file.deleted_at);
 }
 
-async function deleteFile(ctx: IExecuteFunctions, job: UploadJob, fileId: string): Promise<void> {
+/** Deletes one directory file; one already gone is what was wanted. */
+export async function deleteFile(
+	ctx: IExecuteFunctions,
+	job: RequestTarget,
+	fileId: string,
+): Promise<void> {
 	let failure: unknown;
 	try {
 		await request(ctx, job, {
@@ -96,7 +105,7 @@ async function renameFile(
 	});
 }
 
-type CreateResult = { file: DirectoryFile } | { conflict: true };
+export type CreateResult = { file: DirectoryFile } | { conflict: true };
 
 async function readSmallBinary(
 	ctx: IExecuteFunctions,
@@ -126,7 +135,7 @@ async function readSmallBinary(
  * returned, not thrown. When the connection drops after sending, the transport asks
  * `reconcile` whether the file arrived, so it is never sent twice.
  */
-async function createFile(
+export async function createFile(
 	ctx: IExecuteFunctions,
 	job: UploadJob,
 	uniqueId: string,
@@ -187,7 +196,7 @@ async function createFile(
  * the error says so. The temporary ID is random, so two replaces of the same file never touch
  * each other's uploads; the last one to rename wins.
  */
-async function replaceFile(
+export async function replaceFile(
 	ctx: IExecuteFunctions,
 	job: UploadJob,
 	existing: DirectoryFile,
@@ -282,8 +291,14 @@ async function lookUp(
 	return job.known ? job.known.get(uniqueId) : await findByUniqueId(ctx, job, uniqueId);
 }
 
-/** Uploads one item; the output JSON is the API's directory file (plus `skipped: true` for Skip). */
+/**
+ * Uploads one item; the output JSON is the API's directory file (plus `skipped: true` for Skip,
+ * and for Replace If Changed when the fingerprint is the same).
+ */
 export async function uploadOne(ctx: IExecuteFunctions, job: UploadJob): Promise<IDataObject> {
+	// The new file carries its fingerprint, so the next run can compare against it.
+	const fingerprint = job.fingerprint && (await fingerprintOf(ctx, job, job.fingerprint));
+	if (fingerprint) addMetadata(job, { [FINGERPRINT_KEY]: fingerprint });
 	// Every choice looks first. What the API does with a unique ID that is taken is not public
 	// (409, replacing the old file, or keeping both): only a lookup keeps Skip from replacing or
 	// duplicating, and makes a file found after a dropped connection ours.
@@ -307,6 +322,9 @@ export async function uploadOne(ctx: IExecuteFunctions, job: UploadJob): Promise
 	}
 	switch (job.onConflict) {
 		case 'replace':
+			return await replaceFile(ctx, job, existing);
+		case 'replaceIfChanged':
+			if (storedFingerprint(existing) === fingerprint) return { ...existing, skipped: true };
 			return await replaceFile(ctx, job, existing);
 		case 'keepBoth':
 			return await keepBoth(ctx, job);

@@ -4,7 +4,7 @@
  *
  *   npx tsx bench/run.ts                   everything (1 GiB file, 1,000 small files)
  *   BENCH_QUICK=1 npx tsx bench/run.ts     smaller sizes (CI runs this, so benchmarks cannot rot)
- *   BENCH_ONLY=large|bulk|trigger|ingest   some parts only (comma-separated list)
+ *   BENCH_ONLY=large|bulk|trigger|ingest|mirror   some parts only (comma-separated list)
  *
  * Exits non-zero when a benchmark cannot run (an error, a wrong count), never because a figure
  * misses its target: ratios on a shared machine are noisy, so the table is for people to read.
@@ -13,6 +13,7 @@ import { join } from 'node:path';
 
 import { benchIngest } from './ingest';
 import { formatTable, MiB, writeResults, type BenchResult } from './lib';
+import { benchMirror } from './mirror';
 import { benchTrigger } from './trigger';
 import { benchUpload } from './upload';
 
@@ -38,6 +39,11 @@ async function main() {
 		const ingest = await benchIngest();
 		results.push(...ingest.results);
 		details.ingest = ingest.details;
+	}
+	if (wanted('mirror')) {
+		const mirror = await benchMirror();
+		results.push(...mirror.results);
+		details.mirror = mirror.details;
 	}
 	const order = (r: BenchResult) => r.id.replace(/^P(\d+)/, (_, n: string) => n.padStart(3, '0'));
 	results.sort((a, b) => order(a).localeCompare(order(b)));

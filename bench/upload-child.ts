@@ -7,12 +7,9 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { constants, performance, PerformanceObserver } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
 
 import LlamaCloudSdk, { toFile } from '@llamaindex/llama-cloud';
-import { FileLocation } from 'n8n-core';
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 import { request } from 'undici';
 
@@ -20,8 +17,12 @@ import { request } from 'undici';
 import { LlamaCloudIngest as LlamaCloud } from '../nodes/LlamaCloud/LlamaCloudIngest.node.js';
 import { multipartLayout } from '../nodes/LlamaCloud/actions/file/upload/multipart';
 import { makeStoredBinaryItem, runNode, useBinaryDataMode } from '../harness/engine';
+import { storedFileItem } from './binary';
 import { BufferUpload } from './buffer-upload.node';
 import { reportToParent } from './lib';
+import { measureMemory, timed, timedCpu, type MemoryFigures } from './measure';
+
+export type { MemoryFigures };
 
 export interface ChildInput {
 	scenario:
@@ -45,21 +46,6 @@ export interface ChildInput {
 	uploadRateLimit?: number;
 	/** bulk scenarios: no warm-up run (its requests would count in the emulator's figures). */
 	noWarmUp?: boolean;
-}
-
-export interface MemoryFigures {
-	/** RSS right before the measured upload (after a warm-up upload). */
-	baseline: number;
-	/** Highest RSS seen by a 25 ms sampler during the upload (a lower bound of the peak). */
-	sampledPeak: number;
-	/** process.resourceUsage().maxRSS before and after: the process's all-time peak. */
-	maxRssBefore: number;
-	maxRssAfter: number;
-	/**
-	 * The figure reported: maxRSS after the upload minus RSS before it. It can only overstate
-	 * the upload's own peak (maxRSS also covers anything earlier in the process).
-	 */
-	peakIncrease: number;
 }
 
 export interface ChildOutput {
@@ -109,77 +95,6 @@ function expectUploaded(run: Awaited<ReturnType<typeof runNode>>, count: number)
 	if (ok !== count) throw new Error(`expected ${count} uploaded files, got ${ok}`);
 }
 
-async function measureMemory<T>(
-	fn: () => Promise<T>,
-): Promise<{ result: T; ms: number; memory: MemoryFigures }> {
-	// No forced GC here: global.gc() leaves V8 with tight heap limits, after which a streaming
-	// upload meets a full GC every few megabytes (measured: 3x the CPU). Real processes don't.
-	await sleep(50);
-	const baseline = process.memoryUsage.rss();
-	const maxRssBefore = process.resourceUsage().maxRSS * 1024;
-	let sampledPeak = baseline;
-	// Sparse sampling: reading RSS costs a /proc read, and maxRSS below gives the bound anyway.
-	const sampler = setInterval(() => {
-		sampledPeak = Math.max(sampledPeak, process.memoryUsage.rss());
-	}, 25);
-	let result!: T;
-	const ms = await timed(async () => {
-		result = await fn();
-	});
-	clearInterval(sampler);
-	sampledPeak = Math.max(sampledPeak, process.memoryUsage.rss());
-	const maxRssAfter = process.resourceUsage().maxRSS * 1024;
-	return {
-		result,
-		ms,
-		memory: {
-			baseline,
-			sampledPeak,
-			maxRssBefore,
-			maxRssAfter,
-			peakIncrease: Math.max(maxRssAfter, sampledPeak) - baseline,
-		},
-	};
-}
-
-/** CPU and GC time over the timed runs, reported with the result. */
-const timedCpu = { user: 0, system: 0, gc: 0, majorGcs: 0 };
-let timing = false;
-new PerformanceObserver((list) => {
-	if (!timing) return;
-	for (const entry of list.getEntries()) {
-		timedCpu.gc += entry.duration;
-		if (
-			(entry as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR
-		)
-			timedCpu.majorGcs++;
-	}
-}).observe({ entryTypes: ['gc'] });
-
-async function timed<T>(fn: () => Promise<T>): Promise<number> {
-	const cpu = process.cpuUsage();
-	const started = performance.now();
-	timing = true;
-	await fn();
-	timing = false;
-	const ms = performance.now() - started;
-	const used = process.cpuUsage(cpu);
-	timedCpu.user += used.user / 1000;
-	timedCpu.system += used.system / 1000;
-	return ms;
-}
-
-/** The large file, put into n8n's filesystem binary data service by copying (no buffering). */
-async function storedLargeItem(): Promise<INodeExecutionData> {
-	const service = await useBinaryDataMode('filesystem');
-	const binary = await service.copyBinaryFile(
-		FileLocation.ofCustom({ pathSegments: ['bench'] }),
-		{ data: '', mimeType: 'application/octet-stream', fileName: 'big.bin' },
-		String(input.filePath),
-	);
-	return { json: {}, binary: { data: binary } };
-}
-
 async function warmUpNode(): Promise<void> {
 	const item = await makeStoredBinaryItem(randomBytes(256 * 1024), { fileName: 'warm.bin' });
 	expectUploaded(
@@ -189,7 +104,7 @@ async function warmUpNode(): Promise<void> {
 }
 
 async function nodeStream(): Promise<ChildOutput> {
-	const item = await storedLargeItem();
+	const item = await storedFileItem(String(input.filePath));
 	await warmUpNode();
 	const size = Number(item.binary!.data.bytes);
 	const first = await measureMemory(() =>
@@ -214,7 +129,7 @@ async function nodeStream(): Promise<ChildOutput> {
 }
 
 async function nodeBuffer(): Promise<ChildOutput> {
-	const item = await storedLargeItem();
+	const item = await storedFileItem(String(input.filePath));
 	const size = Number(item.binary!.data.bytes);
 	const run = (directoryId: string, items: INodeExecutionData[]) =>
 		runNode({

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { LlamaCloud } from '../../../nodes/LlamaCloud/LlamaCloud.node';
+import { LlamaCloudIngest as LlamaCloud } from '../../../nodes/LlamaCloud/LlamaCloudIngest.node';
 import { FINGERPRINT_KEY } from '../../../nodes/LlamaCloud/actions/file/upload/fingerprint';
 import type { DirectoryFileRecord } from '../../../emulator';
 import {

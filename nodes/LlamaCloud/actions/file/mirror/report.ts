@@ -133,9 +133,12 @@ export function mirrorOutput(
 	const all = Array.from({ length: Math.max(1, itemCount) }, (_, item) => ({ item }));
 	const report: INodeExecutionData = { json: reportJson(settings, summary), pairedItem: all };
 	if (settings.output === 'report') return [report];
-	// Input order, then the directory's files (deleted, or failed to delete).
+	// Input order, then the directory's files (deleted, or failed to delete) by unique ID.
 	const order = (o: Outcome) =>
 		'itemIndex' in o && o.itemIndex !== undefined ? o.itemIndex : Infinity;
-	const outcomes = [...summary.outcomes].sort((a, b) => order(a) - order(b));
+	const name = (o: Outcome) => o.uniqueId ?? o.file?.unique_id ?? '';
+	const outcomes = [...summary.outcomes].sort(
+		(a, b) => order(a) - order(b) || name(a).localeCompare(name(b)),
+	);
 	return [report, ...outcomes.map((outcome) => fileItem(settings, outcome, all))];
 }

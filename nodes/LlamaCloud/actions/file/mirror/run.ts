@@ -223,7 +223,8 @@ export async function runMirror(ctx: IExecuteFunctions): Promise<INodeExecutionD
 				settings.maxDeletions,
 			);
 	if (refusal && !settings.dryRun) {
-		const shown = plan.absent.slice(0, 20).map((file) => file.unique_id);
+		const names = plan.absent.map((file) => file.unique_id).sort();
+		const shown = names.slice(0, 20);
 		const more =
 			plan.absent.length > shown.length ? ` and ${plan.absent.length - shown.length} more` : '';
 		const error = new NodeOperationError(ctx.getNode(), `${refusal}: nothing was changed`, {

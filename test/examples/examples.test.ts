@@ -3,7 +3,8 @@
  * nodes they start with) against the emulator: the demo's ingestion, its scheduled twin, and
  * trigger-to-sync. The e2e suite runs the same files inside the real n8n.
  */
-import { readdirSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { type Emulator, startEmulator } from '../../emulator';
@@ -17,6 +18,7 @@ import {
 	loadExample,
 	runExample,
 } from '../../scripts/lib/examples';
+import { type SourceFile, sourceStandIn } from './source-stand-ins';
 
 const SAMPLES = path.join(REPO_ROOT, 'examples', 'sample-docs');
 const SAMPLE_COUNT = readdirSync(SAMPLES).length;
@@ -142,9 +144,101 @@ describe('examples/trigger-to-sync.json', () => {
 	});
 });
 
+describe('examples/mirror-folder.json', () => {
+	test('mirrors a folder; a second run after changes adds, replaces and deletes exactly those', async () => {
+		const folder = mkdtempSync(path.join(tmpdir(), 'mirror-example-'));
+		try {
+			cpSync(SAMPLES, folder, { recursive: true });
+			const workflow = () => {
+				const w = loadExample('mirror-folder.json');
+				w.nodes.find((n) => n.name === 'Read folder')!.parameters.fileSelector = path.join(
+					folder,
+					'*',
+				);
+				return w;
+			};
+			const first = await runExample(workflow(), { credentials: credentials(), nodeTypes });
+			expect(first.workflowError?.message).toBeUndefined();
+			const [report] = first.items('Mirror folder');
+			expect(report.json.counts).toEqual({
+				added: SAMPLE_COUNT,
+				replaced: 0,
+				unchanged: 0,
+				deleted: 0,
+				failed: 0,
+			});
+			expect((report.json.indexSync as { synced: boolean }).synced).toBe(true);
+
+			writeFileSync(path.join(folder, 'expense-policy.md'), '# Expenses\n\nNew limits.\n');
+			writeFileSync(path.join(folder, 'travel-policy.md'), '# Travel\n\nBook early.\n');
+			unlinkSync(path.join(folder, 'security-guidelines.txt'));
+			const second = await runExample(workflow(), { credentials: credentials(), nodeTypes });
+			expect(second.workflowError?.message).toBeUndefined();
+			expect(second.items('Mirror folder')[0].json).toMatchObject({
+				counts: { added: 1, replaced: 1, unchanged: SAMPLE_COUNT - 2, deleted: 1, failed: 0 },
+				added: ['travel-policy.md'],
+				replaced: ['expense-policy.md'],
+				deleted: ['security-guidelines.txt'],
+				indexSync: { synced: true, indexes: [expect.objectContaining({ status: 'ready' })] },
+			});
+			const directoryId = String(second.items('Create directory')[0].json.id);
+			const files = emulator.store.files(directoryId, { includeDeleted: false });
+			expect(files.map((f) => f.unique_id).sort()).toEqual(readdirSync(folder).sort());
+		} finally {
+			rmSync(folder, { recursive: true, force: true });
+		}
+	});
+});
+
+describe('the Google Drive and S3 mirror examples', () => {
+	const cases = [
+		{ file: 'mirror-google-drive.json', kind: 'googleDrive', node: 'Mirror Drive folder' },
+		{ file: 'mirror-s3.json', kind: 'awsS3', node: 'Mirror S3 folder' },
+	] as const;
+
+	test.each(cases)(
+		'$file mirrors the listed files by their checksum',
+		async ({ file, kind, node }) => {
+			const key = (n: number) => (kind === 'awsS3' ? `contracts/c${n}.txt` : `drive-id-${n}`);
+			let source: SourceFile[] = [1, 2, 3, 4, 5].map((n) => ({
+				key: key(n),
+				name: `c${n}.txt`,
+				content: `contract ${n}`,
+				checksum: `sum-${n}`,
+			}));
+			const types = { ...nodeTypes, [`n8n-nodes-base.${kind}`]: sourceStandIn(kind, () => source) };
+			const run = async () => {
+				const result = await runExample(loadExample(file), {
+					credentials: credentials(),
+					nodeTypes: types,
+				});
+				expect(result.workflowError?.message).toBeUndefined();
+				return result.items(node)[0].json as Record<string, any>;
+			};
+			expect((await run()).counts).toMatchObject({ added: 5, failed: 0 });
+
+			// A new checksum for c2 (content unchanged: the checksum decides), c6 new, c1 gone.
+			source = [
+				{ ...source[1], checksum: 'sum-2b' },
+				...source.slice(2),
+				{ key: key(6), name: 'c6.txt', content: 'contract 6', checksum: 'sum-6' },
+			];
+			const report = await run();
+			expect(report).toMatchObject({
+				counts: { added: 1, replaced: 1, unchanged: 3, deleted: 1, failed: 0 },
+				added: [key(6)],
+				replaced: [key(2)],
+				deleted: [key(1)],
+			});
+		},
+	);
+});
+
 describe('every example', () => {
 	const known = new Set([
 		...Object.keys(nodeTypes),
+		'n8n-nodes-base.googleDrive',
+		'n8n-nodes-base.awsS3',
 		'n8n-nodes-llamacloud-ingest.llamaCloudIngestTool',
 		'@n8n/n8n-nodes-langchain.chatTrigger',
 		'@n8n/n8n-nodes-langchain.agent',

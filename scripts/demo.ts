@@ -3,14 +3,24 @@
  * execution engine: create (or reuse) a directory, upload every file of examples/sample-docs,
  * create an index over it, sync and wait until it is built, list what was indexed, and ask
  * the index a question: the answer's passages are printed with their citations.
- * On the bundled emulator by default; on LlamaCloud when LLAMA_CLOUD_API_KEY is set.
+ * Then examples/mirror-folder.json twice, as its schedule would, over a copy of the samples
+ * changed in between (one file edited, one added, one removed): the second run touches only
+ * those three. On the bundled emulator by default; on LlamaCloud when LLAMA_CLOUD_API_KEY is set.
  */
+import { cpSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import type { INodeExecutionData, ITaskData } from 'n8n-workflow';
 
 import { type Emulator, startEmulator } from '../emulator';
-import { REPO_ROOT, credentialsFromEnv, loadExample, runExample } from './lib/examples';
+import {
+	REPO_ROOT,
+	type ExampleWorkflow,
+	credentialsFromEnv,
+	loadExample,
+	runExample,
+} from './lib/examples';
 
 const SAMPLE_FOLDER = path.join(REPO_ROOT, 'examples', 'sample-docs');
 
@@ -23,6 +33,8 @@ function describe(nodeName: string, items: INodeExecutionData[]): string {
 	switch (nodeName) {
 		case 'Create directory':
 			return `directory ${String(first.id)} "${String(first.name)}"`;
+		case 'Read folder':
+			return `${items.length} files from the folder`;
 		case 'Read sample files':
 			return `${items.length} files from ${path.relative(REPO_ROOT, SAMPLE_FOLDER)}`;
 		case 'Upload files': {
@@ -40,6 +52,18 @@ function describe(nodeName: string, items: INodeExecutionData[]): string {
 		case 'Ask the index': {
 			const file = (first.file ?? {}) as { display_name?: string | null };
 			return `${items.length} passages; best from ${String(file.display_name ?? '?')}`;
+		}
+		case 'Mirror folder': {
+			const counts = first.counts as Record<string, number> | undefined;
+			if (!counts) return `${items.length} item(s)`;
+			const listed = (key: string) =>
+				(first[key] as string[]).length ? ` (${(first[key] as string[]).join(', ')})` : '';
+			const sync = first.indexSync as
+				{ synced: boolean; indexes: Array<{ status: string | null }> } | undefined;
+			const index = sync
+				? `; index ${sync.synced ? `synced, ${sync.indexes.map((i) => i.status).join(', ')}` : 'not synced (nothing changed)'}`
+				: '';
+			return `${counts.added} added${listed('added')}, ${counts.replaced} replaced${listed('replaced')}, ${counts.unchanged} unchanged, ${counts.deleted} deleted${listed('deleted')}, ${counts.failed} failed${index}`;
 		}
 		default:
 			return `${items.length} item(s)`;
@@ -90,15 +114,11 @@ async function main() {
 		console.log(`LlamaCloud at ${where} (key from LLAMA_CLOUD_API_KEY)`);
 	}
 
-	const workflow = loadExample('ingest-folder.json');
-	const reader = workflow.nodes.find((n) => n.name === 'Read sample files');
-	if (reader) reader.parameters.fileSelector = path.join(SAMPLE_FOLDER, '*');
-	console.log(`Running "${workflow.name}"\n`);
-
 	const rows: Array<[string, string, string]> = [];
-	try {
-		const run = await runExample(workflow, {
-			credentials,
+	const run = async (workflow: ExampleWorkflow, heading: string) => {
+		console.log(`${heading}\n`);
+		const result = await runExample(workflow, {
+			credentials: credentials!,
 			onNodeStart: (name) => process.stdout.write(`  … ${name}\n`),
 			onNodeFinish: (name, task) => {
 				const seconds = ((task.executionTime ?? 0) / 1000).toFixed(2);
@@ -109,19 +129,58 @@ async function main() {
 				process.stdout.write(`  ${task.error ? '✗' : '✓'} ${name}: ${outcome}\n`);
 			},
 		});
-		console.log('\nSummary');
+		if (result.status !== 'success') {
+			throw new Error(
+				`The workflow did not succeed: ${result.workflowError?.message ?? result.status}`,
+			);
+		}
+		console.log('');
+		return result;
+	};
+
+	const folder = mkdtempSync(path.join(tmpdir(), 'llamacloud-demo-mirror-'));
+	try {
+		const workflow = loadExample('ingest-folder.json');
+		const reader = workflow.nodes.find((n) => n.name === 'Read sample files');
+		if (reader) reader.parameters.fileSelector = path.join(SAMPLE_FOLDER, '*');
+		const ingest = await run(workflow, `Running "${workflow.name}"`);
+
+		// The mirror example, over a copy of the samples, run twice as its schedule would.
+		cpSync(SAMPLE_FOLDER, folder, { recursive: true });
+		const mirror = () => {
+			const w = loadExample('mirror-folder.json');
+			const read = w.nodes.find((n) => n.name === 'Read folder');
+			if (read) read.parameters.fileSelector = path.join(folder, '*');
+			return w;
+		};
+		await run(mirror(), `Running "${mirror().name}" (first run)`);
+		writeFileSync(
+			path.join(folder, 'expense-policy.md'),
+			'# Expense policy\n\nMeals are reimbursed up to 60 EUR a day from next month.\n',
+		);
+		writeFileSync(
+			path.join(folder, 'travel-policy.md'),
+			'# Travel policy\n\nBook trains for trips under 600 km.\n',
+		);
+		unlinkSync(path.join(folder, 'security-guidelines.txt'));
+		await run(
+			mirror(),
+			'The folder changed: expense-policy.md edited, travel-policy.md added, security-guidelines.txt removed. Next scheduled run',
+		);
+
+		console.log('Summary');
 		const width = Math.max(...rows.map((r) => r[0].length));
 		for (const [name, outcome, time] of rows)
 			console.log(`  ${name.padEnd(width)}  ${time.padStart(6)}  ${outcome}`);
 		console.log(
 			`  ${'Total'.padEnd(width)}  ${((Date.now() - started) / 1000).toFixed(2).padStart(5)}s`,
 		);
-		printAnswer(run.items('Ask the index'));
-		if (run.status !== 'success') {
-			console.error(`\nThe workflow did not succeed: ${run.workflowError?.message ?? run.status}`);
-			process.exitCode = 1;
-		}
+		printAnswer(ingest.items('Ask the index'));
+	} catch (error) {
+		console.error(`\n${error instanceof Error ? error.message : String(error)}`);
+		process.exitCode = 1;
 	} finally {
+		rmSync(folder, { recursive: true, force: true });
 		await emulator?.close();
 	}
 }

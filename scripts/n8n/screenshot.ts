@@ -319,15 +319,33 @@ if (require.main === module) {
 	});
 }
 
+/** Opens a workflow and runs it from the editor; resolves once every node has succeeded. */
+async function runOnCanvas(page: Page, url: string): Promise<void> {
+	await page.navigate(url);
+	await page.waitFor('[data-test-id="canvas-node"]');
+	await sleep(1500);
+	await page.click('[data-test-id="execute-workflow-button"]');
+	await page.waitFor(
+		`document.querySelectorAll('[data-test-id="canvas-node-status-success"]').length === document.querySelectorAll('[data-test-id="canvas-node"]').length`,
+		{ js: true, timeoutMs: 120_000 },
+	);
+	await sleep(1500);
+}
+
 /** Which example the canvas and node shots show, and its node with the operation list. */
 const CANVAS_WORKFLOW = 'llcIngestFolder';
 const OPERATIONS_NODE = 'Upload files';
+/** The mirror example and its Mirror node (its report in the output panel). */
+const MIRROR_WORKFLOW = 'llcMirrorFolder';
+const MIRROR_NODE = 'Mirror folder';
 
 /**
  * The README images, from a throw-away instance set up like `npm run dev`:
  * - docs/workflow-canvas.png: examples/ingest-folder.json on the canvas, just run in the editor;
  * - docs/node-operations.png: the LlamaCloud node's parameters with its Operation list open;
- * - docs/credential-form.png: the "LlamaCloud API" credential, its connection test passed.
+ * - docs/credential-form.png: the "LlamaCloud API" credential, its connection test passed;
+ * - docs/mirror-workflow.png, docs/mirror-node.png: examples/mirror-folder.json run in the
+ *   editor, and its Mirror node with the run's report.
  */
 async function regenerateDocs(): Promise<void> {
 	const { repoRoot } = n8nPaths();
@@ -343,6 +361,14 @@ async function regenerateDocs(): Promise<void> {
 	);
 	const uf = await makeUserFolder();
 	const files = makeFilesFolder(uf.dir);
+	// The mirror example's folder: the samples, as the demo's first run has them.
+	fs.cpSync(
+		path.join(repoRoot, 'examples', 'sample-docs'),
+		path.join(files.dir, 'llamacloud-mirror'),
+		{
+			recursive: true,
+		},
+	);
 	uf.env.N8N_RESTRICT_FILE_ACCESS_TO = files.dir;
 	let server: Awaited<ReturnType<typeof startServer>> | undefined;
 	let browser: Browser | undefined;
@@ -360,15 +386,7 @@ async function regenerateDocs(): Promise<void> {
 		await logIn(page, editor);
 
 		// 1. The canvas, after running the workflow in the editor: every node green, item counts.
-		await page.navigate(`${editor}/workflow/${CANVAS_WORKFLOW}`);
-		await page.waitFor('[data-test-id="canvas-node"]');
-		await sleep(1500);
-		await page.click('[data-test-id="execute-workflow-button"]');
-		await page.waitFor(
-			`document.querySelectorAll('[data-test-id="canvas-node-status-success"]').length === document.querySelectorAll('[data-test-id="canvas-node"]').length`,
-			{ js: true, timeoutMs: 120_000 },
-		);
-		await sleep(1500);
+		await runOnCanvas(page, `${editor}/workflow/${CANVAS_WORKFLOW}`);
 		await page.screenshot(path.join(docs, 'workflow-canvas.png'));
 		console.log('wrote docs/workflow-canvas.png');
 
@@ -401,6 +419,20 @@ async function regenerateDocs(): Promise<void> {
 		await hideToasts(page);
 		await page.screenshot(path.join(docs, 'credential-form.png'));
 		console.log('wrote docs/credential-form.png');
+
+		// 4. The mirror example, run; then its Mirror node with the report in the output panel.
+		await runOnCanvas(page, `${editor}/workflow/${MIRROR_WORKFLOW}`);
+		await hideToasts(page);
+		await page.screenshot(path.join(docs, 'mirror-workflow.png'));
+		console.log('wrote docs/mirror-workflow.png');
+		await page.click(`[data-test-id="canvas-node"][data-node-name="${MIRROR_NODE}"]`, {
+			double: true,
+		});
+		await page.waitFor('[data-test-id="parameter-input-operation"]');
+		await sleep(1500);
+		await hideToasts(page);
+		await page.screenshot(path.join(docs, 'mirror-node.png'));
+		console.log('wrote docs/mirror-node.png');
 	} finally {
 		await browser?.close();
 		await server?.stop();

@@ -315,6 +315,112 @@ describe('safety', () => {
 	});
 });
 
+describe('continue-on-fail and bad input', () => {
+	test('a bad item is reported and the others go on; per-file items carry the error', async () => {
+		await mirrored(items(first));
+		const source = [
+			...items({ 'a.txt': 'alpha v2', 'b.txt': 'bravo' }),
+			{ json: { note: 'no file here' } },
+		];
+		const run = await mirror(source, { output: 'reportAndFiles' }, { continueOnFail: true });
+		expect(run.error).toBeUndefined();
+		const [report, ...files] = run.items.map((i) => i.json);
+		expect(report).toMatchObject({
+			counts: { replaced: 1, unchanged: 1, failed: 1, deleted: 0 },
+			failed: [
+				{
+					uniqueId: null,
+					itemIndex: 2,
+					error: `"Input Binary Field" 'data' not found: the item has no binary data [item 2]`,
+				},
+			],
+		});
+		expect(report.deletionsSkipped).toBeDefined();
+		expect(files[2]).toMatchObject({
+			action: 'failed',
+			error: expect.stringContaining('[item 2]'),
+		});
+		expect(run.pairedItems[3]).toEqual([{ item: 2 }]);
+		expect(await contentOf(byUnique().get('a.txt')!)).toBe('alpha v2');
+		expect(byUnique().has('c.txt')).toBe(true);
+	});
+
+	test('a deletion the service refuses is reported with the file, the rest stands', async () => {
+		await mirrored(items(first));
+		// Bulk and single deletes both fail (500, one try each).
+		emulator.current.faults.configure({
+			status500: 1,
+			methods: ['DELETE', 'POST'],
+			path: /delete|\/files\/dfl-/,
+		});
+		const run = await mirror(
+			items({ 'a.txt': 'alpha', 'b.txt': 'bravo' }),
+			{
+				requestOptions: { maxTries: 1 },
+			},
+			{ continueOnFail: true },
+		);
+		expect(run.error).toBeUndefined();
+		const report = run.items[0].json as Record<string, any>;
+		expect(report.counts).toMatchObject({ deleted: 0, failed: 1, unchanged: 2 });
+		expect(report.failed).toEqual([
+			expect.objectContaining({ uniqueId: 'c.txt', id: byUnique().get('c.txt')?.id }),
+		]);
+		expect(report.failed[0].error).toMatch(/500/);
+	});
+
+	test('items naming different directories fail before anything is sent', async () => {
+		const other = emulator.current.store.createDirectory('other').id;
+		const run = await mirror(
+			items(first, (name) => ({ dir: name === 'c.txt' ? other : directoryId })),
+			{
+				directoryId: byId('={{ $json.dir }}'),
+			},
+		);
+		expect(run.error?.message).toBe(
+			`"Directory" is ${other} for this item, but ${directoryId} for item 0 [item 2]`,
+		);
+		expect(emulator.current.requests).toHaveLength(0);
+	});
+
+	test.each([
+		[
+			{ maxDeletions: -1 },
+			'"Max Deletions" must be a number from 0 to 100 (percent) (got -1) [item 0]',
+		],
+		[
+			{ maxDeletions: 150 },
+			'"Max Deletions" must be a number from 0 to 100 (percent) (got 150) [item 0]',
+		],
+		[{ scope: 'prefix', scopePrefix: '  ' }, '"Unique ID Prefix" must not be empty [item 0]'],
+		[
+			{ scope: 'tag', scopeTagKey: 'k', scopeTagValue: ' ' },
+			'"Tag Value" must not be empty [item 0]',
+		],
+		[{ fingerprint: 'md5' }, `"Fingerprint" has an unknown value 'md5' [item 0]`],
+	])('bad settings %j are refused before any request', async (parameters, message) => {
+		const run = await mirror(items(first), parameters);
+		expect(run.error?.message).toBe(message);
+		expect(emulator.current.requests).toHaveLength(0);
+	});
+
+	test('a 409 for a new file whose holder cannot be found fails that item only', async () => {
+		emulator.current.faults.script([{ kind: 'status', status: 409 }], {
+			method: 'POST',
+			path: /\/files\/upload$/,
+		});
+		const run = await mirror(
+			items({ 'a.txt': 'alpha' }),
+			{ options: { concurrency: 1 } },
+			{ continueOnFail: true },
+		);
+		const report = run.items[0].json as Record<string, any>;
+		expect(report.failed[0].error).toBe(
+			"LlamaCloud reports unique ID 'a.txt' as taken, but no file with it can be found [item 0]",
+		);
+	});
+});
+
 describe('Dry Run', () => {
 	test('reports the plan and changes nothing', async () => {
 		await mirrored(items(first));

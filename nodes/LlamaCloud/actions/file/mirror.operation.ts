@@ -16,7 +16,6 @@ import { directoryLocator } from '../../descriptions/common.descriptions';
 import { metadataFields } from '../../descriptions/metadata.description';
 import { buildWaitFields } from '../index/sync/buildWait';
 import { runMirror } from './mirror/run';
-import { DEFAULT_MAX_DELETIONS } from './mirror/settings';
 import {
 	binaryPropertyField,
 	uniqueIdField,
@@ -120,7 +119,8 @@ export const description: INodeProperties[] = [
 		name: 'maxDeletions',
 		type: 'number',
 		typeOptions: { minValue: 0 },
-		default: DEFAULT_MAX_DELETIONS.limit,
+		// Literal defaults (the scanner reads them off the source): DEFAULT_MAX_DELETIONS's.
+		default: 50,
 		description:
 			'A run that would delete more is refused before it changes anything (a source that suddenly lists few files is more often broken than emptied)',
 	},
@@ -132,7 +132,7 @@ export const description: INodeProperties[] = [
 			{ name: 'Percent of the Files in Scope', value: 'percent' },
 			{ name: 'Files', value: 'files' },
 		],
-		default: DEFAULT_MAX_DELETIONS.unit,
+		default: 'percent',
 	},
 	{
 		displayName: 'Sync Index',

@@ -34,6 +34,7 @@ export interface MirrorSettings {
 	policy: RetryPolicy;
 }
 
+/** Max Deletions' defaults; mirror.operation.ts repeats them as literals (the scanner reads those). */
 export const DEFAULT_MAX_DELETIONS: MaxDeletions = { limit: 50, unit: 'percent' };
 
 function readScope(ctx: IExecuteFunctions): Scope {

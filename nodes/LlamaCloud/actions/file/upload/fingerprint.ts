@@ -56,7 +56,7 @@ export function fingerprintFields(displayOptions?: INodeProperties['displayOptio
 			required: true,
 			placeholder: 'e.g. {{ $json.md5Checksum }}',
 			description:
-				'The value to compare, usually an expression. Size and modified time work too: {{ $json.size }}-{{ $json.modifiedTime }}.',
+				'The value to compare, usually an expression. Size and modified time joined in one expression work too.',
 			displayOptions: { show: { fingerprint: ['field'] } },
 		},
 	];

@@ -2,7 +2,7 @@
 import { FileLocation } from 'n8n-core';
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { useBinaryDataMode } from '../test/harness';
+import { useBinaryDataMode } from '../harness/engine';
 
 /** A file on disk as a binary item, copied into the service (never held in memory). */
 export async function storedFileItem(

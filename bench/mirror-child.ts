@@ -10,7 +10,7 @@ import { request } from 'undici';
 
 // '.js': tsx would otherwise resolve 'LlamaCloudIngest.node' to the codex file LlamaCloudIngest.node.json.
 import { LlamaCloudIngest as LlamaCloud } from '../nodes/LlamaCloud/LlamaCloudIngest.node.js';
-import { makeStoredBinaryItem, runNode } from '../test/harness';
+import { makeStoredBinaryItem, runNode } from '../harness/engine';
 import { storedFileItem } from './binary';
 import { reportToParent } from './lib';
 import { measureMemory, timed, type MemoryFigures } from './measure';

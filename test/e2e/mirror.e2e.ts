@@ -26,7 +26,7 @@ import {
 	type ServerExecution,
 	startServer,
 	type UserFolder,
-} from './n8n';
+} from '../../harness/n8n';
 
 const WORKFLOW_ID = 'llcMirrorFolder';
 const MIRROR_NODE = 'Mirror folder';

@@ -17,7 +17,7 @@ import {
 	removeBinaryData,
 	runNode,
 	type RunNodeOptions,
-} from '../../harness';
+} from '../../../harness/engine';
 import { byId, credential, useEmulator } from '../../support/emulator';
 
 const emulator = useEmulator({ buildStepMs: 20 });

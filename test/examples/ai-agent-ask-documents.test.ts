@@ -7,12 +7,12 @@
 import { getSchema } from 'n8n-core/dist/execution-engine/node-execution-context/utils/create-node-as-tool';
 import type { INode, INodeParameters } from 'n8n-workflow';
 
-import { type Emulator, startEmulator } from '../../emulator';
 import { LlamaCloudIngest as LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloudIngest.node';
 import { loadExample } from '../../scripts/lib/examples';
-import { buildCorpus, DOCS, type Corpus } from '../emulator/retrieval-corpus';
+import { DOCS } from '../emulator/retrieval-corpus';
+import { useCorpus } from '../support/corpus';
+import { byId, credential } from '../support/emulator';
 import { runNode } from '../../harness/engine';
-import { CANARY_API_KEY } from '../support/canary';
 
 const example = loadExample('ai-agent-ask-documents.json');
 const tool = (name: string): INode => {
@@ -21,28 +21,19 @@ const tool = (name: string): INode => {
 	return node;
 };
 
-let emulator: Emulator;
-let corpus: Corpus;
-
-beforeAll(async () => {
-	emulator = await startEmulator({ apiKey: CANARY_API_KEY, buildStepMs: 5 });
-	corpus = await buildCorpus(emulator);
-});
-afterAll(async () => emulator.close());
+const { emulator, corpus } = useCorpus();
 
 /** Calls a tool of the example as the agent would: its arguments in the input item. */
 async function callTool(name: string, args: Record<string, unknown>) {
 	const node = tool(name);
 	const parameters = {
 		...node.parameters,
-		indexId: { __rl: true, mode: 'id', value: corpus.index.id },
+		indexId: byId(corpus.current.index.id),
 	} as INodeParameters;
 	return await runNode({
 		type: LlamaCloud,
 		parameters,
-		credentials: {
-			llamaCloudIngestApi: { apiKey: emulator.apiKey, region: 'custom', baseUrl: emulator.url },
-		},
+		credentials: credential(emulator.current),
 		inputItems: [{ json: args as never }],
 	});
 }
@@ -86,7 +77,7 @@ test('the agent searches, then finds, reads and greps the file a passage came fr
 	const scoped = await callTool('Search the documents', {
 		query: 'policy receipts lost devices',
 		topK: 5,
-		fileIds: corpus.parsed.expenses,
+		fileIds: corpus.current.parsed.expenses,
 	});
 	expect(new Set(scoped.items.map((i) => (i.json as any).file.display_name))).toEqual(
 		new Set([DOCS.expenses.name]),

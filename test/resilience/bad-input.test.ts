@@ -11,6 +11,7 @@ import { startEmulator, type Emulator } from '../../emulator';
 import { LlamaCloudIngest as LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloudIngest.node';
 import { makeBinaryItem, runNode } from '../../harness/engine';
 import { CANARY_API_KEY } from '../support/canary';
+import { byId } from '../support/emulator';
 
 let emulator: Emulator;
 /** Another deployment: another key (a key of the wrong region) and a 64 KiB upload limit. */
@@ -49,7 +50,6 @@ const credential = (fields: Credential = {}): Credential => ({
 	...fields,
 });
 
-const byId = (value: string) => ({ __rl: true, mode: 'id', value });
 /** A resource locator whose ID comes from each item's `$json.id`. */
 const itemId = byId('={{ $json.id }}');
 

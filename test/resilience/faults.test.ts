@@ -11,6 +11,7 @@ import { LlamaCloudIngest as LlamaCloud } from '../../nodes/LlamaCloud/LlamaClou
 import { LlamaCloudIngestTrigger as LlamaCloudTrigger } from '../../nodes/LlamaCloud/LlamaCloudIngestTrigger.node';
 import { makeBinaryItem, pollOnce, runNode, type RunNodeOptions } from '../../harness/engine';
 import { CANARY_API_KEY } from '../support/canary';
+import { byId, credential } from '../support/emulator';
 
 let emulator: Emulator;
 
@@ -22,10 +23,7 @@ afterAll(async () => {
 });
 beforeEach(() => emulator.reset());
 
-const credentials = () => ({
-	llamaCloudIngestApi: { apiKey: CANARY_API_KEY, region: 'custom', baseUrl: emulator.url },
-});
-const byId = (value: string) => ({ __rl: true, mode: 'id', value });
+const credentials = () => credential(emulator);
 const requestsTo = (method: string, path: RegExp): RecordedRequest[] =>
 	emulator.requests.filter((r) => r.method === method && path.test(r.path));
 const DIRECTORIES = /^\/api\/v1\/beta\/directories$/;
@@ -348,9 +346,7 @@ describe('Index → Sync with "Wait Until Built" polls through faults', () => {
 			runNode({
 				type: LlamaCloud,
 				parameters,
-				credentials: {
-					llamaCloudIngestApi: { apiKey: CANARY_API_KEY, region: 'custom', baseUrl: slow.url },
-				},
+				credentials: credential(slow),
 			});
 		const requestsTo = (method: string, path: RegExp) =>
 			slow.requests.filter((r) => r.method === method && path.test(r.path));

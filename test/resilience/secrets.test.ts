@@ -25,6 +25,7 @@ import {
 	type Recorded,
 } from '../../harness/engine';
 import { CANARY_API_KEY } from '../support/canary';
+import { byId, credential } from '../support/emulator';
 
 let emulator: Emulator;
 /** Expects another key: the canary is the wrong key there. */
@@ -45,10 +46,7 @@ beforeEach(() => {
 	emulator.clearRequests();
 });
 
-const credentials = (baseUrl = emulator.url) => ({
-	llamaCloudIngestApi: { apiKey: CANARY_API_KEY, region: 'custom', baseUrl },
-});
-const byId = (value: string) => ({ __rl: true, mode: 'id', value });
+const credentials = (baseUrl = emulator.url) => credential(emulator, { baseUrl });
 
 /** Every error this file provokes, to assert over at the end as well. */
 const provoked: unknown[] = [];

@@ -63,4 +63,4 @@ export function useHostileApi(emulatorOptions: EmulatorOptions = {}): HostileApi
 	return api;
 }
 
-export const byId = (value: string) => ({ __rl: true, mode: 'id', value });
+export { byId } from './emulator';

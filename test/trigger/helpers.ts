@@ -13,6 +13,7 @@ import { type Emulator, startEmulator } from '../../emulator';
 import { CANARY_API_KEY } from '../support/canary';
 import { LlamaCloudIngestTrigger as LlamaCloudTrigger } from '../../nodes/LlamaCloud/LlamaCloudIngestTrigger.node';
 import { pollOnce, type PollResult } from '../../harness/engine';
+import { byId } from '../support/emulator';
 
 export const FILES_PATH = /^\/api\/v1\/beta\/directories\/[^/]+\/files$/;
 
@@ -231,8 +232,6 @@ export async function uploadFile(
 
 // ---------------------------------------------------------------------------------------------
 // Polling through the engine
-
-export const byId = (value: string) => ({ __rl: true, mode: 'id', value });
 
 export interface TriggerParameters {
 	events?: string[];

@@ -4,51 +4,21 @@
  */
 import type { INodeParameters } from 'n8n-workflow';
 
-import { type Emulator, startEmulator } from '../../../emulator';
-import { LlamaCloudIngest as LlamaCloud } from '../../../nodes/LlamaCloud/LlamaCloudIngest.node';
-import { buildCorpus, DOCS, type Corpus } from '../../emulator/retrieval-corpus';
-import { type RunNodeOptions, runNode } from '../../../harness/engine';
-import { CANARY_API_KEY } from '../../support/canary';
+import { DOCS } from '../../emulator/retrieval-corpus';
+import { useCorpus } from '../../support/corpus';
+import { byId } from '../../support/emulator';
 
-let emulator: Emulator;
-let corpus: Corpus;
-
-beforeAll(async () => {
-	emulator = await startEmulator({ apiKey: CANARY_API_KEY, buildStepMs: 5 });
-	corpus = await buildCorpus(emulator);
-});
-afterAll(async () => emulator.close());
-beforeEach(() => emulator.clearRequests());
-
-const byId = (value: string) => ({ __rl: true, mode: 'id', value });
-
-function run(
-	operation: string,
-	parameters: INodeParameters,
-	options: Partial<RunNodeOptions> = {},
-) {
-	return runNode({
-		type: LlamaCloud,
-		parameters: { resource: 'index', operation, indexId: byId(corpus.index.id), ...parameters },
-		credentials: {
-			llamaCloudIngestApi: { apiKey: emulator.apiKey, region: 'custom', baseUrl: emulator.url },
-		},
-		...options,
-	});
-}
-
-const bodiesTo = (path: string) =>
-	emulator.requests.filter((r) => r.path === path).map((r) => r.body as Record<string, unknown>);
+const { emulator, corpus, run, bodiesTo } = useCorpus();
 
 describe('Index: Find Files', () => {
 	test('every file of the index, one item each, with the ID the other operations take', async () => {
 		const { items, error } = await run('findFiles', { returnAll: true });
 		expect(error).toBeUndefined();
 		expect(items.map((i) => i.json)).toEqual([
-			{ file_id: corpus.parsed.emoji, file_name: DOCS.emoji.name },
-			{ file_id: corpus.parsed.expenses, file_name: DOCS.expenses.name },
-			{ file_id: corpus.parsed.handbook, file_name: DOCS.handbook.name },
-			{ file_id: corpus.parsed.security, file_name: DOCS.security.name },
+			{ file_id: corpus.current.parsed.emoji, file_name: DOCS.emoji.name },
+			{ file_id: corpus.current.parsed.expenses, file_name: DOCS.expenses.name },
+			{ file_id: corpus.current.parsed.handbook, file_name: DOCS.handbook.name },
+			{ file_id: corpus.current.parsed.security, file_name: DOCS.security.name },
 		]);
 	});
 
@@ -61,8 +31,8 @@ describe('Index: Find Files', () => {
 		});
 		expect(part.items.map((i) => i.json.file_name)).toEqual([DOCS.expenses.name]);
 		expect(bodiesTo('/api/v1/retrieval/files/find')).toEqual([
-			{ index_id: corpus.index.id, file_name: 'handbook.md', page_size: 1000 },
-			{ index_id: corpus.index.id, file_name_contains: 'POLICY', page_size: 1000 },
+			{ index_id: corpus.current.index.id, file_name: 'handbook.md', page_size: 1000 },
+			{ index_id: corpus.current.index.id, file_name_contains: 'POLICY', page_size: 1000 },
 		]);
 	});
 
@@ -70,14 +40,14 @@ describe('Index: Find Files', () => {
 		const { items } = await run('findFiles', { returnAll: false, limit: 3 });
 		expect(items).toHaveLength(3);
 		expect(bodiesTo('/api/v1/retrieval/files/find')).toEqual([
-			{ index_id: corpus.index.id, page_size: 3 },
+			{ index_id: corpus.current.index.id, page_size: 3 },
 		]);
 	});
 
 	test('by the export config ID too', async () => {
 		const { items } = await run('findFiles', {
 			returnAll: true,
-			indexId: byId(corpus.index.export_config_id),
+			indexId: byId(corpus.current.index.export_config_id),
 		});
 		expect(items).toHaveLength(4);
 	});
@@ -89,7 +59,7 @@ describe('bad input fails before any request', () => {
 		async (operation, parameters, message) => {
 			const { error } = await run(operation, parameters as INodeParameters);
 			expect(error?.message).toBe(message);
-			expect(emulator.requests).toEqual([]);
+			expect(emulator.current.requests).toEqual([]);
 		},
 	);
 });

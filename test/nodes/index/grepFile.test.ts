@@ -4,46 +4,15 @@
  */
 import type { INodeParameters } from 'n8n-workflow';
 
-import { type Emulator, startEmulator } from '../../../emulator';
-import { LlamaCloudIngest as LlamaCloud } from '../../../nodes/LlamaCloud/LlamaCloudIngest.node';
-import { buildCorpus, DOCS, type Corpus } from '../../emulator/retrieval-corpus';
-import { type RunNodeOptions, runNode } from '../../../harness/engine';
-import { CANARY_API_KEY } from '../../support/canary';
+import { DOCS } from '../../emulator/retrieval-corpus';
+import { useCorpus } from '../../support/corpus';
 
-let emulator: Emulator;
-let corpus: Corpus;
-
-beforeAll(async () => {
-	emulator = await startEmulator({ apiKey: CANARY_API_KEY, buildStepMs: 5 });
-	corpus = await buildCorpus(emulator);
-});
-afterAll(async () => emulator.close());
-beforeEach(() => emulator.clearRequests());
-
-const byId = (value: string) => ({ __rl: true, mode: 'id', value });
-
-function run(
-	operation: string,
-	parameters: INodeParameters,
-	options: Partial<RunNodeOptions> = {},
-) {
-	return runNode({
-		type: LlamaCloud,
-		parameters: { resource: 'index', operation, indexId: byId(corpus.index.id), ...parameters },
-		credentials: {
-			llamaCloudIngestApi: { apiKey: emulator.apiKey, region: 'custom', baseUrl: emulator.url },
-		},
-		...options,
-	});
-}
-
-const bodiesTo = (path: string) =>
-	emulator.requests.filter((r) => r.path === path).map((r) => r.body as Record<string, unknown>);
+const { emulator, corpus, run, bodiesTo } = useCorpus();
 
 describe('Index: Grep File', () => {
 	test('every match with its offsets and context; pages followed with the cursor in the body', async () => {
 		const { items, error } = await run('grepFile', {
-			fileId: corpus.parsed.handbook,
+			fileId: corpus.current.parsed.handbook,
 			pattern: 'filler',
 			returnAll: true,
 			options: { contextChars: 3 },
@@ -51,7 +20,7 @@ describe('Index: Grep File', () => {
 		expect(error).toBeUndefined();
 		expect(items).toHaveLength(100);
 		expect(items[0].json).toEqual({
-			file_id: corpus.parsed.handbook,
+			file_id: corpus.current.parsed.handbook,
 			start_char: expect.any(Number),
 			end_char: expect.any(Number),
 			content: expect.stringMatching(/^.{3}filler.{3}$/s),
@@ -61,8 +30,8 @@ describe('Index: Grep File', () => {
 		const requests = bodiesTo('/api/v1/retrieval/files/grep');
 		expect(requests).toHaveLength(1); // 100 fit a page
 		expect(requests[0]).toEqual({
-			index_id: corpus.index.id,
-			file_id: corpus.parsed.handbook,
+			index_id: corpus.current.index.id,
+			file_id: corpus.current.parsed.handbook,
 			pattern: 'filler',
 			context_chars: 3,
 			page_size: 1000,
@@ -72,7 +41,7 @@ describe('Index: Grep File', () => {
 	test('more matches than a page: several requests, each after the cursor, none lost', async () => {
 		const text = DOCS.handbook.text;
 		const { items } = await run('grepFile', {
-			fileId: corpus.parsed.handbook,
+			fileId: corpus.current.parsed.handbook,
 			pattern: '(?s).', // every character: more than a page of 1000
 			returnAll: true,
 		});
@@ -85,7 +54,7 @@ describe('Index: Grep File', () => {
 
 	test('Limit; (?i) for any case', async () => {
 		const { items } = await run('grepFile', {
-			fileId: corpus.parsed.expenses,
+			fileId: corpus.current.parsed.expenses,
 			pattern: '(?i)MEALS|receipts',
 			limit: 1,
 		});
@@ -93,7 +62,10 @@ describe('Index: Grep File', () => {
 	});
 
 	test('an invalid pattern: the API error, naming the field', async () => {
-		const { error } = await run('grepFile', { fileId: corpus.parsed.expenses, pattern: '([a-' });
+		const { error } = await run('grepFile', {
+			fileId: corpus.current.parsed.expenses,
+			pattern: '([a-',
+		});
 		expect((error as unknown as { httpCode: string }).httpCode).toBe('422');
 		expect(error?.message).toContain('pattern');
 	});
@@ -115,6 +87,6 @@ describe('bad input fails before any request', () => {
 	])('%s with %j', async (operation, parameters, message) => {
 		const { error } = await run(operation, parameters as INodeParameters);
 		expect(error?.message).toBe(message);
-		expect(emulator.requests).toEqual([]);
+		expect(emulator.current.requests).toEqual([]);
 	});
 });

@@ -4,48 +4,18 @@
  */
 import type { INodeParameters } from 'n8n-workflow';
 
-import { type Emulator, startEmulator } from '../../../emulator';
-import { LlamaCloudIngest as LlamaCloud } from '../../../nodes/LlamaCloud/LlamaCloudIngest.node';
-import { buildCorpus, DOCS, type Corpus } from '../../emulator/retrieval-corpus';
-import { type RunNodeOptions, runNode } from '../../../harness/engine';
-import { CANARY_API_KEY } from '../../support/canary';
+import { DOCS } from '../../emulator/retrieval-corpus';
+import { useCorpus } from '../../support/corpus';
+import { byId } from '../../support/emulator';
 
-let emulator: Emulator;
-let corpus: Corpus;
-
-beforeAll(async () => {
-	emulator = await startEmulator({ apiKey: CANARY_API_KEY, buildStepMs: 5 });
-	corpus = await buildCorpus(emulator);
-});
-afterAll(async () => emulator.close());
-beforeEach(() => emulator.clearRequests());
-
-const byId = (value: string) => ({ __rl: true, mode: 'id', value });
-
-function run(
-	operation: string,
-	parameters: INodeParameters,
-	options: Partial<RunNodeOptions> = {},
-) {
-	return runNode({
-		type: LlamaCloud,
-		parameters: { resource: 'index', operation, indexId: byId(corpus.index.id), ...parameters },
-		credentials: {
-			llamaCloudIngestApi: { apiKey: emulator.apiKey, region: 'custom', baseUrl: emulator.url },
-		},
-		...options,
-	});
-}
-
-const bodiesTo = (path: string) =>
-	emulator.requests.filter((r) => r.path === path).map((r) => r.body as Record<string, unknown>);
+const { emulator, corpus, run, bodiesTo } = useCorpus();
 
 describe('Index: Read File', () => {
 	test('the whole parsed text', async () => {
-		const { items } = await run('readFile', { fileId: corpus.parsed.security });
+		const { items } = await run('readFile', { fileId: corpus.current.parsed.security });
 		expect(items.map((i) => i.json)).toEqual([
 			{
-				file_id: corpus.parsed.security,
+				file_id: corpus.current.parsed.security,
 				offset: 0,
 				content: DOCS.security.text,
 				length: DOCS.security.text.length,
@@ -59,7 +29,7 @@ describe('Index: Read File', () => {
 		let text = '';
 		for (let guard = 0; offset !== null && guard < 50; guard++) {
 			const { items, error } = await run('readFile', {
-				fileId: corpus.parsed.handbook,
+				fileId: corpus.current.parsed.handbook,
 				options: { offset, maxLength: 1500 },
 			});
 			expect(error).toBeUndefined();
@@ -71,7 +41,7 @@ describe('Index: Read File', () => {
 
 	test('offsets count characters (code points), not UTF-16 units', async () => {
 		const { items } = await run('readFile', {
-			fileId: corpus.parsed.emoji,
+			fileId: corpus.current.parsed.emoji,
 			options: { offset: 6, maxLength: 3 },
 		});
 		expect(items[0].json).toMatchObject({
@@ -84,7 +54,7 @@ describe('Index: Read File', () => {
 	test('a file of another index: 404 with the API detail', async () => {
 		const { error } = await run('readFile', { fileId: 'dfl-nope' });
 		expect((error as unknown as { httpCode: string }).httpCode).toBe('404');
-		expect(error?.message).toContain(`File dfl-nope not found in index ${corpus.index.id}`);
+		expect(error?.message).toContain(`File dfl-nope not found in index ${corpus.current.index.id}`);
 		// The probe found the index ID fine, so no other ID was tried.
 		expect(bodiesTo('/api/v1/retrieval/files/read')).toHaveLength(1);
 	});
@@ -105,6 +75,6 @@ describe('bad input fails before any request', () => {
 	])('%s with %j', async (operation, parameters, message) => {
 		const { error } = await run(operation, parameters as INodeParameters);
 		expect(error?.message).toBe(message);
-		expect(emulator.requests).toEqual([]);
+		expect(emulator.current.requests).toEqual([]);
 	});
 });

@@ -5,47 +5,18 @@
  */
 import type { INodeParameters } from 'n8n-workflow';
 
-import { type Emulator, startEmulator } from '../../../emulator';
-import { LlamaCloudIngest as LlamaCloud } from '../../../nodes/LlamaCloud/LlamaCloudIngest.node';
-import { buildCorpus, DOCS, type Corpus } from '../../emulator/retrieval-corpus';
-import { type RunNodeOptions, runNode } from '../../../harness/engine';
-import { CANARY_API_KEY } from '../../support/canary';
+import { DOCS } from '../../emulator/retrieval-corpus';
+import { useCorpus } from '../../support/corpus';
+import { byId, type LlamaCloudRunOptions } from '../../support/emulator';
 
-let emulator: Emulator;
-let corpus: Corpus;
-
-beforeAll(async () => {
-	emulator = await startEmulator({ apiKey: CANARY_API_KEY, buildStepMs: 5 });
-	corpus = await buildCorpus(emulator);
-});
-afterAll(async () => emulator.close());
+const { emulator, corpus, run, bodiesTo } = useCorpus();
 beforeEach(() => {
-	emulator.clearRequests();
-	emulator.quirks.retrievalFileIds = 'parsed';
+	emulator.current.quirks.retrievalFileIds = 'parsed';
 });
 
-const byId = (value: string) => ({ __rl: true, mode: 'id', value });
-
-function retrieve(parameters: INodeParameters, options: Partial<RunNodeOptions> = {}) {
-	return runNode({
-		type: LlamaCloud,
-		parameters: {
-			resource: 'index',
-			operation: 'retrieve',
-			indexId: byId(corpus.index.id),
-			...parameters,
-		},
-		credentials: {
-			llamaCloudIngestApi: { apiKey: emulator.apiKey, region: 'custom', baseUrl: emulator.url },
-		},
-		...options,
-	});
-}
-
-const retrieveBodies = () =>
-	emulator.requests
-		.filter((r) => r.path === '/api/v1/retrieval/retrieve')
-		.map((r) => r.body as Record<string, unknown>);
+const retrieve = (parameters: INodeParameters, options: LlamaCloudRunOptions = {}) =>
+	run('retrieve', parameters, options);
+const retrieveBodies = () => bodiesTo('/api/v1/retrieval/retrieve');
 
 describe('results', () => {
 	test('one item per passage, the relevant one first, with everything a citation needs', async () => {
@@ -61,8 +32,8 @@ describe('results', () => {
 			score: expect.any(Number),
 			rerank_score: expect.any(Number),
 			file: {
-				id: corpus.parsed.expenses,
-				directory_id: corpus.index.output_directory_id,
+				id: corpus.current.parsed.expenses,
+				directory_id: corpus.current.index.output_directory_id,
 				display_name: DOCS.expenses.name,
 				unique_id: DOCS.expenses.name,
 			},
@@ -83,7 +54,10 @@ describe('results', () => {
 		const { items } = await retrieve({ query: 'receipts devices', output: 'allResults' });
 		expect(items).toHaveLength(1);
 		const { results, query, index_id } = items[0].json as any;
-		expect({ query, index_id }).toEqual({ query: 'receipts devices', index_id: corpus.index.id });
+		expect({ query, index_id }).toEqual({
+			query: 'receipts devices',
+			index_id: corpus.current.index.id,
+		});
 		expect(results.map((r: any) => r.file.display_name).sort()).toEqual([
 			DOCS.expenses.name,
 			DOCS.security.name,
@@ -98,27 +72,27 @@ describe('results', () => {
 
 	test('each cited file is looked up once; "Look Up File Names" off skips it', async () => {
 		await retrieve({ query: 'filler text', topK: 4 });
-		const lookups = emulator.requests.filter((r) => r.path.includes('/files/'));
+		const lookups = emulator.current.requests.filter((r) => r.path.includes('/files/'));
 		expect(lookups.map((r) => r.path)).toEqual([
-			`/api/v1/beta/directories/${corpus.index.output_directory_id}/files/${corpus.parsed.handbook}`,
+			`/api/v1/beta/directories/${corpus.current.index.output_directory_id}/files/${corpus.current.parsed.handbook}`,
 		]);
-		emulator.clearRequests();
+		emulator.current.clearRequests();
 		const { items } = await retrieve({ query: 'filler text', options: { lookUpFiles: false } });
 		expect(items[0].json.file).toEqual({
-			id: corpus.parsed.handbook,
+			id: corpus.current.parsed.handbook,
 			directory_id: null,
 			display_name: null,
 			unique_id: null,
 		});
-		expect(emulator.requests.map((r) => r.path)).toEqual(['/api/v1/retrieval/retrieve']);
+		expect(emulator.current.requests.map((r) => r.path)).toEqual(['/api/v1/retrieval/retrieve']);
 	});
 
 	test('a file cited by ID from the source directory (the other answer) is found there', async () => {
-		emulator.quirks.retrievalFileIds = 'source';
+		emulator.current.quirks.retrievalFileIds = 'source';
 		const { items } = await retrieve({ query: 'lost devices' });
 		expect(items[0].json.file).toEqual({
-			id: corpus.source.security,
-			directory_id: corpus.sourceDirectoryId,
+			id: corpus.current.source.security,
+			directory_id: corpus.current.sourceDirectoryId,
 			display_name: DOCS.security.name,
 			unique_id: DOCS.security.name,
 		});
@@ -128,7 +102,9 @@ describe('results', () => {
 describe('the request', () => {
 	test('defaults: query and Top K 5; no rerank setting (the server reranks); no filters', async () => {
 		await retrieve({ query: 'receipts' });
-		expect(retrieveBodies()).toEqual([{ index_id: corpus.index.id, query: 'receipts', top_k: 5 }]);
+		expect(retrieveBodies()).toEqual([
+			{ index_id: corpus.current.index.id, query: 'receipts', top_k: 5 },
+		]);
 	});
 
 	test.each([
@@ -145,7 +121,7 @@ describe('the request', () => {
 		const { error } = await retrieve({ query: 'receipts', topK: 7, options });
 		expect(error).toBeUndefined();
 		expect(retrieveBodies()).toEqual([
-			{ index_id: corpus.index.id, query: 'receipts', top_k: 7, ...expected },
+			{ index_id: corpus.current.index.id, query: 'receipts', top_k: 7, ...expected },
 		]);
 	});
 
@@ -158,7 +134,7 @@ describe('the request', () => {
 	test('the index by its export config ID', async () => {
 		const { items, error } = await retrieve({
 			query: 'receipts',
-			indexId: byId(corpus.index.export_config_id),
+			indexId: byId(corpus.current.index.export_config_id),
 		});
 		expect(error).toBeUndefined();
 		expect(items[0].json.file).toMatchObject({ display_name: DOCS.expenses.name });
@@ -249,12 +225,14 @@ describe('filters', () => {
 	});
 
 	test('File IDs: only passages of those files', async () => {
-		const names = await namesFor({ fileIds: `${corpus.parsed.handbook}, ${corpus.parsed.emoji}` });
+		const names = await namesFor({
+			fileIds: `${corpus.current.parsed.handbook}, ${corpus.current.parsed.emoji}`,
+		});
 		expect(names).toEqual(new Set([DOCS.handbook.name, DOCS.emoji.name]));
 		expect(retrieveBodies()[0].static_filters).toEqual({
 			parsed_directory_file_id: {
 				operator: 'in',
-				value: [corpus.parsed.handbook, corpus.parsed.emoji],
+				value: [corpus.current.parsed.handbook, corpus.current.parsed.emoji],
 			},
 		});
 	});
@@ -396,7 +374,7 @@ describe('as an AI agent tool', () => {
 		);
 		expect(error).toBeUndefined();
 		expect(retrieveBodies()[0]).toEqual({
-			index_id: corpus.index.id,
+			index_id: corpus.current.index.id,
 			query: 'policy filler receipts',
 			top_k: 3,
 			custom_filters: { department: { operator: 'eq', value: 'hr' } },
@@ -408,10 +386,10 @@ describe('as an AI agent tool', () => {
 });
 
 describe('when the server fails', () => {
-	afterEach(() => emulator.faults.reset());
+	afterEach(() => emulator.current.faults.reset());
 
 	test('a 503 and a connection lost after the answer are retried: retrieval only reads', async () => {
-		emulator.faults.script(
+		emulator.current.faults.script(
 			[
 				{ kind: 'status', status: 503, retryAfterSeconds: 0 },
 				{ kind: 'reset', when: 'after' },
@@ -425,7 +403,7 @@ describe('when the server fails', () => {
 	});
 
 	test('Request Options → Max Tries 1: the 503 is the answer, with its status', async () => {
-		emulator.faults.script([{ kind: 'status', status: 503, retryAfterSeconds: 0 }], {
+		emulator.current.faults.script([{ kind: 'status', status: 503, retryAfterSeconds: 0 }], {
 			path: /^\/api\/v1\/retrieval\/retrieve$/,
 		});
 		const { error } = await retrieve({ query: 'receipts', requestOptions: { maxTries: 1 } });

@@ -28,7 +28,7 @@ async function main() {
 	if (parts.length > 0) {
 		const upload = await benchUpload({
 			parts: [...parts],
-			...(quick ? { largeBytes: 256 * MiB, rounds: 2, bulkCount: 200 } : {}),
+			...(quick ? { largeBytes: 256 * MiB, rounds: 3, bulkCount: 200 } : {}),
 		});
 		results.push(...upload.results);
 		details.upload = upload.details;

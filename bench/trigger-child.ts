@@ -13,7 +13,7 @@ import { request } from 'undici';
 // '.js': tsx would otherwise resolve '*.node' to the codex file (.node.json).
 import { LlamaCloudIngest as LlamaCloud } from '../nodes/LlamaCloud/LlamaCloudIngest.node.js';
 import { LlamaCloudIngestTrigger as LlamaCloudTrigger } from '../nodes/LlamaCloud/LlamaCloudIngestTrigger.node.js';
-import { MAX_PAGE_SIZE } from '../nodes/LlamaCloud/transport';
+import { LISTING_PAGE_SIZE } from '../nodes/LlamaCloud/transport';
 import { pollOnce, runNode } from '../harness/engine';
 import { reportToParent } from './lib';
 
@@ -25,6 +25,8 @@ export interface TriggerChildInput {
 	staticData?: IDataObject;
 	/** Timed runs after one warm-up run. */
 	repeats?: number;
+	/** Page size of the raw and SDK listings (the node chooses its own). Default LISTING_PAGE_SIZE. */
+	pageSize?: number;
 }
 
 export interface TriggerChildOutput {
@@ -37,19 +39,20 @@ export interface TriggerChildOutput {
 }
 
 const input = JSON.parse(process.argv[2]) as TriggerChildInput;
+const pageSize = input.pageSize ?? LISTING_PAGE_SIZE;
 const credentials = {
 	llamaCloudIngestApi: { apiKey: input.apiKey, region: 'custom', baseUrl: input.url },
 };
 
 /**
  * The official SDK's auto-pagination over the same list, soft-deleted files included, at the
- * largest page size the API states (1000; the SDK's default would be the server's 50).
+ * node's page size (the SDK's default would be the server's 50).
  */
 async function sdkListing(maxPages = Infinity): Promise<{ count: number; pages: number }> {
 	const client = new LlamaCloudSdk({ apiKey: input.apiKey, baseURL: input.url });
 	let page = await client.beta.directories.files.list(input.directoryId, {
 		include_deleted: true,
-		page_size: 1000,
+		page_size: pageSize,
 	});
 	let count = page.items.length;
 	let pages = 1;
@@ -99,7 +102,10 @@ async function rawListing(maxPages = Infinity): Promise<{ count: number; pages: 
 	let count = 0;
 	let pages = 0;
 	do {
-		const qs = new URLSearchParams({ include_deleted: 'true', page_size: String(MAX_PAGE_SIZE) });
+		const qs = new URLSearchParams({
+			include_deleted: 'true',
+			page_size: String(pageSize),
+		});
 		if (token) qs.set('page_token', token);
 		const response = await request(
 			`${input.url}/api/v1/beta/directories/${input.directoryId}/files?${qs}`,

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 
 import type { FaultOptions } from './faults';
-import { DEFAULTS, type EmulatorOptions } from './options';
+import { DEFAULTS, type EmulatorOptions, PAGE_SIZE_ABOVE_MAX } from './options';
 import { RETRIEVAL_FILE_ID_MODES } from './retrieval/documents';
 import { DOCUMENTED_UPLOAD_LIMIT, type RateLimitOptions } from './rateLimit';
 
@@ -167,7 +167,7 @@ export function optionsFromEnv(env: Env = process.env): EmulatorOptions & { port
 		maxUploadBytes: integer(env, ENV.maxUploadBytes, 1),
 		defaultPageSize: integer(env, ENV.defaultPageSize, 1),
 		maxPageSize: integer(env, ENV.maxPageSize, 1),
-		pageSizeAboveMax: choice(env, ENV.pageSizeAboveMax, ['reject', 'clamp'] as const),
+		pageSizeAboveMax: choice(env, ENV.pageSizeAboveMax, PAGE_SIZE_ABOVE_MAX),
 		quiet: quiet === undefined ? false : !['0', 'false', 'no'].includes(quiet.toLowerCase()),
 		retrievalFileIds: oneOf(env, ENV.retrievalFileIds, RETRIEVAL_FILE_ID_MODES),
 		faults: faultsFromEnv(env),

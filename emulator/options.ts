@@ -12,6 +12,10 @@ export interface ProjectSeed {
 	is_default?: boolean;
 }
 
+/** See EmulatorOptions.pageSizeAboveMax. */
+export const PAGE_SIZE_ABOVE_MAX = ['serve', 'clamp', 'reject'] as const;
+export type PageSizeAboveMax = (typeof PAGE_SIZE_ABOVE_MAX)[number];
+
 export interface EmulatorOptions {
 	/** 0 picks a free port. Default 0. */
 	port?: number;
@@ -38,14 +42,17 @@ export interface EmulatorOptions {
 	maxJsonBytes?: number;
 	/** page_size when none is given. Default 50. */
 	defaultPageSize?: number;
-	/** Largest page served. Default 1000. */
+	/** The assumed maximum page_size of the lists that `pageSizeAboveMax` applies. Default 1000. */
 	maxPageSize?: number;
 	/**
-	 * A larger page_size: `reject` (default, 422 on page_size, as FastAPI answers the one list
-	 * whose maximum the spec states) or `clamp` (served at most maxPageSize items; the spec
-	 * states no maximum for the other lists, so either is plausible).
+	 * What the directory, directory-file and index lists do with a page_size above maxPageSize
+	 * (assumed: the spec states no maximum for them). Default `clamp`: at most maxPageSize items
+	 * served, as the spec says of the API's other lists ("typically 1000; values above this will
+	 * be coerced to the maximum") and as `npm run verify:live` checks; `serve`: every item asked
+	 * for (these lists' own schema); `reject`: 422 on page_size, as FastAPI answers the maximum
+	 * `/api/v1/beta/files` states.
 	 */
-	pageSizeAboveMax?: 'reject' | 'clamp';
+	pageSizeAboveMax?: PageSizeAboveMax;
 	/**
 	 * List Directory Files ignores `updated_at_on_or_after` / `updated_at_on_or_before`, as a
 	 * server without those filters would (the trigger must then stay correct by a full scan).

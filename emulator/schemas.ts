@@ -9,6 +9,7 @@
  * Response schemas are strict so an emulator bug that leaks an internal field fails validation.
  */
 import { z } from 'zod';
+import type { PageSizeAboveMax } from './options';
 
 // ---------------------------------------------------------------------------------------------
 // Shared pieces
@@ -329,14 +330,19 @@ export function parseIsoDatetime(text: string): number | null {
 /** Query keys that may repeat (`?types=user&types=index`); every other key keeps its last value. */
 export const REPEATABLE_QUERY_KEYS = new Set(['types', 'expand']);
 
-/** List query schemas depend on the instance's page size limit, so they are built per emulator. */
-export function listQuerySchemas(maxPageSize: number, aboveMax: 'reject' | 'clamp' = 'reject') {
+/**
+ * List query schemas depend on the instance's page size switch (options.ts, pageSizeAboveMax),
+ * so they are built per emulator.
+ */
+export function listQuerySchemas(maxPageSize: number, aboveMax: PageSizeAboveMax = 'clamp') {
 	const size = QueryInt.pipe(z.number().int().min(1));
+	const pageSizes: Record<PageSizeAboveMax, z.ZodTypeAny> = {
+		serve: size,
+		clamp: size.transform((n) => Math.min(n, maxPageSize)),
+		reject: QueryInt.pipe(z.number().int().min(1).max(maxPageSize)),
+	};
 	const pageQuery = {
-		page_size: (aboveMax === 'clamp'
-			? size.transform((n) => Math.min(n, maxPageSize))
-			: QueryInt.pipe(z.number().int().min(1).max(maxPageSize))
-		).optional(),
+		page_size: (pageSizes[aboveMax] as typeof size).optional(),
 		page_token: z.string().optional(),
 	};
 	return {

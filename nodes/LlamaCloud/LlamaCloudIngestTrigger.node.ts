@@ -11,7 +11,7 @@ import { directoryLocator } from './descriptions/common.descriptions';
 import { searchDirectories } from './methods/listSearch';
 import { retryPolicyOf, triggerRequestOptions } from './descriptions/requestOptions.description';
 import type { DirectoryFile } from './helpers/interfaces';
-import { apiPath, CREDENTIAL_TYPE, MAX_PAGE_SIZE, paginate } from './transport';
+import { apiPath, CREDENTIAL_TYPE, LISTING_PAGE_SIZE, paginate } from './transport';
 import {
 	FILE_EVENTS,
 	type FileEvent,
@@ -269,7 +269,7 @@ async function listFiles(
 		IPollFunctions,
 		Parameters<typeof paginate>,
 		AsyncGenerator<DirectoryFile[]>
-	>(ctx, path, qs, { pageSize: MAX_PAGE_SIZE, policy: retryPolicyOf(ctx), onPageHeaders });
+	>(ctx, path, qs, { pageSize: LISTING_PAGE_SIZE, policy: retryPolicyOf(ctx), onPageHeaders });
 	for await (const page of pages) {
 		for (const json of page) {
 			const updatedMs = updatedMsOf(json);

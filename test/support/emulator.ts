@@ -17,7 +17,7 @@ export interface EmulatorHolder {
 }
 
 /**
- * A server that serves 100 items a page at most, whatever the node asks for (1000): lists of a
+ * A server that serves 100 items a page at most, whatever the node asks for (10,000): lists of a
  * few hundred objects still take several pages.
  */
 export const PAGES_OF_100 = { maxPageSize: 100, pageSizeAboveMax: 'clamp' } as const;

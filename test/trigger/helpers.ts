@@ -134,7 +134,7 @@ export async function startWorld(): Promise<TriggerWorld> {
 			clock.now += ms;
 		},
 	};
-	// At most 100 files a page whatever the trigger asks for (1000): small directories still
+	// At most 100 files a page whatever the trigger asks for (10,000): small directories still
 	// take several pages, which is what many of these tests are about.
 	const emulator = await startEmulator({
 		apiKey: CANARY_API_KEY,

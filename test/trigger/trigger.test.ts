@@ -5,7 +5,6 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { MAX_PAGE_SIZE } from '../../nodes/LlamaCloud/transport';
 import { LlamaCloudIngestTrigger as LlamaCloudTrigger } from '../../nodes/LlamaCloud/LlamaCloudIngestTrigger.node';
 import {
 	deleteFile,
@@ -524,7 +523,7 @@ describe('late arrivals and repeated polls', () => {
 		world.emulator.store.seedFiles(directoryId, 1, { displayName: () => 'old.txt' });
 		const start = await poll(world, directoryId, {});
 		world.clock.advance(10_000);
-		const firstFiles = world.emulator.store.seedFiles(directoryId, MAX_PAGE_SIZE + 10);
+		const firstFiles = world.emulator.store.seedFiles(directoryId, 1010); // 11 pages of this world's 100
 		world.clock.advance(100);
 		const listingStart = world.clock.now;
 		world.proxy.takeServed();
@@ -550,12 +549,12 @@ describe('late arrivals and repeated polls', () => {
 		if (world.emulator.quirks.listOrder === 'newest_first') {
 			// Newest first (a variant), the late file sorts after the cursor: this listing serves it.
 			expect(served).toContain('late.txt');
-			expect(first.items).toHaveLength(MAX_PAGE_SIZE + 11);
+			expect(first.items).toHaveLength(1011);
 			expect(names(first.items)).toContain('created:late.txt');
 			expect(second.items).toBeNull();
 		} else {
 			expect(served).not.toContain('late.txt');
-			expect(first.items).toHaveLength(MAX_PAGE_SIZE + 10);
+			expect(first.items).toHaveLength(1010);
 			expect(names(second.items)).toEqual(['created:late.txt']);
 			expect((await poll(world, directoryId, second.staticData)).items).toBeNull();
 		}

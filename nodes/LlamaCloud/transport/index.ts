@@ -26,7 +26,7 @@ export {
 	scopeQuery,
 } from './connection';
 export { describeErrorBody, errorItem, notFoundError, redact } from './errors';
-export { MAX_PAGE_SIZE, paginate, sendListWithRetries } from './pagination';
+export { LISTING_PAGE_SIZE, paginate, sendListWithRetries } from './pagination';
 export { apiPath, unsafePathSegment } from './path';
 export { type ApiRequest, apiRequest } from './request';
 export {

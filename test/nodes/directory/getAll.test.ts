@@ -37,7 +37,7 @@ describe('Directory: Get Many', () => {
 				name: 'Batch',
 				types: ['user'],
 				include_deleted: 'true',
-				page_size: '1000',
+				page_size: '10000',
 			});
 		}
 		expect(pages[0].query.page_token).toBeUndefined();

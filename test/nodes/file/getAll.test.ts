@@ -80,7 +80,7 @@ describe('Get Many', () => {
 				include_deleted: 'true',
 				updated_at_on_or_after: '2026-01-19T22:00:00.000Z',
 				updated_at_on_or_before: '2026-02-01T00:00:00.000Z',
-				page_size: '1000',
+				page_size: '10000',
 			});
 		}
 		expect(pages[0].query.page_token).toBeUndefined();

@@ -652,7 +652,7 @@ describe('look-ups and Upload Rate Limit: fewer and paced requests', () => {
 			expect(sent.filter((r) => r.startsWith('GET'))).toEqual([
 				'GET /api/v1/beta/directories/{dir}/files',
 			]);
-			expect(emulator.current.requests[0].query).toMatchObject({ page_size: '1000' });
+			expect(emulator.current.requests[0].query).toMatchObject({ page_size: '6001' });
 			const live = emulator.current.store.files(directoryId, { includeDeleted: false });
 			if (onConflict === 'replace') {
 				// 12 uploads; the 3 existing files also take a delete and a rename each.

@@ -44,7 +44,7 @@ describe('Index: Get Many', () => {
 		const pages = requestsTo(emulator.current, /^\/api\/v1\/indexes$/, 'GET');
 		expect(pages).toHaveLength(3);
 		for (const page of pages)
-			expect(page.query).toMatchObject({ source_directory_id: sourceA, page_size: '1000' });
+			expect(page.query).toMatchObject({ source_directory_id: sourceA, page_size: '10000' });
 		expect(pages.slice(1).every((p) => typeof p.query.page_token === 'string')).toBe(true);
 	});
 

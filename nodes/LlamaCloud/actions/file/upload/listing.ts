@@ -1,9 +1,10 @@
 /**
  * One listing of a directory instead of one lookup per upload: "Replace" and "Keep Both" (and
  * "Skip" for large files) look a unique ID up before sending. For many uploads into one
- * directory, its pages of live files (1000 a request) answer all of those lookups; a directory
- * too large for that (more pages than half the lookups it would save) is not listed, and each
- * upload looks its own file up as before.
+ * directory, one listing of its live files answers all of those lookups. A directory too large
+ * for that is not listed, and each upload looks its own file up as before: more than
+ * FILES_PER_LOOKUP files per lookup saved (a bound on the memory the listing holds), or more
+ * pages than half the lookups (a server that serves small pages).
  *
  * The listing is a snapshot: a file created meanwhile by someone else meets the API's 409,
  * after which send.ts looks it up afresh, and lookups after a lost answer never use it.
@@ -11,11 +12,14 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { DirectoryFile } from '../../../helpers/interfaces';
-import { apiPath, MAX_PAGE_SIZE, paginate } from '../../../transport';
+import { apiPath, LISTING_PAGE_SIZE, paginate } from '../../../transport';
 import type { UploadJob } from './prepare';
 
 /** Files at least this large are looked up before sending even with "Skip" (send.ts). */
 export const LOOKUP_FIRST_BYTES = 1024 * 1024;
+
+/** A listing may hold this many files per lookup it saves (12 uploads: up to 6,000 files). */
+const FILES_PER_LOOKUP = 500;
 
 export function looksUpFirst(job: UploadJob): boolean {
 	return job.onConflict !== 'skip' || job.file.size >= LOOKUP_FIRST_BYTES;
@@ -44,8 +48,9 @@ export class KnownFiles {
 
 /**
  * Lists each directory that at least two uploads look into, when that takes at most half as
- * many requests as their lookups. Returns the listings by directory ID; a directory missing
- * from the result was not worth listing (or could not be listed: lookups then report why).
+ * many requests as their lookups and FILES_PER_LOOKUP files each. Returns the listings by
+ * directory ID; a directory missing from the result was not worth listing (or could not be
+ * listed: lookups then report why).
  */
 export async function listForLookups(
 	ctx: IExecuteFunctions,
@@ -58,6 +63,7 @@ export async function listForLookups(
 	for (const [directoryId, waiting] of lookups) {
 		const maxPages = Math.floor(waiting.length / 2);
 		if (maxPages < 1) continue;
+		const maxFiles = waiting.length * FILES_PER_LOOKUP;
 		const pages = paginate.call<
 			IExecuteFunctions,
 			Parameters<typeof paginate>,
@@ -67,7 +73,8 @@ export async function listForLookups(
 			apiPath`/api/v1/beta/directories/${directoryId}/files`,
 			{},
 			{
-				pageSize: MAX_PAGE_SIZE,
+				// One more than maxFiles: a first page that full tells the directory is too large.
+				pageSize: Math.min(LISTING_PAGE_SIZE, maxFiles + 1),
 				itemIndex: waiting[0].itemIndex,
 				policy: waiting[0].policy,
 			},
@@ -83,6 +90,7 @@ export async function listForLookups(
 					break;
 				}
 				files.push(...next.value);
+				if (files.length > maxFiles) break;
 			}
 		} catch {
 			// The per-upload lookups meet the same problem and report it on their own item.

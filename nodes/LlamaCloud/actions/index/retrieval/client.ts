@@ -10,7 +10,10 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import type { DirectoryFile, Index, ListPage } from '../../../helpers/interfaces';
-import { apiPath, apiRequest, MAX_PAGE_SIZE, paginate, type RetryPolicy } from '../../../transport';
+import { apiPath, apiRequest, paginate, type RetryPolicy } from '../../../transport';
+
+/** The spec of these lists: "typically 1000; values above this will be coerced to the maximum". */
+const RETRIEVAL_PAGE_SIZE = 1000;
 
 export const RETRIEVAL_PATHS = {
 	retrieve: '/api/v1/retrieval/retrieve',
@@ -187,7 +190,7 @@ export class RetrievalSession {
 				indexId,
 				{
 					...body,
-					page_size: Math.min(MAX_PAGE_SIZE, left),
+					page_size: Math.min(RETRIEVAL_PAGE_SIZE, left),
 					...(pageToken ? { page_token: pageToken } : {}),
 				},
 				itemIndex,

@@ -88,12 +88,13 @@ export class LlamaCloudIngestApi implements ICredentialType {
 	// Only the key is applied here: a generic credential sends every qs entry, even an empty
 	// one (project_id=), so the node adds the scope itself when it is set (transport/connection.ts).
 	// The generic form (not a function) is what makes n8n offer "Custom API Call" and the HTTP
-	// Request node this credential.
+	// Request node this credential. The key is trimmed: one pasted with a space or line break
+	// around it still works.
 	authenticate: IAuthenticateGeneric = {
 		type: 'generic',
 		properties: {
 			headers: {
-				Authorization: '=Bearer {{$credentials.apiKey}}',
+				Authorization: '=Bearer {{String($credentials.apiKey ?? "").trim()}}',
 			},
 		},
 	};
@@ -105,6 +106,9 @@ export class LlamaCloudIngestApi implements ICredentialType {
 			// With a Project ID: GET that project, so the test proves the ID too.
 			url: CREDENTIAL_TEST_URL_EXPRESSION,
 			method: 'GET',
+			// The key goes to this origin only: a redirect is not followed (the test then fails).
+			disableFollowRedirect: true,
+			sendCredentialsOnCrossOriginRedirect: false,
 			// Resolved like requestDefaults: an undefined value is left out of the query string.
 			qs: { organization_id: SCOPE_QUERY_EXPRESSIONS.organization_id },
 		},

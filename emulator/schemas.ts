@@ -28,8 +28,30 @@ export const MetadataValueSchema = z.union([
 	z.null(),
 	z.array(z.string()),
 ]);
-export const MetadataSchema = z.record(z.string(), MetadataValueSchema);
-export type Metadata = z.infer<typeof MetadataSchema>;
+const MetadataRecordSchema = z.record(z.string(), MetadataValueSchema);
+export type Metadata = z.infer<typeof MetadataRecordSchema>;
+/**
+ * A JSON object of metadata values. Checked as a record, but the object itself is kept: zod's
+ * record copy drops a "__proto__" key, which to the real service is a key like any other.
+ */
+export const MetadataSchema = z
+	.unknown()
+	.superRefine((value, ctx) => {
+		const result = MetadataRecordSchema.safeParse(value);
+		if (!result.success) for (const issue of result.error.issues) ctx.addIssue(issue);
+	})
+	.transform((value) => {
+		const out: Metadata = {};
+		for (const [key, entry] of Object.entries(value as Metadata)) {
+			Object.defineProperty(out, key, {
+				value: entry,
+				enumerable: true,
+				writable: true,
+				configurable: true,
+			});
+		}
+		return out;
+	});
 
 export const DIRECTORY_TYPES = ['user', 'index', 'ephemeral'] as const;
 export type DirectoryType = (typeof DIRECTORY_TYPES)[number];

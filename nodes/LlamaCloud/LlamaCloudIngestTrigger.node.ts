@@ -5,15 +5,15 @@ import type {
 	INodeTypeDescription,
 	IPollFunctions,
 } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { directoryLocator } from './descriptions/common.descriptions';
 import { searchDirectories } from './methods/listSearch';
 import { retryPolicyOf, triggerRequestOptions } from './descriptions/requestOptions.description';
 import type { DirectoryFile } from './helpers/interfaces';
 import { apiPath, CREDENTIAL_TYPE, LISTING_PAGE_SIZE, paginate } from './transport';
+import { DEFAULT_LATE_ARRIVAL_SECONDS, LATE_ARRIVAL_RANGE, readSettings } from './trigger/settings';
 import {
-	FILE_EVENTS,
 	type FileEvent,
 	latestVersions,
 	type ListedFile,
@@ -26,14 +26,6 @@ import {
 	updatedMsOf,
 } from './trigger/cursor';
 
-interface TriggerOptions {
-	displayNameContains?: string;
-	emitExisting?: boolean;
-	lateArrivalSeconds?: number;
-	findDeletionsBy?: 'fullScan' | 'updatedAt';
-}
-
-const DEFAULT_LATE_ARRIVAL_SECONDS = 5;
 const HOUR = 3_600_000;
 /**
  * How far back the first poll and "Fetch Test Event" look before listing everything. Only a
@@ -137,7 +129,7 @@ export class LlamaCloudIngestTrigger implements INodeType {
 						displayName: 'Late Arrival Window (Seconds)',
 						name: 'lateArrivalSeconds',
 						type: 'number',
-						typeOptions: { minValue: 0, maxValue: 3600 },
+						typeOptions: { minValue: LATE_ARRIVAL_RANGE.min, maxValue: LATE_ARRIVAL_RANGE.max },
 						default: DEFAULT_LATE_ARRIVAL_SECONDS,
 						description:
 							'How long after its updated_at timestamp a change may take to show up in listings. Each poll re-reads this much before the last change it saw and skips what it already emitted.',
@@ -153,18 +145,8 @@ export class LlamaCloudIngestTrigger implements INodeType {
 	};
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const directoryId = String(
-			this.getNodeParameter('directoryId', '', { extractValue: true }) ?? '',
-		).trim();
-		if (!directoryId)
-			throw new NodeOperationError(this.getNode(), 'Choose a directory to watch ("Directory")');
-		const events = (this.getNodeParameter('events', []) as string[]).filter((e): e is FileEvent =>
-			FILE_EVENTS.includes(e as FileEvent),
-		);
-		if (events.length === 0)
-			throw new NodeOperationError(this.getNode(), 'Choose at least one event ("Events")');
-		const options = this.getNodeParameter('options', {}) as TriggerOptions;
-		const nameFilter = (options.displayNameContains ?? '').trim().toLowerCase();
+		const { directoryId, events, nameFilter, windowMs, emitExisting, findDeletionsBy } =
+			readSettings(this);
 		const wanted = (file: ListedFile, event: FileEvent) =>
 			events.includes(event) &&
 			(!nameFilter ||
@@ -174,12 +156,15 @@ export class LlamaCloudIngestTrigger implements INodeType {
 
 		if (this.getMode() === 'manual') return await fetchTestEvents(this, directoryId, wanted);
 
-		const windowMs =
-			Math.max(0, Number(options.lateArrivalSeconds ?? DEFAULT_LATE_ARRIVAL_SECONDS)) * 1000;
 		const staticData = this.getWorkflowStaticData('node');
-		const previous = readState(staticData, directoryId);
+		const { state: previous, problem } = readState(staticData, directoryId);
+		if (problem) {
+			this.logger.warn(
+				`LlamaCloud Trigger: the saved position (${problem}) cannot be trusted, so the trigger starts over from the directory as it is now; changes since the last good poll may not be emitted`,
+			);
+		}
 		// A soft delete may leave updated_at alone: then only a listing of everything shows it.
-		const fullScan = events.includes('deleted') && options.findDeletionsBy !== 'updatedAt';
+		const fullScan = events.includes('deleted') && findDeletionsBy !== 'updatedAt';
 
 		// Nothing below touches the static data until the whole listing has succeeded: an API
 		// error leaves the saved cursor as it was and emits nothing.
@@ -203,12 +188,12 @@ export class LlamaCloudIngestTrigger implements INodeType {
 		} else {
 			// First activation (or another directory): record where the directory is.
 			const { files, serverStartMs, fromMs } =
-				options.emitExisting || fullScan
+				emitExisting || fullScan
 					? await listFiles(this, directoryId, undefined)
 					: await listNewest(this, directoryId, windowMs);
 			const minMs = fromMs === undefined ? undefined : fromMs + windowMs;
 			next = stateAfter(files, directoryId, windowMs, 0, { serverStartMs, minMs });
-			emitted = options.emitExisting
+			emitted = emitExisting
 				? files
 						.filter((f) => f.deletedMs === null)
 						.map((file) => ({ file, event: 'created' as const }))

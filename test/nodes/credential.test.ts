@@ -82,7 +82,9 @@ describe('credential type', () => {
 		// The generic form: n8n offers "Custom API Call" only for credentials with one.
 		expect(credential.authenticate).toEqual({
 			type: 'generic',
-			properties: { headers: { Authorization: '=Bearer {{$credentials.apiKey}}' } },
+			properties: {
+				headers: { Authorization: '=Bearer {{String($credentials.apiKey ?? "").trim()}}' },
+			},
 		});
 	});
 });

@@ -8,7 +8,7 @@
  */
 import type { ExecutionError, INodeExecutionData } from 'n8n-workflow';
 
-import { LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloud.node';
+import { LlamaCloudIngest as LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloudIngest.node';
 import { listSearch, makeBinaryItem } from '../harness';
 import { byId, useHostileApi } from '../support/hostile-api';
 import { LOGIN_PAGE, type Answer } from '../support/hostile-server';
@@ -18,7 +18,7 @@ const api = useHostileApi();
 const DIRECTORIES = '/api/v1/beta/directories';
 const FILES = /^\/api\/v1\/beta\/directories\/[^/]+\/files$/;
 
-/** The message says what came instead; the description which request; both name the item. */
+/** The message says what came instead and names the item; the description says which request. */
 function expectBadAnswer(
 	error: ExecutionError | undefined,
 	what: RegExp,
@@ -29,7 +29,8 @@ function expectBadAnswer(
 	expect(error?.message).toMatch(/^Unexpected answer from LlamaCloud: /);
 	expect(error?.message).toMatch(what);
 	expect(error?.message).toMatch(new RegExp(`\\[item ${itemIndex}\\]$`));
-	expect(error?.description ?? '').toContain(`${request} (item ${itemIndex})`);
+	const [method, path] = request.split(' ');
+	expect(error?.description ?? '').toContain(`${method} ${api.hostile.url}${path}.`);
 }
 
 const HTML: Answer = { body: LOGIN_PAGE };
@@ -163,7 +164,7 @@ describe('continue-on-fail', () => {
 		]);
 		expect(String(items[1].json.error)).toMatch(HTML_WHAT);
 		expect(String(items[1].json.error)).toMatch(/\[item 1\]$/);
-		expect(items[1].error?.description).toContain(`GET ${bad} (item 1)`);
+		expect(String(items[1].json.details)).toContain(`GET ${api.hostile.url}${bad}.`);
 	});
 });
 

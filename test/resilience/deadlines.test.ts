@@ -9,7 +9,7 @@
  * The hostile server gives up by itself after 15 s, so without a deadline these tests fail on
  * the message (a dropped connection, or a late success) instead of hanging.
  */
-import { LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloud.node';
+import { LlamaCloudIngest as LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloudIngest.node';
 import { listSearch, makeBinaryItem } from '../harness';
 import { byId, useHostileApi } from '../support/hostile-api';
 import type { Answer } from '../support/hostile-server';
@@ -48,7 +48,7 @@ describe.each(slowAnswers)('%s', (_name, slow) => {
 		expect(items).toEqual([]);
 		expect(error?.message).toMatch(DEADLINE);
 		expect(error?.message).toMatch(/\[item 0\]$/);
-		expect(error?.description).toContain(`GET ${DIRECTORIES}/dir-slow (item 0)`);
+		expect(error?.description).toContain(`GET ${api.hostile.url}${DIRECTORIES}/dir-slow.`);
 	});
 
 	test('a programmatic request (Upload) fails at its deadline too', async () => {
@@ -145,7 +145,7 @@ describe('answers that are not HTTP', () => {
 			expect(error?.message).toMatch(
 				/^The server at http:\/\/127\.0\.0\.1:\d+ did not answer in HTTP \(.+\) \[item 0\]$/,
 			);
-			expect(error?.description).toContain(`GET ${DIRECTORIES} (item 0)`);
+			expect(error?.description).toContain(`GET ${api.hostile.url}${DIRECTORIES}.`);
 			expect(error?.description).toMatch(/Check the credential's Base URL/);
 		},
 	);

@@ -11,7 +11,7 @@
 import type { ExecutionError } from 'n8n-workflow';
 
 import { LlamaCloudIngestApi } from '../../credentials/LlamaCloudIngestApi.credentials';
-import { LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloud.node';
+import { LlamaCloudIngest as LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloudIngest.node';
 import {
 	findSecret,
 	listSearch,
@@ -54,7 +54,7 @@ describe('redirects are not followed: the key stays with its origin', () => {
 			const { error } = await api.run({ resource: 'directory', operation: 'getAll' });
 			expect(error?.message).toMatch(NOT_FOLLOWED);
 			expect(error?.message).toMatch(/\[item 0\]$/);
-			expect(error?.description).toContain(`GET ${DIRECTORIES} (item 0)`);
+			expect(error?.description).toContain(`GET ${api.hostile.url}${DIRECTORIES}.`);
 			expectNothingForeign();
 		},
 	);

@@ -7,7 +7,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { directoryHash } from '../../nodes/LlamaCloudTrigger/cursor';
+import { directoryHash } from '../../nodes/LlamaCloud/trigger/cursor';
 import { recorded } from '../harness';
 import { byId, useHostileApi } from '../support/hostile-api';
 

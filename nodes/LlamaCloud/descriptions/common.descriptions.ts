@@ -6,6 +6,9 @@
  */
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
+import { requireLimit, requireTextValue } from '../helpers/validation';
+import { guardHook } from '../transport';
+
 interface LocatorOptions {
 	name: string;
 	displayName: string;
@@ -95,7 +98,10 @@ export function returnAllAndLimit(): INodeProperties[] {
 			default: 50,
 			description: 'Max number of results to return',
 			displayOptions: { show: { returnAll: [false] } },
-			routing: { output: { maxResults: '={{$value}}' } },
+			routing: {
+				send: { preSend: [guardHook(requireLimit('limit', 'Limit'))] },
+				output: { maxResults: '={{$value}}' },
+			},
 		},
 	];
 }
@@ -107,12 +113,29 @@ const COLLECTIONS = {
 	options: { displayName: 'Options', placeholder: 'Add Option' },
 } as const;
 
-/** One of the usual optional-field collections (Additional Fields, Update Fields, Filters, Options). */
+/**
+ * One of the usual optional-field collections (Additional Fields, Update Fields, Filters,
+ * Options). Its routed text fields refuse an object or array from an expression, by name.
+ */
 export function collection(
 	name: keyof typeof COLLECTIONS,
 	options: INodeProperties[],
 ): INodeProperties {
-	return { ...COLLECTIONS[name], name, type: 'collection', default: {}, options };
+	return {
+		...COLLECTIONS[name],
+		name,
+		type: 'collection',
+		default: {},
+		options: options.map((option) => checkedText(`${name}.${option.name}`, option)),
+	};
+}
+
+/** A routed string field with a preSend that refuses what is not text. */
+function checkedText(path: string, option: INodeProperties): INodeProperties {
+	const send = option.routing?.send;
+	if (option.type !== 'string' || !send) return option;
+	const preSend = [...(send.preSend ?? []), guardHook(requireTextValue(path, option.displayName))];
+	return { ...option, routing: { ...option.routing, send: { ...send, preSend } } };
 }
 
 /** A string sent as a JSON body property. */

@@ -22,6 +22,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { describeValue, numberInRange, rangeText } from '../helpers/values';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../transport/retry';
 
 /** Name of the collection; the engine reads `requestOptions.timeout` from it for routed requests. */
@@ -31,6 +32,11 @@ export const MAX_TRIES_RANGE = { min: 1, max: 10 };
 /** Seconds. */
 export const MAX_RETRY_WAIT_RANGE = { min: 0, max: 3600 };
 export const UPLOAD_RATE_LIMIT_RANGE = { min: 0, max: 100_000 };
+/**
+ * Milliseconds: up to a day. JavaScript timers hold about 24.8 days; beyond that n8n's
+ * timeout would fire at once and fail every request.
+ */
+export const TIMEOUT_RANGE = { min: 1, max: 86_400_000 };
 
 const retryOptions: INodeProperties[] = [
 	{
@@ -96,7 +102,7 @@ const timeoutOption: INodeProperties = {
 	typeOptions: { minValue: 1 },
 	default: 10000,
 	description:
-		'Time in ms to wait for the server to send response headers (and start the response body) before aborting the request',
+		'Time in ms the server may take to answer a request, its whole answer included, before the request is aborted',
 };
 
 function requestOptionsCollection(options: INodeProperties[]): INodeProperties {
@@ -144,15 +150,11 @@ export function parseRequestOptions(
 	): number | undefined => {
 		const value = options[name];
 		if (value === undefined || value === null || value === '') return undefined;
-		const n = Number(value);
-		if (!Number.isFinite(n) || n < min || n > max || (whole && !Number.isInteger(n))) {
-			const range =
-				max === Infinity
-					? `at least ${min}`
-					: `${whole ? 'a whole number ' : ''}from ${min} to ${max}`;
+		const n = numberInRange(value, { min, max, whole });
+		if (n === undefined) {
 			throw new NodeOperationError(
 				node,
-				`"${field}" in the node's Request Options must be ${range} (got ${String(value)})${itemIndex === undefined ? '' : ` [item ${itemIndex}]`}`,
+				`"${field}" in the node's Request Options must be ${rangeText({ min, max, whole })} (got ${describeValue(value)})${itemIndex === undefined ? '' : ` [item ${itemIndex}]`}`,
 				{ itemIndex },
 			);
 		}
@@ -167,7 +169,7 @@ export function parseRequestOptions(
 		MAX_RETRY_WAIT_RANGE.max,
 		false,
 	);
-	const timeout = number('timeout', 'Timeout', 1, Infinity, false);
+	const timeout = number('timeout', 'Timeout', TIMEOUT_RANGE.min, TIMEOUT_RANGE.max, false);
 	const uploadRateLimit = number(
 		'uploadRateLimit',
 		'Upload Rate Limit (per 5 Seconds)',

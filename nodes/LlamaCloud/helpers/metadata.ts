@@ -25,6 +25,24 @@ function flatteningHint(key: string, value: unknown): string {
 	return `LlamaCloud metadata is flat: flatten it into keys such as "${key}.${inner ?? 'name'}".`;
 }
 
+/**
+ * An empty metadata object without a prototype: "__proto__", "constructor" or "prototype" are
+ * keys like any other to LlamaCloud, and on an ordinary object the first would be swallowed.
+ * (The transport sends JSON bodies as text, so axios's copy cannot drop them either.)
+ */
+function emptyMetadata(): Metadata {
+	return Object.create(null) as Metadata;
+}
+
+function setKey(metadata: Metadata, key: string, value: Metadata[string]): void {
+	Object.defineProperty(metadata, key, {
+		value,
+		enumerable: true,
+		writable: true,
+		configurable: true,
+	});
+}
+
 const isStringList = (v: unknown): v is string[] =>
 	Array.isArray(v) && v.every((entry) => typeof entry === 'string');
 
@@ -49,7 +67,7 @@ export function validateMetadata(value: unknown, ctx: Ctx, itemIndex: number): M
 	if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
 		throw fieldError(ctx, itemIndex, '"Metadata JSON"', 'must be a JSON object of key/value pairs');
 	}
-	const out: Metadata = {};
+	const out = emptyMetadata();
 	for (const [key, v] of Object.entries(parsed as IDataObject)) {
 		if (typeof v === 'number' && !Number.isFinite(v)) {
 			throw fieldError(ctx, itemIndex, `Metadata key "${key}"`, 'must be a finite number');
@@ -70,7 +88,7 @@ export function validateMetadata(value: unknown, ctx: Ctx, itemIndex: number): M
 				flatteningHint(key, v),
 			);
 		}
-		out[key] = v as Metadata[string];
+		setKey(out, key, v as Metadata[string]);
 	}
 	return out;
 }
@@ -88,14 +106,14 @@ export function metadataFromParameters(
 	if (mode === 'json') return validateMetadata(get('metadataJson', '{}'), ctx, itemIndex);
 	if (mode !== 'pairs') return undefined;
 	const pairs = ((get('metadataPairs', {}) as IDataObject).pair ?? []) as IDataObject[];
-	const out: Metadata = {};
+	const out = emptyMetadata();
 	pairs.forEach((pair, n) => {
 		const key = String(pair.key ?? '').trim();
 		if (!key) throw fieldError(ctx, itemIndex, `Metadata pair ${n + 1}`, 'has an empty key');
 		if (key in out) throw fieldError(ctx, itemIndex, `Metadata key "${key}"`, 'is set twice');
 		const type = String(pair.type ?? 'string');
 		const value = pair[`${type}Value`];
-		out[key] = validateMetadata({ [key]: value }, ctx, itemIndex)[key];
+		setKey(out, key, validateMetadata({ [key]: value }, ctx, itemIndex)[key]);
 	});
 	return out;
 }

@@ -28,12 +28,15 @@ import { retryPolicyOf } from '../descriptions/requestOptions.description';
 export interface ReuseLookup {
 	/** List endpoint to search. */
 	path: string;
-	/** Filters the API applies. */
+	/** Filters the API applies (to list less; the answer is not trusted to honour them). */
 	qs: IDataObject;
 	/** What makes two items ask for the same object (beyond `qs`), e.g. the name. */
 	identity: string;
-	/** Client-side match for what the API cannot filter. */
-	matches?: (item: IDataObject) => boolean;
+	/**
+	 * Whether a listed object is the one to reuse, checked on every candidate: a server (or a
+	 * proxy) that ignores a filter must not make Create return an unrelated object.
+	 */
+	matches: (item: IDataObject) => boolean;
 	/** Where to GET the match (a lookup, when the service's path for it is not known up front). */
 	url: (item: IDataObject) => string | Promise<string>;
 }
@@ -42,7 +45,7 @@ async function findExisting(
 	ctx: IExecuteSingleFunctions,
 	lookup: ReuseLookup,
 ): Promise<IDataObject | undefined> {
-	const { path, qs, matches = () => true } = lookup;
+	const { path, qs, matches } = lookup;
 	for await (const page of paginate.call<
 		IExecuteSingleFunctions,
 		Parameters<typeof paginate>,
@@ -51,7 +54,7 @@ async function findExisting(
 		itemIndex: ctx.getItemIndex(),
 		policy: retryPolicyOf(ctx, ctx.getItemIndex()),
 	})) {
-		const existing = page.find(matches);
+		const existing = page.find((item) => !item.deleted_at && matches(item));
 		if (existing) return existing;
 	}
 	return undefined;

@@ -10,6 +10,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { describeValue, numberInRange, rangeText, textProblem } from './values';
+
 type Ctx = IExecuteFunctions | IExecuteSingleFunctions;
 
 /** A NodeOperationError whose message says which field of which item is wrong. */
@@ -26,16 +28,47 @@ export function fieldError(
 	});
 }
 
+/**
+ * The trimmed text of an optional string parameter ('' when absent). An expression can hand an
+ * object or an array to a text field: refused by name rather than sent as "[object Object]".
+ */
+export function optionalText(value: unknown, ctx: Ctx, itemIndex: number, field: string): string {
+	const problem = textProblem(value);
+	if (problem) throw fieldError(ctx, itemIndex, `"${field}"`, `must be text, ${problem}`);
+	return value === undefined || value === null ? '' : String(value).trim();
+}
+
 /** The trimmed text of a required string parameter; empty or whitespace is an error. */
 export function requiredText(value: unknown, ctx: Ctx, itemIndex: number, field: string): string {
-	const text =
-		typeof value === 'string'
-			? value.trim()
-			: value === undefined || value === null
-				? ''
-				: String(value).trim();
+	const text = optionalText(value, ctx, itemIndex, field);
 	if (!text) throw fieldError(ctx, itemIndex, `"${field}"`, 'must not be empty');
 	return text;
+}
+
+/** preSend of an optional text field (dot path allowed): text or nothing, never an object. */
+export function requireTextValue(parameter: string, field: string): PreSendAction {
+	return async function (this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions) {
+		optionalText(this.getNodeParameter(parameter, null), this, this.getItemIndex(), field);
+		return requestOptions;
+	};
+}
+
+/** preSend of Limit: a whole number of at least 1, whatever an expression made of it. */
+export function requireLimit(parameter: string, field: string): PreSendAction {
+	return async function (this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions) {
+		const value = this.getNodeParameter(parameter, null) as unknown;
+		const range = { min: 1, max: Infinity, whole: true };
+		if (numberInRange(value, range) === undefined) {
+			throw fieldError(
+				this,
+				this.getItemIndex(),
+				`"${field}"`,
+				`must be ${rangeText(range)} (got ${describeValue(value)})`,
+				'Or turn on "Return All".',
+			);
+		}
+		return requestOptions;
+	};
 }
 
 /**

@@ -67,6 +67,7 @@ async function listPage(
 		path,
 		qs: { ...qs, page_size: PAGE_SIZE, page_token: paginationToken },
 		policy: retryPolicyOf(ctx),
+		expect: 'page',
 	});
 }
 

@@ -14,6 +14,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { redact } from './errors';
+
 export const CREDENTIAL_TYPE = 'llamaCloudIngestApi';
 
 /** Every context the package sends requests from. */
@@ -99,10 +101,12 @@ export function resolveBaseUrl(
 
 /** Checks a custom base URL: an http(s) origin (a trailing /api/v1 is dropped), no other path, http only locally. */
 export function checkBaseUrl(raw: string): { url: string } | { problem: string } {
-	const value = raw
-		.trim()
-		.replace(/\/+$/, '')
-		.replace(/\/api\/v1$/i, '');
+	const value = withoutUserInfo(
+		raw
+			.trim()
+			.replace(/\/+$/, '')
+			.replace(/\/api\/v1$/i, ''),
+	);
 	const hint = 'Expected an origin such as https://api.cloud.llamaindex.ai';
 	const problem = (text: string) => ({ problem: `The credential's Base URL ${text}` });
 	if (!value) return problem(`is empty. ${hint}`);
@@ -113,7 +117,7 @@ export function checkBaseUrl(raw: string): { url: string } | { problem: string }
 	}
 	if (url.pathname !== '/' && url.pathname !== '')
 		return problem(`"${value}" must not contain a path. ${hint}`);
-	if (url.search || url.hash || url.username || url.password) {
+	if (url.search || url.hash || url.username || url.password || /\/\/[^/]*@/.test(raw)) {
 		return problem(`"${value}" must not contain a query, fragment or user info. ${hint}`);
 	}
 	if (url.protocol === 'http:' && !LOCAL_HOSTS.has(url.hostname)) {
@@ -144,6 +148,11 @@ export function checkScope(credentials: ICredentialDataDecryptedObject): string 
 	return undefined;
 }
 
+/** The URL as it may be shown: user info (a password, a key) replaced by "…@". */
+function withoutUserInfo(value: string): string {
+	return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1…@');
+}
+
 /** project_id / organization_id query parameters, only those that are set. */
 export function scopeQuery(credentials: ICredentialDataDecryptedObject): IDataObject {
 	const qs: IDataObject = {};
@@ -163,7 +172,11 @@ export async function connection(
 	const resolved = resolveBaseUrl(credentials);
 	const scopeProblem = checkScope(credentials);
 	if ('problem' in resolved || scopeProblem) {
-		const problem = 'problem' in resolved ? resolved.problem : scopeProblem;
+		// The key itself, pasted into the URL, must not come back in the message.
+		const problem = redact(
+			'problem' in resolved ? resolved.problem : (scopeProblem ?? ''),
+			credentials.apiKey,
+		);
 		const item = itemIndex === undefined ? '' : ` [item ${itemIndex}]`;
 		throw new NodeOperationError(ctx.getNode(), `${problem}${item}`, { itemIndex });
 	}

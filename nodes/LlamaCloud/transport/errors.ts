@@ -7,9 +7,16 @@ import type { IDataObject, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { RequestContext } from './connection';
+import { DeadlineExceeded } from './deadline';
 import { failureInfo, retryAfterMs, seconds, tag } from './retry';
 
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+
+/**
+ * Statuses after which the server may have done the work all the same (it failed, or a proxy
+ * answered, after the request arrived). A later 409 of the same upload can be its own file.
+ */
+const MAYBE_DONE_STATUS = new Set([408, 500, 502, 503, 504]);
 
 /**
  * Gateway errors: a proxy answered because the service behind it failed or was too slow, so
@@ -45,10 +52,38 @@ const STATUS_TEXT: Record<number, string> = {
 	504: 'Gateway Timeout',
 };
 
+/** The forms of a stored key to take out: as stored, and trimmed (which is what is sent). */
+function secretForms(secret: unknown): string[] {
+	const value = typeof secret === 'string' ? secret : '';
+	return [...new Set([value, value.trim()])]
+		.filter((form) => form.length >= 4)
+		.sort((a, b) => b.length - a.length);
+}
+
 /** Removes a secret from text that will reach the user (error messages, descriptions). */
 export function redact(text: string, secret: unknown): string {
-	const value = typeof secret === 'string' ? secret : '';
-	return value.length >= 4 ? text.split(value).join('[redacted]') : text;
+	let out = text;
+	for (const form of secretForms(secret)) out = out.split(form).join('[redacted]');
+	return out;
+}
+
+/** `redact` over every string (keys included) of a parsed answer, whatever the server echoes. */
+export function redactValue(value: unknown, secret: unknown): unknown {
+	if (secretForms(secret).length === 0) return value;
+	if (typeof value === 'string') return redact(value, secret);
+	if (Array.isArray(value)) return value.map((entry) => redactValue(entry, secret));
+	if (value === null || typeof value !== 'object') return value;
+	const out: Record<string, unknown> = {};
+	for (const [key, entry] of Object.entries(value)) {
+		// defineProperty: a key such as "__proto__" stays an ordinary key.
+		Object.defineProperty(out, redact(key, secret), {
+			value: redactValue(entry, secret),
+			enumerable: true,
+			writable: true,
+			configurable: true,
+		});
+	}
+	return out;
 }
 
 /** The API's own explanation: FastAPI `detail` (string or list of field errors) or a short body. */
@@ -138,6 +173,7 @@ export function httpFailure(
 	tag(error, {
 		retryable: RETRYABLE_STATUS.has(statusCode),
 		outcomeUnknown: MAYBE_APPLIED_STATUS.has(statusCode),
+		mayHaveApplied: MAYBE_DONE_STATUS.has(statusCode),
 		lost: (what) => `A gateway answered ${statusCode} ${statusText} to ${what}`,
 		waitHintMs: retryAfterMs(headers),
 		hint,
@@ -178,9 +214,12 @@ const TLS_FAILURES: Record<string, string> = {
 function networkCode(error: unknown): string | undefined {
 	let current = error as { code?: unknown; cause?: unknown; message?: unknown } | undefined;
 	for (let depth = 0; current && depth < 5; depth++) {
+		if (current instanceof DeadlineExceeded) return 'ETIMEDOUT';
 		if (typeof current.message === 'string' && /^timeout of \d+ms exceeded/i.test(current.message))
 			return 'ETIMEDOUT';
 		if (typeof current.code === 'string' && current.code in TLS_FAILURES) return current.code;
+		// Node's HTTP parser: the bytes that came back are not an HTTP response.
+		if (typeof current.code === 'string' && /^HPE_/.test(current.code)) return current.code;
 		if (typeof current.code === 'string' && /^E[A-Z_]+$|^UND_ERR/.test(current.code)) {
 			return current.code === 'ECONNABORTED' ? 'ETIMEDOUT' : current.code;
 		}
@@ -206,14 +245,20 @@ export function connectionFailure(
 		// Not a network failure (for example an error thrown by n8n itself): keep its message
 		// only. The error itself stays behind: n8n's wraps the axios error, whose request
 		// headers carry the API key.
-		const message = redact(error instanceof Error ? error.message : String(error), apiKey);
+		const text = redact(error instanceof Error ? error.message : String(error), apiKey);
+		const message = `${text}${itemSuffix(text, request.itemIndex)}`;
 		return new NodeOperationError(ctx.getNode(), message, {
 			itemIndex: request.itemIndex,
 			description: `${requestLine(request)}.`,
 		});
 	}
+	if (code === 'ERR_CANCELED') {
+		const message = `The request was cancelled: the execution was stopped${itemSuffix('', request.itemIndex)}`;
+		return new NodeOperationError(ctx.getNode(), message, { itemIndex: request.itemIndex });
+	}
 	const timedOut = code === 'ETIMEDOUT';
 	const tls = TLS_FAILURES[code];
+	const notHttp = code.startsWith('HPE_');
 	// No error code in the message nor in the response: NodeApiError swaps a message that
 	// mentions one for n8n's generic text ("consider setting Retry on Fail", ...).
 	let message = `Could not reach LlamaCloud at ${baseUrl} (network error)`;
@@ -222,9 +267,15 @@ export function connectionFailure(
 		message = `Could not connect to LlamaCloud at ${baseUrl}: its TLS certificate is refused (${tls})`;
 		hint = IGNORE_SSL_HINT;
 	} else if (timedOut) {
-		message = `LlamaCloud did not answer within ${seconds(request.timeoutMs ?? 0)}`;
+		// Our own deadline (the body stalled or trickled) or n8n's (no headers in time).
+		message = `LlamaCloud did not ${answering(error) ? 'finish answering' : 'answer'} within ${seconds(request.timeoutMs ?? 0)}`;
 		hint =
 			' Raise "Timeout" in the node\'s Request Options (Settings) if LlamaCloud is slow to answer.';
+	} else if (notHttp) {
+		const reason = redact(parserReason(error), apiKey);
+		message = `The server at ${baseUrl} did not answer in HTTP (${reason})`;
+		hint =
+			" Whatever listens there is not the LlamaCloud API (or speaks HTTPS where http:// was given). Check the credential's Base URL.";
 	} else if (code === 'ECONNREFUSED') {
 		message = `Could not connect to LlamaCloud at ${baseUrl}: the connection was refused`;
 		hint = ' Nothing accepts connections there: check the base URL and its port.';
@@ -234,15 +285,17 @@ export function connectionFailure(
 	} else if (code === 'ECONNRESET' || code === 'EPIPE') {
 		message = `The connection to LlamaCloud at ${baseUrl} dropped before an answer arrived`;
 	}
-	if (request.itemIndex !== undefined) message += ` [item ${request.itemIndex}]`;
+	message += itemSuffix(message, request.itemIndex);
 	const failure = new NodeApiError(ctx.getNode(), { detail: message } as JsonObject, {
 		message,
 		itemIndex: request.itemIndex,
 	});
 	tag(failure, {
-		// A host name that does not resolve, or a certificate refused, stays so on the next try.
-		retryable: code !== 'ENOTFOUND' && !tls,
-		outcomeUnknown: !tls && !NOT_SENT_CODES.has(code),
+		// A host name that does not resolve, a certificate refused, a server that does not speak
+		// HTTP: each stays so on the next try.
+		retryable: code !== 'ENOTFOUND' && !tls && !notHttp,
+		outcomeUnknown: !tls && !notHttp && !NOT_SENT_CODES.has(code),
+		mayHaveApplied: !tls && !notHttp && !NOT_SENT_CODES.has(code),
 		lost: timedOut
 			? (what) => `LlamaCloud did not answer ${what} within ${seconds(request.timeoutMs ?? 0)}`
 			: (what) => `The connection to LlamaCloud dropped after ${what} was sent`,
@@ -250,6 +303,29 @@ export function connectionFailure(
 	});
 	describeRequest(failure, request);
 	return failure;
+}
+
+/** Time ran out while the answer was arriving (a stalled or trickling body). */
+function answering(error: unknown): boolean {
+	let current = error as { cause?: unknown } | undefined;
+	for (let depth = 0; current && depth < 5; depth++) {
+		if (current instanceof DeadlineExceeded) return current.answering;
+		current = current.cause as typeof current;
+	}
+	return false;
+}
+
+/** The HTTP parser's own words ("Expected HTTP/"), without its "Parse Error: " prefix. */
+function parserReason(error: unknown): string {
+	let current = error as { code?: unknown; cause?: unknown; message?: unknown } | undefined;
+	for (let depth = 0; current && depth < 5; depth++) {
+		if (typeof current.code === 'string' && current.code.startsWith('HPE_')) {
+			const text = typeof current.message === 'string' ? current.message : current.code;
+			return text.replace(/^Parse Error:\s*/i, '').slice(0, 120);
+		}
+		current = current.cause as typeof current;
+	}
+	return 'unreadable answer';
 }
 
 /** "GET https://api.cloud.llamaindex.ai/api/v1/...": the request, with where it went. */

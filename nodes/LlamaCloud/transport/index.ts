@@ -28,11 +28,13 @@ export {
 export { describeErrorBody, errorItem, notFoundError, redact } from './errors';
 export { LISTING_PAGE_SIZE, paginate, sendListWithRetries } from './pagination';
 export { apiPath, unsafePathSegment } from './path';
+export { checkPage, type Expected } from './response';
 export { type ApiRequest, apiRequest } from './request';
 export {
 	backoffMs,
 	DEFAULT_RETRY_POLICY,
 	effectiveTimeoutMs,
+	followsPossiblyAppliedAttempt,
 	retryAfterMs,
 	type RetryOptions,
 	type RetryPolicy,

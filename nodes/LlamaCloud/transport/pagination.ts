@@ -9,9 +9,42 @@ import { NodeApiError } from 'n8n-workflow';
 
 import type { ListPage } from '../helpers/interfaces';
 import { connection, type RequestContext } from './connection';
+import type { RequestSummary } from './errors';
 import { type ApiRequest, apiRequest } from './request';
+import { answerFailure, checkPage } from './response';
 import type { RetryPolicy } from './retry';
 import { guardPagination, pairWith, routedAttempt } from './routing';
+
+/**
+ * Follows next_page_token, refusing a token the listing already handed out: a server that
+ * repeats one (or comes back to an earlier one) would otherwise be listed until it gave up.
+ */
+class PageTokens {
+	private readonly seen = new Set<string>();
+
+	constructor(
+		private readonly ctx: RequestContext,
+		private readonly request: RequestSummary,
+	) {}
+
+	/** The token of the next page, or undefined at the end. */
+	next(page: { next_page_token?: unknown }): string | undefined {
+		const token = typeof page.next_page_token === 'string' ? page.next_page_token : '';
+		if (!token) return undefined;
+		if (this.seen.has(token)) {
+			throw answerFailure(
+				this.ctx,
+				`LlamaCloud sent the same next_page_token twice while listing ${this.request.method} ${this.request.path}: the list does not advance, so listing stopped after ${this.seen.size + 1} pages`,
+				'a next_page_token it had sent before',
+				this.request,
+				200,
+				' Nothing from this listing was output. This is a fault of the server (or a proxy before it); try again later.',
+			);
+		}
+		this.seen.add(token);
+		return token;
+	}
+}
 
 /**
  * The page size of a whole listing ("Return All", the trigger, upload look-ups, reuse look-ups).
@@ -107,6 +140,12 @@ export async function* paginate<T = IDataObject>(
 ): AsyncGenerator<T[]> {
 	const { baseUrl } = await connection(this, options.itemIndex);
 	const key = listKey(baseUrl, path);
+	const tokens = new PageTokens(this, {
+		method: 'GET',
+		path,
+		baseUrl,
+		itemIndex: options.itemIndex,
+	});
 	let pageToken: string | undefined;
 	let pageNumber = 0;
 	let pageSize = startingPageSize(key, options.pageSize ?? LISTING_PAGE_SIZE);
@@ -120,12 +159,13 @@ export async function* paginate<T = IDataObject>(
 				itemIndex: options.itemIndex,
 				policy: options.policy,
 				onHeaders: options.onPageHeaders && ((headers) => options.onPageHeaders?.(headers, number)),
+				expect: 'page',
 			}),
 		);
 		const { page } = fetched;
 		pageSize = fetched.pageSize;
-		yield page.items ?? [];
-		pageToken = page.next_page_token || undefined;
+		pageToken = tokens.next(page);
+		yield page.items;
 	} while (pageToken);
 }
 
@@ -141,6 +181,13 @@ export const sendListWithRetries = guardPagination(async function (
 	const results: INodeExecutionData[] = [];
 	const baseQs = { ...(requestData.options.qs ?? {}) };
 	const key = listKey(String(requestData.options.baseURL ?? ''), String(requestData.options.url));
+	const request = {
+		method: 'GET',
+		baseUrl: String(requestData.options.baseURL ?? ''),
+		path: String(requestData.options.url ?? ''),
+		itemIndex: this.getItemIndex(),
+	};
+	const tokens = new PageTokens(this, request);
 	let pageToken: string | undefined;
 	let maxPageSize = startingPageSize(key, LISTING_PAGE_SIZE);
 	do {
@@ -158,12 +205,12 @@ export const sendListWithRetries = guardPagination(async function (
 		);
 		maxPageSize = Math.min(maxPageSize, fetched.pageSize);
 		const [page] = fetched.page;
-		const body = (page?.json ?? {}) as unknown as ListPage<IDataObject>;
-		for (const json of body.items ?? []) {
+		const body = checkPage(this, page?.json, request) as unknown as ListPage<IDataObject>;
+		for (const json of body.items) {
 			results.push({ json });
 			if (results.length >= limit) break;
 		}
-		pageToken = body.next_page_token || undefined;
+		pageToken = results.length < limit ? tokens.next(body) : undefined;
 	} while (pageToken && results.length < limit);
 	return pairWith(this, results);
 });

@@ -11,9 +11,17 @@ import type {
 } from 'n8n-workflow';
 
 import { connection, CREDENTIAL_TYPE, type RequestContext, scopeQuery } from './connection';
+import {
+	cancelSignalOf,
+	contextWithDeadline,
+	Deadline,
+	DeadlineExceeded,
+	readBody,
+} from './deadline';
 import { connectionFailure, httpFailure, type RequestSummary } from './errors';
 import { assertSafePath } from './path';
 import { isUploadRequest, uploadBudget } from './rateBudget';
+import { checkedAnswer, type Expected, redirectFailure } from './response';
 import { effectiveTimeoutMs, retryAfterMs, type RetryOptions, withRetries } from './retry';
 
 export interface ApiRequest extends RetryOptions {
@@ -31,6 +39,8 @@ export interface ApiRequest extends RetryOptions {
 	headers?: IDataObject;
 	/** Called with the headers of the answer that succeeded (e.g. its `Date`, the server's clock). */
 	onHeaders?: (headers: IDataObject) => void;
+	/** The shape the answer must have (response.ts); default an object (a delete: nothing or one). */
+	expect?: Expected;
 }
 
 function contentLength(headers: IDataObject | undefined): number {
@@ -62,21 +72,27 @@ export async function apiRequest<T = IDataObject>(
 			? uploadBudget(baseUrl, credentials, policy.uploadRateLimit)
 			: undefined;
 
+	const expected = request.expect ?? (request.method === 'DELETE' ? 'nothingOrObject' : 'object');
+
 	const send = async (): Promise<T> => {
-		const body = typeof request.body === 'function' ? await request.body() : request.body;
-		const streamed =
-			!!body && typeof body === 'object' && typeof (body as { pipe?: unknown }).pipe === 'function';
+		// The deadline starts once the rate budget lets the request go.
+		const deadline = new Deadline(timeoutMs, cancelSignalOf(this));
+		const built = typeof request.body === 'function' ? await request.body() : request.body;
+		const { body, headers } = jsonAsText(built, request.headers);
 		const options: IHttpRequestOptions = {
 			method: request.method,
 			baseURL: baseUrl,
 			url: request.path,
 			qs: { ...scopeQuery(credentials), ...dropEmpty(request.qs) },
-			headers: { Accept: 'application/json', ...request.headers },
+			headers: { Accept: 'application/json', ...headers },
 			body,
-			json: !streamed,
-			// axios follows redirects through follow-redirects, which keeps every byte written so
-			// it can replay the body: a streamed upload would end up in memory whole.
-			disableFollowRedirect: streamed || undefined,
+			json: false,
+			// No redirect is followed: the key goes to the credential's origin only (response.ts).
+			// (follow-redirects would also keep a streamed upload's every byte to replay it.)
+			disableFollowRedirect: true,
+			sendCredentialsOnCrossOriginRedirect: false,
+			// The body is read here, within the attempt's deadline (deadline.ts).
+			encoding: 'stream',
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			// Repeatable query parameters as the API reads them: types=a&types=b.
@@ -86,30 +102,32 @@ export async function apiRequest<T = IDataObject>(
 			skipSslCertificateValidation: policy.skipSslCertificateValidation || undefined,
 			proxy: policy.proxy,
 		};
-		let response: IN8nHttpFullResponse;
+		let response: IN8nHttpFullResponse | undefined;
+		let bytes: Buffer;
 		try {
+			// The deadline's signal reaches the HTTP client through the context (deadline.ts).
 			response = (await this.helpers.httpRequestWithAuthentication.call(
-				this,
+				contextWithDeadline(this, deadline),
 				CREDENTIAL_TYPE,
 				options,
 			)) as IN8nHttpFullResponse;
+			bytes = await readBody(response.body, deadline);
 		} catch (error) {
-			throw connectionFailure(this, error, summary, credentials.apiKey);
+			const cause = deadline.expired ? new DeadlineExceeded(timeoutMs, !!response) : error;
+			throw connectionFailure(this, cause, summary, credentials.apiKey);
 		}
-		if (response.statusCode === 429) budget?.throttled(retryAfterMs(response.headers));
-		else if (response.statusCode < 400) budget?.succeeded();
-		if (response.statusCode >= 400) {
-			throw httpFailure(
-				this,
-				response.statusCode,
-				response.body,
-				response.headers,
-				summary,
-				credentials.apiKey,
-			);
+		const status = response.statusCode;
+		if (status === 429) budget?.throttled(retryAfterMs(response.headers));
+		else if (status < 400) budget?.succeeded();
+		if (status >= 300 && status < 400) {
+			throw redirectFailure(this, status, response.headers?.location, baseUrl, summary);
 		}
+		if (status >= 400) {
+			throw httpFailure(this, status, bytes, response.headers, summary, credentials.apiKey);
+		}
+		const answer = checkedAnswer(this, bytes, expected, summary, status, credentials.apiKey);
 		request.onHeaders?.(response.headers ?? {});
-		return parseBody(response.body) as T;
+		return answer as T;
 	};
 
 	const attempt = async (): Promise<T> => {
@@ -136,15 +154,29 @@ export function dropEmpty(qs: IDataObject | undefined): IDataObject {
 	return out;
 }
 
-function parseBody(body: unknown): unknown {
-	if (Buffer.isBuffer(body)) body = body.toString('utf8');
-	if (typeof body === 'string') {
-		if (body.trim() === '') return {};
-		try {
-			return JSON.parse(body);
-		} catch {
-			return body;
-		}
+/**
+ * A JSON object body as JSON text. axios copies a plain-object body key by key and leaves out
+ * "__proto__", "constructor" and "prototype" (its prototype-pollution guard): metadata keys
+ * the user chose would vanish on the way. Streams, buffers and text go as they are.
+ */
+export function jsonAsText(
+	body: IHttpRequestOptions['body'],
+	headers: IDataObject | undefined,
+): { body: IHttpRequestOptions['body']; headers: IDataObject } {
+	const isPlainObject =
+		!!body &&
+		typeof body === 'object' &&
+		!Buffer.isBuffer(body) &&
+		typeof (body as { pipe?: unknown }).pipe !== 'function' &&
+		!(body instanceof URLSearchParams);
+	if (!isPlainObject || Object.keys(body as object).length === 0) {
+		return { body, headers: { ...headers } };
 	}
-	return body ?? {};
+	const rest = Object.fromEntries(
+		Object.entries(headers ?? {}).filter(([key]) => key.toLowerCase() !== 'content-type'),
+	);
+	return {
+		body: JSON.stringify(body),
+		headers: { ...rest, 'Content-Type': 'application/json' },
+	};
 }

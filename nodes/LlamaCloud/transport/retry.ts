@@ -7,6 +7,7 @@ import type { IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-wo
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { RequestContext } from './connection';
+import { MAX_TIMER_MS } from './deadline';
 
 export interface RetryPolicy {
 	/** Attempts in all, the first included. */
@@ -54,7 +55,9 @@ const SLOWEST_BYTES_PER_MS = (256 * 1024) / 1000;
 
 /** The timeout of one attempt: the policy's plus the transfer time of a body of known length. */
 export function effectiveTimeoutMs(policy: RetryPolicy, bodyBytes = 0): number {
-	return policy.timeoutMs + Math.ceil(Math.max(0, bodyBytes) / SLOWEST_BYTES_PER_MS);
+	const ms = policy.timeoutMs + Math.ceil(Math.max(0, bodyBytes) / SLOWEST_BYTES_PER_MS);
+	// Timers hold no more than this (deadline.ts); longer would fire at once.
+	return Math.min(ms, MAX_TIMER_MS);
 }
 
 /** Delay the server asked for: `retry-after-ms`, or `Retry-After` in seconds or as an HTTP date. */
@@ -105,6 +108,11 @@ export interface FailureInfo {
 	retryable: boolean;
 	/** The request may have been applied although no (usable) response came back. */
 	outcomeUnknown: boolean;
+	/**
+	 * The server may have done the work although it answered with an error (a 5xx, a timeout):
+	 * wider than `outcomeUnknown`, which only the failures that are never retried blindly set.
+	 */
+	mayHaveApplied?: boolean;
 	/** For an unknown outcome: what happened to `request` ("POST /x"), e.g. "the connection dropped after POST /x was sent". */
 	lost?: (request: string) => string;
 	waitHintMs?: number;
@@ -122,6 +130,16 @@ export function failureInfo(error: unknown): FailureInfo {
 export function tag<E extends Error>(error: E, info: FailureInfo): E {
 	(error as unknown as { [FAILURE_INFO]: FailureInfo })[FAILURE_INFO] = info;
 	return error;
+}
+
+const AFTER_MAYBE_APPLIED = Symbol('llamaCloudAfterMaybeApplied');
+
+/**
+ * Whether a failure came from a retry that followed an attempt the server may have carried out
+ * (a 503 after storing, a timeout): an upload's 409 then can be its own earlier attempt's file.
+ */
+export function followsPossiblyAppliedAttempt(error: unknown): boolean {
+	return (error as { [AFTER_MAYBE_APPLIED]?: boolean })?.[AFTER_MAYBE_APPLIED] === true;
 }
 
 export function isTagged(error: unknown): error is NodeApiError {
@@ -217,6 +235,7 @@ export async function withRetries<T>(
 ): Promise<T> {
 	const { policy } = options;
 	let waited = 0;
+	let earlierMayHaveApplied = false;
 	for (let tries = 1; ; tries++) {
 		let failure: NodeFailure;
 		try {
@@ -224,7 +243,11 @@ export async function withRetries<T>(
 		} catch (error) {
 			failure = asNodeFailure(ctx, error, options.itemIndex);
 		}
+		if (earlierMayHaveApplied) {
+			(failure as unknown as { [AFTER_MAYBE_APPLIED]: boolean })[AFTER_MAYBE_APPLIED] = true;
+		}
 		const info = failureInfo(failure);
+		earlierMayHaveApplied ||= info.mayHaveApplied === true || info.outcomeUnknown;
 		if (info.outcomeUnknown && options.idempotent === false) {
 			if (!options.reconcile) throw unknownOutcome(ctx, options, failure);
 			let existing: unknown;

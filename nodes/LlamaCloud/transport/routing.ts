@@ -25,8 +25,10 @@ import {
 	httpFailure,
 	type RequestSummary,
 } from './errors';
+import { Deadline, DeadlineExceeded, readBody } from './deadline';
 import { assertSafePath } from './path';
-import { dropEmpty } from './request';
+import { dropEmpty, jsonAsText } from './request';
+import { checkedAnswer, redirectFailure } from './response';
 import { DEFAULT_RETRY_POLICY, isTagged, withRetries } from './retry';
 
 /**
@@ -46,34 +48,54 @@ export async function prepareRoutedRequest(
 	// Repeatable query parameters (`types`) as the API reads them: types=a&types=b, not types[0]=a.
 	requestOptions.arrayFormat = 'repeat';
 	requestOptions.json = true;
+	// No redirect is followed: the key goes to the credential's origin only (response.ts).
+	requestOptions.disableFollowRedirect = true;
+	requestOptions.sendCredentialsOnCrossOriginRedirect = false;
+	// checkRoutedResponse reads the body itself, within a deadline (deadline.ts).
+	requestOptions.encoding = 'stream';
 	return requestOptions;
 }
 
 /**
- * postReceive of every routed operation (first in its list): turns an error status into a
- * tailored NodeApiError; `routedAttempt` adds which request it was.
+ * postReceive of every routed operation (first in its list): reads the body (n8n's timeout
+ * stops at the headers; the body gets at most the Timeout again, and `routedAttempt` holds the
+ * whole attempt to one Timeout), then turns a redirect or an error status into a tailored
+ * NodeApiError and checks that a success is the JSON object the API promises (a delete may
+ * answer nothing), with the API key taken out; `routedAttempt` adds which request it was.
  */
 export async function checkRoutedResponse(
 	this: IExecuteSingleFunctions,
 	items: INodeExecutionData[],
 	response: IN8nHttpFullResponse,
 ): Promise<INodeExecutionData[]> {
-	if (response.statusCode < 400) {
-		// DELETE answers with an empty body; keep items well-formed for the next action.
-		return items.map((item) =>
-			item.json && typeof item.json === 'object' ? item : { ...item, json: {} },
-		);
+	const itemIndex = this.getItemIndex();
+	const { timeoutMs } = retryPolicyOf(this, itemIndex);
+	const deadline = new Deadline(timeoutMs);
+	let bytes: Buffer;
+	try {
+		bytes = await readBody(response.body, deadline);
+	} catch (error) {
+		throw deadline.expired ? new DeadlineExceeded(timeoutMs, true) : error;
 	}
-	const credentials = await this.getCredentials(CREDENTIAL_TYPE, this.getItemIndex());
-	const request = { method: '', path: '', itemIndex: this.getItemIndex() };
-	throw httpFailure(
+	const { credentials, baseUrl } = await connection(this, itemIndex);
+	const request = { method: '', path: '', baseUrl, itemIndex };
+	const status = response.statusCode;
+	if (status >= 300 && status < 400) {
+		throw redirectFailure(this, status, response.headers?.location, baseUrl, request);
+	}
+	if (status >= 400) {
+		throw httpFailure(this, status, bytes, response.headers, request, credentials.apiKey);
+	}
+	const deleting = this.getNodeParameter('operation', '') === 'delete' || status === 204;
+	const json = checkedAnswer(
 		this,
-		response.statusCode,
-		response.body,
-		response.headers,
+		bytes,
+		deleting ? 'nothingOrObject' : 'object',
 		request,
+		status,
 		credentials.apiKey,
 	);
+	return items.map((item) => ({ ...item, json: json as IDataObject }));
 }
 
 /**
@@ -97,6 +119,9 @@ export async function routedAttempt(
 	const path = String(options.url ?? '');
 	// The engine already applied "Timeout" (its default when unset) to options.timeout.
 	const timeoutMs = Number(options.timeout) || DEFAULT_RETRY_POLICY.timeoutMs;
+	// A JSON body goes as text (see jsonAsText); the caller's requestData keeps the object.
+	const { body, headers } = jsonAsText(options.body, options.headers);
+	const sent = { ...requestData, options: { ...options, body, headers } };
 	const summary: RequestSummary = {
 		method: String(options.method ?? 'GET'),
 		baseUrl: String(options.baseURL ?? ''),
@@ -110,8 +135,11 @@ export async function routedAttempt(
 		ctx,
 		async () => {
 			let failure: unknown;
+			// One Timeout for the whole attempt, headers and body; the engine's request cannot be
+			// handed a signal, so the attempt is raced (checkRoutedResponse closes a late body).
+			const deadline = new Deadline(timeoutMs);
 			try {
-				return await ctx.makeRoutingRequest(requestData);
+				return await deadline.race(ctx.makeRoutingRequest(sent));
 			} catch (error) {
 				failure = error;
 			}

@@ -69,25 +69,46 @@ export interface PollPlan {
 export const directoryHash = (directoryId: string): string =>
 	hashString(directoryId, 0xd1).toString(16).padStart(8, '0');
 
-/** The saved cursor, if it is one this code wrote for this directory. */
+/** The widest overlap window a cursor can have: the option's maximum (3600 s). */
+export const MAX_WINDOW_MS = 3_600_000;
+
+/**
+ * How far ahead of this machine's clock a watermark (a server timestamp) may be. Beyond it the
+ * cursor is not the server's: every later poll would list nothing and the trigger go silent.
+ */
+const MAX_CLOCK_AHEAD_MS = 24 * 3_600_000;
+
+/**
+ * The saved cursor, if it is one this code wrote for this directory and can trust. No cursor,
+ * or one of another directory (the user chose a new one), is a plain first activation; a
+ * cursor that cannot be trusted comes back with the reason (the caller warns and starts over).
+ */
 export function readState(
 	raw: Record<string, unknown>,
 	directoryId: string,
-): CursorState | undefined {
+	now = Date.now(),
+): { state?: CursorState; problem?: string } {
 	const state = raw.cursor as Partial<CursorState> | undefined;
-	if (!state || typeof state !== 'object' || state.version !== 1) return undefined;
-	if (state.directory !== directoryHash(directoryId)) return undefined;
-	if (typeof state.watermark !== 'string' || Number.isNaN(Date.parse(state.watermark)))
-		return undefined;
+	if (state === undefined || state === null) return {};
+	if (typeof state !== 'object' || Array.isArray(state)) return { problem: 'not an object' };
+	if (state.version !== 1) return { problem: `format version ${String(state.version)}` };
+	if (state.directory !== directoryHash(directoryId)) return {};
+	const watermark = typeof state.watermark === 'string' ? Date.parse(state.watermark) : NaN;
+	if (Number.isNaN(watermark)) return { problem: 'a watermark that is not a timestamp' };
+	if (watermark > now + MAX_CLOCK_AHEAD_MS) {
+		return { problem: `a watermark in the future, ${String(state.watermark)}` };
+	}
+	const { windowMs } = state;
+	if (typeof windowMs !== 'number' || !(windowMs >= 0 && windowMs <= MAX_WINDOW_MS)) {
+		return { problem: `a late-arrival window of ${String(windowMs)} ms` };
+	}
 	if (
 		state.anchor !== undefined &&
-		(typeof state.anchor !== 'string' || !(Date.parse(state.anchor) <= Date.parse(state.watermark)))
+		(typeof state.anchor !== 'string' || !(Date.parse(state.anchor) <= watermark))
 	)
-		return undefined;
-	if (typeof state.windowMs !== 'number' || !Number.isFinite(state.windowMs) || state.windowMs < 0)
-		return undefined;
-	if (!isStoredDigest(state.window)) return undefined;
-	return state as CursorState;
+		return { problem: 'an anchor that is not a timestamp before the watermark' };
+	if (!isStoredDigest(state.window)) return { problem: 'a digest of seen files that is not one' };
+	return { state: state as CursorState };
 }
 
 /**

@@ -16,6 +16,7 @@ const reuseDirectory = (ctx: IExecuteSingleFunctions): ReuseLookup => {
 		path: '/api/v1/beta/directories',
 		qs: { name },
 		identity: name,
+		matches: (directory) => directory.name === name,
 		url: (existing) => apiPath`/api/v1/beta/directories/${existing.id}`,
 	};
 };

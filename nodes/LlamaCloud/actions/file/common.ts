@@ -90,6 +90,7 @@ export async function fileByUniqueId(
 		qs: { unique_id: uniqueId },
 		itemIndex,
 		policy: retryPolicyOf(ctx, itemIndex),
+		expect: 'page',
 	});
 	return pickByUniqueId(page.items, uniqueId);
 }

@@ -12,6 +12,7 @@ import type {
 
 import type { DirectoryFile, ListPage } from '../../helpers/interfaces';
 import { routedOperation } from '../../helpers/routedOperation';
+import { apiPath, checkPage, connection } from '../../transport';
 import {
 	directoryIdOf,
 	fileDirectoryLocator,
@@ -38,9 +39,16 @@ export const expectOneFile: PostReceiveAction = async function (
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
 	const uniqueId = uniqueIdOf(this);
-	const page = (items[0]?.json ?? {}) as unknown as ListPage<DirectoryFile>;
+	const directoryId = directoryIdOf(this);
+	const request = {
+		method: 'GET',
+		baseUrl: (await connection(this, this.getItemIndex())).baseUrl,
+		path: apiPath`/api/v1/beta/directories/${directoryId}/files`,
+		itemIndex: this.getItemIndex(),
+	};
+	const page = checkPage(this, items[0]?.json, request) as unknown as ListPage<DirectoryFile>;
 	const file = pickByUniqueId(page.items, uniqueId);
-	if (!file) throw noFileWithUniqueId(this, uniqueId, directoryIdOf(this));
+	if (!file) throw noFileWithUniqueId(this, uniqueId, directoryId);
 	return [{ json: file }];
 };
 

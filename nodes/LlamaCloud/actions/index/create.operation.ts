@@ -81,14 +81,15 @@ async function checkChoices(
 /** Create with "Reuse Existing": an index over the same source directory (and name, when given). */
 const reuseIndex = (ctx: IExecuteSingleFunctions): ReuseLookup => {
 	const name = String(ctx.getNodeParameter('additionalFields.name', '') ?? '').trim();
-	const sourceDirectoryId = ctx.getNodeParameter('sourceDirectoryId', '', {
-		extractValue: true,
-	}) as string;
+	const sourceDirectoryId = String(
+		ctx.getNodeParameter('sourceDirectoryId', '', { extractValue: true }) ?? '',
+	).trim();
 	return {
 		path: '/api/v1/indexes',
 		qs: { source_directory_id: sourceDirectoryId },
 		identity: name,
-		matches: (index) => !name || index.name === name,
+		matches: (index) =>
+			index.source_directory_id === sourceDirectoryId && (!name || index.name === name),
 		// By whichever of its ids the service takes (actions/index/common.ts).
 		url: async (existing) =>
 			(

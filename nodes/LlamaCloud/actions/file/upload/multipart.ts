@@ -34,9 +34,14 @@ export interface MultipartLayout {
 	headers: Record<string, string>;
 }
 
-/** HTML's rule for names in Content-Disposition: `"` and line breaks are percent-encoded. */
+/**
+ * A quoted Content-Disposition parameter. HTML percent-encodes `"` and line breaks; so are the
+ * other control characters (a raw NUL in the header left the request hanging) and `\`, which
+ * multipart parsers read as an escape or a Windows path separator (the file part was lost).
+ * The file's real name travels unchanged in the display_name field.
+ */
 function quoteParam(value: string): string {
-	return `"${value.replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/"/g, '%22')}"`;
+	return `"${value.replace(/[\u0000-\u001f\u007f-\u009f"\\]/g, encodeURIComponent)}"`;
 }
 
 /**
@@ -61,7 +66,7 @@ export function multipartLayout(
 	}
 	parts.push(
 		`--${boundary}\r\nContent-Disposition: form-data; name=${quoteParam(fileField)}; filename=${quoteParam(file.fileName)}\r\n` +
-			`Content-Type: ${file.mimeType.replace(/[\r\n]/g, '')}\r\n\r\n`,
+			`Content-Type: ${file.mimeType.replace(/[\u0000-\u001f\u007f]/g, '')}\r\n\r\n`,
 	);
 	const head = Buffer.from(parts.join(''), 'utf8');
 	const tail = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8');

@@ -6,7 +6,8 @@ import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { itemRetryPolicy } from '../../../descriptions/requestOptions.description';
 import { metadataFromParameters } from '../../../helpers/metadata';
-import { fieldError, requiredId, requiredText } from '../../../helpers/validation';
+import { fieldError, optionalText, requiredId, requiredText } from '../../../helpers/validation';
+import { describeValue, numberInRange, rangeText } from '../../../helpers/values';
 import type { RetryPolicy } from '../../../transport';
 import {
 	checkOwnKeys,
@@ -56,13 +57,9 @@ function formatSize(bytes: number): string {
 	return `${bytes} bytes`;
 }
 
-function optionalText(value: unknown): string | undefined {
-	const text =
-		typeof value === 'string'
-			? value.trim()
-			: value === undefined || value === null
-				? ''
-				: String(value).trim();
+/** A name the binary data carries (always text there), or undefined when blank. */
+function storedText(value: unknown): string | undefined {
+	const text = typeof value === 'string' ? value.trim() : '';
 	return text === '' ? undefined : text;
 }
 
@@ -134,10 +131,21 @@ export async function prepareUpload(
 	const additional = (param('additionalFields', {}) ?? {}) as IDataObject;
 	const options = (param('options', {}) ?? {}) as IDataObject;
 
+	// A text field's value, refused by name when an expression made it an object or array.
+	const text = (value: unknown, field: string) =>
+		optionalText(value, ctx, itemIndex, field) || undefined;
+
 	const maxMb =
-		options.maxFileSizeMb === undefined ? DEFAULT_MAX_FILE_SIZE_MB : Number(options.maxFileSizeMb);
-	if (!Number.isFinite(maxMb) || maxMb <= 0) {
-		throw fieldError(ctx, itemIndex, '"Max File Size (MB)"', 'must be a number above 0');
+		options.maxFileSizeMb === undefined
+			? DEFAULT_MAX_FILE_SIZE_MB
+			: numberInRange(options.maxFileSizeMb, { min: Number.MIN_VALUE, max: Infinity });
+	if (maxMb === undefined) {
+		throw fieldError(
+			ctx,
+			itemIndex,
+			'"Max File Size (MB)"',
+			`must be a number above 0 (got ${describeValue(options.maxFileSizeMb)})`,
+		);
 	}
 
 	const binary = binaryOf(ctx, itemIndex, property);
@@ -173,14 +181,14 @@ export async function prepareUpload(
 	}
 
 	const fileName =
-		optionalText(options.fileName) ??
-		optionalText(binary.fileName) ??
-		optionalText(storedName) ??
+		text(options.fileName, 'File Name') ??
+		storedText(binary.fileName) ??
+		storedText(storedName) ??
 		(binary.fileExtension ? `${property}.${binary.fileExtension}` : property);
 	const mimeType =
-		optionalText(options.mimeType) ??
-		optionalText(binary.mimeType) ??
-		optionalText(storedMime) ??
+		text(options.mimeType, 'MIME Type') ??
+		storedText(binary.mimeType) ??
+		storedText(storedMime) ??
 		'application/octet-stream';
 
 	const limit = Math.floor(maxMb * MB);
@@ -194,17 +202,17 @@ export async function prepareUpload(
 		);
 	}
 
-	const externalFileId = optionalText(additional.externalFileId);
+	const externalFileId = text(additional.externalFileId, 'External File ID');
 	const metadata = metadataFromParameters(ctx, itemIndex, param);
 	const job: UploadJob = {
 		itemIndex,
 		directoryId,
 		// As the API derives it when none is sent: unique_id, else external_file_id, else the file
 		// name. Sending it explicitly lets conflicts and reconciliation look up exactly that ID.
-		uniqueId: optionalText(param('uniqueId', '')) ?? externalFileId ?? fileName,
+		uniqueId: text(param('uniqueId', ''), 'Unique ID') ?? externalFileId ?? fileName,
 		onConflict,
 		fields: {
-			display_name: optionalText(additional.displayName) ?? fileName,
+			display_name: text(additional.displayName, 'Display Name') ?? fileName,
 			external_file_id: externalFileId,
 			metadata: metadata === undefined ? undefined : JSON.stringify(metadata),
 		},
@@ -222,14 +230,14 @@ export async function prepareUpload(
 /** The "Concurrency" option (node-wide: read from the first item), checked. */
 export function concurrencyOf(ctx: IExecuteFunctions): number {
 	const value = ctx.getNodeParameter('options.concurrency', 0, DEFAULT_CONCURRENCY) as unknown;
-	const n = Number(value);
-	if (!Number.isInteger(n) || n < 1 || n > MAX_CONCURRENCY) {
+	const range = { min: 1, max: MAX_CONCURRENCY, whole: true };
+	const n = numberInRange(value, range);
+	if (n === undefined) {
 		throw fieldError(
 			ctx,
 			0,
 			'"Concurrency"',
-			`must be a whole number from 1 to ${MAX_CONCURRENCY}`,
-			`Got: ${String(value)}`,
+			`must be ${rangeText(range)} (got ${describeValue(value)})`,
 		);
 	}
 	return n;

@@ -7,7 +7,12 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, randomString } from 'n8n-workflow';
 
 import type { DirectoryFile, ListPage } from '../../../helpers/interfaces';
-import { apiPath, apiRequest, type ApiRequest } from '../../../transport';
+import {
+	apiPath,
+	apiRequest,
+	type ApiRequest,
+	followsPossiblyAppliedAttempt,
+} from '../../../transport';
 import {
 	BinaryReadError,
 	bufferedBody,
@@ -68,6 +73,7 @@ export async function findByUniqueId(
 		method: 'GET',
 		path: filesPath(job),
 		qs: { unique_id: uniqueId, page_size: 10 },
+		expect: 'page',
 	});
 	// Exact match whatever the filter's semantics.
 	return (page.items ?? []).find((file) => file.unique_id === uniqueId && !file.deleted_at);
@@ -133,7 +139,8 @@ async function readSmallBinary(
  * POSTs the file under `uniqueId`. Each attempt gets a fresh body (a new stream from the
  * binary data service); streams of failed attempts are closed. A 409 (unique ID taken) is
  * returned, not thrown. When the connection drops after sending, the transport asks
- * `reconcile` whether the file arrived, so it is never sent twice.
+ * `reconcile` whether the file arrived, so it is never sent twice; a 409 that follows such an
+ * attempt is looked up the same way.
  */
 export async function createFile(
 	ctx: IExecuteFunctions,
@@ -182,8 +189,15 @@ export async function createFile(
 		closeAll();
 	}
 	if (failure !== undefined) {
-		if (isConflict(failure)) return { conflict: true };
-		throw failure;
+		if (!isConflict(failure)) throw failure;
+		// A 409 after an attempt the server may have carried out (a 503 after storing, a timeout
+		// whose upload landed after the check) is most likely this very upload: reconciled, it is
+		// neither stored twice (Keep Both) nor reported as someone else's (Skip).
+		if (followsPossiblyAppliedAttempt(failure)) {
+			const own = await findByUniqueId(ctx, job, uniqueId);
+			if (own) return { file: own };
+		}
+		return { conflict: true };
 	}
 	return { file: result as DirectoryFile };
 }

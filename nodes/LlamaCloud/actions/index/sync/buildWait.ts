@@ -5,6 +5,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { fieldError } from '../../../helpers/validation';
+import { describeValue, numberInRange } from '../../../helpers/values';
 import type { SyncPlan } from './indexSync';
 
 /** Seconds. Polling faster than every half second only loads the API. */
@@ -71,13 +72,13 @@ export function readBuildWait(
 	) => {
 		// An expression can bypass the UI's min/max.
 		const raw = ctx.getNodeParameter(name, itemIndex, fallback) as unknown;
-		const value = typeof raw === 'string' && raw.trim() === '' ? NaN : Number(raw);
-		if (!Number.isFinite(value) || value < range.min || value > range.max) {
+		const value = numberInRange(raw, range);
+		if (value === undefined) {
 			throw fieldError(
 				ctx,
 				itemIndex,
 				`"${field}"`,
-				`must be between ${range.min} and ${range.max} seconds (got ${String(raw)})`,
+				`must be between ${range.min} and ${range.max} seconds (got ${describeValue(raw)})`,
 			);
 		}
 		return Math.round(value * 1000);

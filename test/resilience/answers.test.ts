@@ -115,10 +115,11 @@ describe('lists (routed Get Many, Get by Unique ID)', () => {
 	});
 
 	test('Get Many: a second page that is an HTML page fails; the first page is not output alone', async () => {
-		// More directories than one page holds (the node asks for 100 at a time).
-		for (let i = 0; i < 120; i++) api.emulator.store.createDirectory(`D${i}`);
+		// A first page that promises a second; the second is a proxy's page.
 		api.hostile.on({ method: 'GET', path: DIRECTORIES }, (request) =>
-			request.query.page_token ? HTML : { forward: true },
+			request.query.page_token
+				? HTML
+				: { json: { items: [{ id: 'dir-1', name: 'One' }], next_page_token: 'page-2' } },
 		);
 		const { error, items } = await api.run({
 			resource: 'directory',

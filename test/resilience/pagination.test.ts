@@ -100,14 +100,15 @@ test('Reuse Existing: a looping lookup fails the Create instead of creating or l
 });
 
 test('a page that advances is still followed to the end', async () => {
-	for (let i = 0; i < 130; i++)
-		api.emulator.store.createDirectory(`D${String(i).padStart(3, '0')}`);
+	for (let i = 0; i < 1030; i++)
+		api.emulator.store.createDirectory(`D${String(i).padStart(4, '0')}`);
 	const { error, items } = await api.run({
 		resource: 'directory',
 		operation: 'getAll',
 		returnAll: true,
 	});
 	expect(error).toBeUndefined();
-	expect(items).toHaveLength(130);
-	expect(new Set(items.map((item) => item.json.id)).size).toBe(130);
+	expect(items).toHaveLength(1030);
+	expect(new Set(items.map((item) => item.json.id)).size).toBe(1030);
+	expect(api.hostile.requests.filter((r) => r.query.page_token)).toHaveLength(1);
 });

@@ -56,7 +56,8 @@ describe('Directory → Create with Reuse Existing', () => {
 	});
 
 	test('the exact match is found among what the server sends back, on any page', async () => {
-		for (let i = 0; i < 120; i++) api.emulator.store.createDirectory(`Noise ${i}`);
+		// More than one page of the largest size the node asks for (1000).
+		for (let i = 0; i < 1100; i++) api.emulator.store.createDirectory(`Noise ${i}`);
 		const wanted = api.emulator.store.createDirectory('Contracts');
 		ignoreFilter(DIRECTORIES, 'name');
 		const { items } = await api.run({

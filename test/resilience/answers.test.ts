@@ -9,7 +9,7 @@
 import type { ExecutionError, INodeExecutionData } from 'n8n-workflow';
 
 import { LlamaCloudIngest as LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloudIngest.node';
-import { listSearch, makeBinaryItem } from '../harness';
+import { listSearch, makeBinaryItem } from '../../harness/engine';
 import { byId, useHostileApi } from '../support/hostile-api';
 import { LOGIN_PAGE, type Answer } from '../support/hostile-server';
 

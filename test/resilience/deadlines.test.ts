@@ -10,7 +10,7 @@
  * the message (a dropped connection, or a late success) instead of hanging.
  */
 import { LlamaCloudIngest as LlamaCloud } from '../../nodes/LlamaCloud/LlamaCloudIngest.node';
-import { listSearch, makeBinaryItem } from '../harness';
+import { listSearch, makeBinaryItem } from '../../harness/engine';
 import { byId, useHostileApi } from '../support/hostile-api';
 import type { Answer } from '../support/hostile-server';
 

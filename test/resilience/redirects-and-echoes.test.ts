@@ -19,7 +19,7 @@ import {
 	recorded,
 	runNode,
 	testCredential,
-} from '../harness';
+} from '../../harness/engine';
 import { CANARY_API_KEY, findSecretInAnyForm } from '../support/canary';
 import { byId, useHostileApi } from '../support/hostile-api';
 import type { ReceivedRequest } from '../support/hostile-server';

@@ -8,7 +8,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { directoryHash } from '../../nodes/LlamaCloud/trigger/cursor';
-import { recorded } from '../harness';
+import { recorded } from '../../harness/engine';
 import { byId, useHostileApi } from '../support/hostile-api';
 
 const api = useHostileApi();

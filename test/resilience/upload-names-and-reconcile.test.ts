@@ -7,7 +7,7 @@
  */
 import type { INodeParameters } from 'n8n-workflow';
 
-import { makeBinaryItem } from '../harness';
+import { makeBinaryItem } from '../../harness/engine';
 import { byId, useHostileApi } from '../support/hostile-api';
 
 const api = useHostileApi();

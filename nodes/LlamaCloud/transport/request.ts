@@ -125,7 +125,9 @@ export async function apiRequest<T = IDataObject>(
 		if (status >= 400) {
 			throw httpFailure(this, status, bytes, response.headers, summary, credentials.apiKey);
 		}
-		const answer = checkedAnswer(this, bytes, expected, summary, status, credentials.apiKey);
+		// 204 No Content carries no body by definition (a bulk delete answers so).
+		const shape = status === 204 && expected === 'object' ? 'nothingOrObject' : expected;
+		const answer = checkedAnswer(this, bytes, shape, summary, status, credentials.apiKey);
 		request.onHeaders?.(response.headers ?? {});
 		return answer as T;
 	};

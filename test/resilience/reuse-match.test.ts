@@ -4,7 +4,7 @@
  * directory, or an index over another directory. The lookup now checks every candidate itself:
  * only an exact match is reused; otherwise the object is created.
  */
-import { MAX_PAGE_SIZE } from '../../nodes/LlamaCloud/transport';
+import { LISTING_PAGE_SIZE } from '../../nodes/LlamaCloud/transport';
 import { byId, useHostileApi } from '../support/hostile-api';
 
 const api = useHostileApi({ buildStepMs: 10 });
@@ -58,7 +58,8 @@ describe('Directory → Create with Reuse Existing', () => {
 
 	test('the exact match is found among what the server sends back, on any page', async () => {
 		// More than one page of the largest size the node asks for.
-		for (let i = 0; i < MAX_PAGE_SIZE + 100; i++) api.emulator.store.createDirectory(`Noise ${i}`);
+		for (let i = 0; i < LISTING_PAGE_SIZE + 100; i++)
+			api.emulator.store.createDirectory(`Noise ${i}`);
 		const wanted = api.emulator.store.createDirectory('Contracts');
 		ignoreFilter(DIRECTORIES, 'name');
 		const { items } = await api.run({

@@ -11,6 +11,7 @@
  * ids are random, so a replay runs the same script but not bit for bit the same hashes.
  */
 import type { IDataObject } from 'n8n-workflow';
+import { LIST_CAPACITY } from '../../nodes/LlamaCloud/trigger/digest';
 
 import {
 	applyFilters,
@@ -177,6 +178,18 @@ async function scriptedRun(
 	for (let step = 1; step <= polls; step++) {
 		log.push(`-- step ${step}`);
 		await randomChanges(rnd, directoryId, counter, stats, 12, log);
+		// Every 100 steps a burst larger than the digest's list in one millisecond: the window
+		// then needs the sketch, whatever the seed drew (a seed without one failed about one run in
+		// twenty).
+		if (step % 100 === 50) {
+			const first = counter.n;
+			counter.n += LIST_CAPACITY + 20;
+			world.emulator.store.seedFiles(directoryId, LIST_CAPACITY + 20, {
+				displayName: (j) => `${j % 3 === 0 ? 'keep-' : ''}burst${first + j}.txt`,
+				uniqueId: (j) => `burst${first + j}`,
+			});
+			log.push(`burst ${LIST_CAPACITY + 20} at ${world.clock.now}`);
+		}
 
 		// An API error on the first or second page: the poll fails, nothing is emitted, the saved
 		// state stays, and the next poll picks up everything (the model's baseline is unchanged).

@@ -269,6 +269,7 @@ test('n8n loads our node, trigger, tool and credential types with no load errors
 		'get',
 		'getAll',
 		'getByUniqueId',
+		'mirror',
 		'update',
 		'upload',
 	]);

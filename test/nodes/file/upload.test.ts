@@ -638,7 +638,7 @@ describe('RateBudget (on a clock the test moves)', () => {
 });
 
 describe('look-ups and Upload Rate Limit: fewer and paced requests', () => {
-	test.each(['replace', 'keepBoth'])(
+	test.each(['skip', 'replace', 'keepBoth'])(
 		'%s: one listing serves the look-ups of all uploads, not one GET per file',
 		async (onConflict) => {
 			emulator.current.store.seedFiles(directoryId, 3, { uniqueId: (i) => `f${i}.txt` });
@@ -654,7 +654,12 @@ describe('look-ups and Upload Rate Limit: fewer and paced requests', () => {
 			]);
 			expect(emulator.current.requests[0].query).toMatchObject({ page_size: '6001' });
 			const live = emulator.current.store.files(directoryId, { includeDeleted: false });
-			if (onConflict === 'replace') {
+			if (onConflict === 'skip') {
+				// The 3 existing files are skipped as listed: 9 uploads, nothing else.
+				expect(run.items.filter((i) => i.json.skipped === true)).toHaveLength(3);
+				expect(sent).toHaveLength(10);
+				expect(live).toHaveLength(12);
+			} else if (onConflict === 'replace') {
 				// 12 uploads; the 3 existing files also take a delete and a rename each.
 				expect(sent.filter((r) => r.endsWith('/upload'))).toHaveLength(12);
 				expect(live.map((f) => f.unique_id).sort()).toEqual([...names].sort());

@@ -1,6 +1,6 @@
 /**
- * One listing of a directory instead of one lookup per upload: "Replace" and "Keep Both" (and
- * "Skip" for large files) look a unique ID up before sending. For many uploads into one
+ * One listing of a directory instead of one lookup per upload: every conflict policy looks a
+ * unique ID up before sending (send.ts says why). For many uploads into one
  * directory, one listing of its live files answers all of those lookups. A directory too large
  * for that is not listed, and each upload looks its own file up as before: more than
  * FILES_PER_LOOKUP files per lookup saved (a bound on the memory the listing holds), or more
@@ -15,15 +15,8 @@ import type { DirectoryFile } from '../../../helpers/interfaces';
 import { apiPath, LISTING_PAGE_SIZE, paginate } from '../../../transport';
 import type { UploadJob } from './prepare';
 
-/** Files at least this large are looked up before sending even with "Skip" (send.ts). */
-export const LOOKUP_FIRST_BYTES = 1024 * 1024;
-
 /** A listing may hold this many files per lookup it saves (12 uploads: up to 6,000 files). */
 const FILES_PER_LOOKUP = 500;
-
-export function looksUpFirst(job: UploadJob): boolean {
-	return job.onConflict !== 'skip' || job.file.size >= LOOKUP_FIRST_BYTES;
-}
 
 /** The live files of one directory by unique ID, as listed, kept up to date by our own uploads. */
 export class KnownFiles {
@@ -57,7 +50,7 @@ export async function listForLookups(
 	jobs: UploadJob[],
 ): Promise<Map<string, KnownFiles>> {
 	const lookups = new Map<string, UploadJob[]>();
-	for (const job of jobs.filter(looksUpFirst))
+	for (const job of jobs)
 		lookups.set(job.directoryId, [...(lookups.get(job.directoryId) ?? []), job]);
 	const listed = new Map<string, KnownFiles>();
 	for (const [directoryId, waiting] of lookups) {

@@ -225,6 +225,16 @@ export function extractRunJson(text: string): any | undefined {
 	return undefined;
 }
 
+/** One run of a node, or an error naming the nodes that did run. */
+function runOf(result: ExecutionResult, nodeName: string, runIndex: number) {
+	const task = result.runData[nodeName]?.[runIndex];
+	if (!task)
+		throw new Error(
+			`node "${nodeName}" did not run (ran: ${Object.keys(result.runData).join(', ')})`,
+		);
+	return task;
+}
+
 /** The items a node emitted on its first output in one of its runs. */
 export function nodeItems(
 	result: ExecutionResult,
@@ -232,11 +242,7 @@ export function nodeItems(
 	runIndex = 0,
 	output = 0,
 ): any[] {
-	const task = result.runData[nodeName]?.[runIndex];
-	if (!task)
-		throw new Error(
-			`node "${nodeName}" did not run (ran: ${Object.keys(result.runData).join(', ')})`,
-		);
+	const task = runOf(result, nodeName, runIndex);
 	if (task.error) throw new Error(`node "${nodeName}" failed: ${task.error.message}`);
 	return (task.data?.main?.[output] ?? []).map((i: { json: unknown }) => i.json);
 }
@@ -248,11 +254,7 @@ export function nodeOutput(
 	runIndex = 0,
 	output = 0,
 ): any[] {
-	const task = result.runData[nodeName]?.[runIndex];
-	if (!task)
-		throw new Error(
-			`node "${nodeName}" did not run (ran: ${Object.keys(result.runData).join(', ')})`,
-		);
+	const task = runOf(result, nodeName, runIndex);
 	return task.data?.main?.[output] ?? [];
 }
 
